@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto'
+import helmet from '@fastify/helmet'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import underPressure from '@fastify/under-pressure'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { Kysely } from 'kysely'
+import { hashToken, TokenVerifier } from './auth/tokens.js'
+import type { Config } from './config.js'
+import type { DB } from './db/schema.js'
+import { auditRoutes } from './modules/audit/audit.routes.js'
+import { healthRoutes } from './modules/health/health.routes.js'
+import { localAuthorityRoutes } from './modules/local-authorities/local-authorities.routes.js'
+import { meRoutes } from './modules/me/me.routes.js'
+import { providerRoutes } from './modules/providers/providers.routes.js'
+import { pupilRoutes } from './modules/pupils/pupils.routes.js'
+import { schoolRoutes } from './modules/schools/schools.routes.js'
+import { tokenRoutes } from './modules/tokens/tokens.routes.js'
+import { authPlugin, bearerToken } from './plugins/auth.js'
+import { errorsPlugin } from './plugins/errors.js'
+import { idempotencyPlugin } from './plugins/idempotency.js'
+import { AppError } from './shared/errors.js'
+import { Links, Paging } from './shared/schemas.js'
+import { type Clock, systemClock } from './shared/time.js'
+
+export interface AppDeps {
+  db: Kysely<DB>
+  config: Config
+  clock?: Clock
+  logger?: FastifyServerOptions['logger']
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Kysely<DB>
+    config: Config
+    clock: Clock
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+// Pupil identity never reaches a log line: request bodies are not logged, and these paths are censored
+// wherever an object carrying them is logged.
+const PII_KEYS = ['upn', 'uln', 'dateOfBirth', 'date_of_birth', 'legalForename', 'legalSurname', 'preferredForename',
+  'preferredSurname', 'legal_forename', 'legal_surname', 'preferred_forename', 'preferred_surname']
+export const logRedactPaths = [
+  'req.headers.authorization', 'req.headers["idempotency-key"]',
+  ...PII_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `body.${k}`])
+]
+
+export const apiDescription = `Shared record of alternative provision (AP) placements in England across the three-tier model:
+Tier 1 targeted support in the pupil's mainstream school, Tier 2 time-limited placements aiming at a return, Tier 3
+transitional placements. Schools refer and follow their pupils, AP coordinators triage and place, local authorities
+report. Every call carries a bearer token naming a role and the organisation it acts for; another organisation's
+records answer 404. Errors are RFC 9457 problem documents. Dates are YYYY-MM-DD; timestamps are UTC ISO 8601.`
+
+/** Builds the HTTP application around a database. No environment reads, no listening. */
+export async function buildApp (deps: AppDeps) {
+  const { db, config } = deps
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    routerOptions: { ignoreTrailingSlash: true }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.decorate('db', db)
+  app.decorate('config', config)
+  app.decorate('clock', deps.clock ?? systemClock)
+
+  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+
+  await app.register(errorsPlugin)
+  await app.register(helmet, { global: true })
+  await app.register(underPressure, {
+    maxEventLoopDelay: 2000,
+    pressureHandler: () => { throw new AppError(503, 'under_pressure', 'The service is overloaded; try again shortly', [], { 'retry-after': '5' }) }
+  })
+  await app.register(rateLimit, {
+    global: true,
+    max: config.RATE_LIMIT_MAX,
+    timeWindow: config.RATE_LIMIT_WINDOW_MS,
+    keyGenerator: (request) => {
+      const token = bearerToken(request)
+      return token ? `t:${hashToken(token).slice(0, 32)}` : `ip:${request.ip}`
+    },
+    errorResponseBuilder: (_req, context) =>
+      new AppError(429, 'rate_limited', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry after the Retry-After seconds`)
+  })
+
+  // Swagger first: it only sees routes registered after it.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'AP placement tracker API', version: '1.0.0', description: apiDescription, license: { name: 'MIT', identifier: 'MIT' } },
+      servers: [{ url: config.PUBLIC_URL, description: 'This deployment' }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token issued by `npm run token` or POST /v1/tokens.' } } },
+      tags: [
+        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'me', description: 'The calling principal' },
+        { name: 'local-authorities', description: 'Local authorities and their policy settings' },
+        { name: 'schools', description: 'Schools (GIAS reference data)' },
+        { name: 'providers', description: 'AP providers: AP schools, registered independent and unregistered settings' },
+        { name: 'pupils', description: 'Pupils: identity, characteristics, home school' },
+        { name: 'tokens', description: 'API tokens for an LA and its schools and providers' },
+        { name: 'audit', description: 'The append-only audit trail' }
+      ]
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+
+  await app.register(authPlugin, { tokens: new TokenVerifier(db, config.TOKEN_CACHE_MS) })
+  await app.register(idempotencyPlugin, { db })
+  app.addSchema(Paging)
+  app.addSchema(Links)
+
+  await app.register(healthRoutes)
+  await app.register(async (v1) => {
+    await v1.register(meRoutes)
+    await v1.register(localAuthorityRoutes, { prefix: '/local-authorities' })
+    await v1.register(schoolRoutes, { prefix: '/schools' })
+    await v1.register(providerRoutes, { prefix: '/providers' })
+    await v1.register(pupilRoutes, { prefix: '/pupils' })
+    await v1.register(tokenRoutes, { prefix: '/tokens' })
+    await v1.register(auditRoutes, { prefix: '/audit' })
+  }, { prefix: '/v1' })
+
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,49 @@
+import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely'
+import type { DB } from '../db/schema.js'
+import type { Principal } from './principal.js'
+
+/**
+ * What each organisation may see, as SQL predicates. Every query on a scoped table ANDs one of these in,
+ * so another organisation's record is simply not found (404), never fetched and then hidden.
+ */
+
+const never = sql<SqlBool>`false`
+
+/** Schools: an LA's staff and its providers see the LA's schools; a school sees itself. */
+export function schoolScope (p: Principal) {
+  return (eb: ExpressionBuilder<DB, 'school'>): Expression<SqlBool> =>
+    p.orgType === 'school' ? eb('school.id', '=', p.schoolId!) : eb('school.la_code', '=', p.laCode)
+}
+
+/** Providers: an LA's staff and its schools see the LA's providers; a provider sees itself. */
+export function providerScope (p: Principal) {
+  return (eb: ExpressionBuilder<DB, 'provider'>): Expression<SqlBool> =>
+    p.orgType === 'provider' ? eb('provider.id', '=', p.providerId!) : eb('provider.la_code', '=', p.laCode)
+}
+
+/**
+ * Pupils (domain.md §9.9): a school sees pupils on its roll; an LA coordinator sees pupils resident in
+ * the LA or at its schools; a provider sees pupils placed with it (placements arrive with the placement
+ * feature, so until then none); analysts see aggregates only, never pupil rows.
+ */
+export function pupilScope (p: Principal) {
+  return (eb: ExpressionBuilder<DB, 'pupil'>): Expression<SqlBool> => {
+    switch (p.role) {
+      case 'school':
+        return eb('pupil.home_school_id', '=', p.schoolId!)
+      case 'coordinator':
+      case 'la_admin':
+        return eb.or([
+          eb('pupil.home_la_code', '=', p.laCode),
+          eb('pupil.home_school_id', 'in', eb.selectFrom('school').select('school.id').where('school.la_code', '=', p.laCode))
+        ])
+      default:
+        return never
+    }
+  }
+}
+
+/** Local authorities: each organisation sees its own LA. */
+export function localAuthorityScope (p: Principal) {
+  return (eb: ExpressionBuilder<DB, 'local_authority'>): Expression<SqlBool> => eb('local_authority.code', '=', p.laCode)
+}

@@ -1,0 +1,31 @@
+import { readFile, writeFile } from 'node:fs/promises'
+import { buildApp } from '../app.js'
+import { defaultConfig } from '../config.js'
+import { createDb } from '../db/database.js'
+
+/** The OpenAPI document as committed: generated from the route schemas, never edited by hand. */
+export async function generateOpenApi (): Promise<string> {
+  const db = createDb({ dataDir: 'memory://' }) // never queried
+  const app = await buildApp({ db, config: defaultConfig({ PUBLIC_URL: 'http://localhost:3000' }) })
+  await app.ready()
+  const text = JSON.stringify(app.swagger(), null, 2) + '\n'
+  await app.close()
+  await db.destroy()
+  return text
+}
+
+export const openApiPath = new URL('../../openapi/openapi.json', import.meta.url)
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const generated = await generateOpenApi()
+  if (process.argv.includes('--check')) {
+    const committed = await readFile(openApiPath, 'utf8').catch(() => '')
+    if (committed !== generated) {
+      console.error('openapi/openapi.json is stale: run npm run openapi:write and commit it')
+      process.exitCode = 1
+    } else console.log('openapi/openapi.json is up to date')
+  } else {
+    await writeFile(openApiPath, generated)
+    console.log('wrote openapi/openapi.json')
+  }
+}

@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely'
+import type { Principal } from '../../auth/principal.js'
+import type { DB, NewAuditEvent } from '../../db/schema.js'
+
+export type AuditAction = 'read' | 'list' | 'create' | 'update' | 'search' | 'revoke' | 'export'
+
+/** Who is acting, for the audit trail. */
+export interface Actor { principal: Principal, requestId: string }
+
+export interface AuditEntry {
+  action: AuditAction
+  entity: string
+  entityId?: string | null
+  pupilId?: string | null
+  pupilLaCode?: string | null
+  changedFields?: string[] | null
+}
+
+export function auditRow (actor: Actor, entry: AuditEntry): NewAuditEvent {
+  const { principal } = actor
+  return {
+    request_id: actor.requestId,
+    actor: principal.subject,
+    role: principal.role,
+    org_type: principal.orgType,
+    org_id: principal.orgId,
+    actor_la_code: principal.laCode,
+    action: entry.action,
+    entity: entry.entity,
+    entity_id: entry.entityId ?? null,
+    pupil_id: entry.pupilId ?? null,
+    pupil_la_code: entry.pupilLaCode ?? null,
+    changed_fields: entry.changedFields ?? null
+  }
+}
+
+/**
+ * Appends audit rows. Pass the transaction that does the read or write, so the trail and the change
+ * commit together or not at all. The table itself refuses UPDATE, DELETE and TRUNCATE.
+ */
+export async function writeAudit (db: Kysely<DB>, actor: Actor, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return
+  await db.insertInto('audit_event').values(entries.map((e) => auditRow(actor, e))).execute()
+}
+
+export const actorOf = (request: { principal: Principal | null, id: string }): Actor => {
+  if (!request.principal) throw new Error('no principal on an authenticated route')
+  return { principal: request.principal, requestId: request.id }
+}

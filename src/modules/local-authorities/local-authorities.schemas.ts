@@ -1,0 +1,31 @@
+import { type Static, Type } from 'typebox'
+import { LaCode, PageQuery, pageOf, Timestamp } from '../../shared/schemas.js'
+
+export const LaPolicyFields = {
+  reviewIntervalSchoolWeeks: Type.Integer({ minimum: 1, maximum: 13, description: 'Longest gap between placement reviews, in school weeks. Default 6.' }),
+  firstReviewSchoolDays: Type.Integer({ minimum: 1, maximum: 65, description: 'First review due within this many school days of a placement starting. Default 20.' }),
+  referralDecisionSchoolDays: Type.Integer({ minimum: 1, maximum: 65, description: 'A referral decision is due within this many school days of submission. Default 10.' }),
+  tier1MaxSchoolWeeks: Type.Integer({ minimum: 1, maximum: 78, description: 'Tier 1 time limit in school weeks. Default 26 (two terms).' }),
+  tier2MaxSchoolWeeks: Type.Integer({ minimum: 1, maximum: 78, description: 'Tier 2 time limit in school weeks; extensions past it need LA approval. Default 26 (two terms).' }),
+  tier3MaxSchoolWeeks: Type.Union([Type.Integer({ minimum: 1, maximum: 156 }), Type.Null()], { description: 'Tier 3 time limit in school weeks, or null for none. Default null.' }),
+  smallNumberThreshold: Type.Integer({ minimum: 1, maximum: 20, description: 'Counts below this are suppressed in reports leaving the LA. Default 5.' }),
+  fullTimeThresholdHours: Type.Integer({ minimum: 1, maximum: 40, description: 'Weekly hours from which an unregistered setting counts as full-time. Default 18.' })
+}
+
+export const LaPolicy = Type.Object({ laCode: LaCode, ...LaPolicyFields, updatedAt: Timestamp }, { $id: 'LaPolicy', additionalProperties: false })
+export type LaPolicy = Static<typeof LaPolicy>
+
+export const PutLaPolicy = Type.Object(LaPolicyFields, { additionalProperties: false })
+export type PutLaPolicy = Static<typeof PutLaPolicy>
+
+export const LocalAuthority = Type.Object({
+  code: LaCode,
+  name: Type.String(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}, { $id: 'LocalAuthority', additionalProperties: false })
+export type LocalAuthority = Static<typeof LocalAuthority>
+
+export const LocalAuthorityPage = pageOf('LocalAuthorityPage', LocalAuthority)
+export const LocalAuthorityListQuery = Type.Object(PageQuery, { additionalProperties: false })
+export const LaParams = Type.Object({ code: LaCode })

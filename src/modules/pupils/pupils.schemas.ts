@@ -1,0 +1,80 @@
+import { type Static, Type } from 'typebox'
+import { UPN_PATTERN, ULN_PATTERN } from '../../domain/identifiers.js'
+import { Id, IsoDate, LaCode, PageQuery, pageOf, Timestamp, StringEnum } from '../../shared/schemas.js'
+
+export const ETHNICITY_MAJOR = ['WHIT', 'MIXD', 'ASIA', 'BLAC', 'CHNE', 'AOEG', 'REFU', 'NOBT'] as const
+
+const Upn = Type.String({
+  pattern: UPN_PATTERN,
+  description: 'Unique Pupil Number: check letter + 12 digits (permanent) or + 11 digits and a letter (temporary). I, O and S never appear; the check letter is verified (DfE UPN guide).',
+  examples: ['B801200005001']
+})
+const Uln = Type.String({ pattern: ULN_PATTERN, description: 'Unique Learner Number: 10 digits, mod-11 check digit verified.', examples: ['1000000043'] })
+const Name = Type.String({ minLength: 1, maxLength: 100 })
+const Sex = Type.Union([Type.Literal('F'), Type.Literal('M'), Type.Literal('U')], { description: 'Census sex: F, M or U (unknown).' })
+const SenProvision = Type.Union([Type.Literal('N'), Type.Literal('K'), Type.Literal('E')], { description: 'SEN provision: N none, K SEN support, E EHC plan.' })
+const Ethnicity = StringEnum(ETHNICITY_MAJOR, { description: 'Census ethnicity major group (REFU refused, NOBT not yet obtained).' })
+const NcYear = Type.Integer({ minimum: 0, maximum: 14, description: 'National Curriculum year; 0 is Reception.' })
+
+const editable = {
+  uln: Type.Union([Uln, Type.Null()]),
+  legalForename: Name,
+  legalSurname: Name,
+  preferredForename: Type.Union([Name, Type.Null()]),
+  preferredSurname: Type.Union([Name, Type.Null()]),
+  dateOfBirth: IsoDate,
+  sex: Sex,
+  senProvision: SenProvision,
+  fsmEligible: Type.Boolean(),
+  lookedAfter: Type.Boolean(),
+  childInNeed: Type.Boolean(),
+  ethnicity: Ethnicity,
+  homeSchoolId: Type.Union([Id, Type.Null()], { description: 'The school whose roll the pupil is on.' }),
+  homeLaCode: LaCode,
+  ncYearOverride: Type.Union([NcYear, Type.Null()], { description: 'Set when the pupil is taught out of their year group.' })
+}
+
+export const Pupil = Type.Object({
+  id: Id,
+  upn: Upn,
+  ...editable,
+  ncYear: Type.Integer({ description: 'Effective NC year today: the override, else derived from date of birth (age on 31 August).' }),
+  ncYearDerived: Type.Integer({ description: 'NC year derived from date of birth for the current academic year.' }),
+  endOfCompulsorySchoolAge: IsoDate,
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}, { $id: 'Pupil', additionalProperties: false })
+export type Pupil = Static<typeof Pupil>
+
+export const CreatePupil = Type.Object({
+  upn: Upn,
+  uln: Type.Optional(editable.uln),
+  legalForename: Name,
+  legalSurname: Name,
+  preferredForename: Type.Optional(editable.preferredForename),
+  preferredSurname: Type.Optional(editable.preferredSurname),
+  dateOfBirth: IsoDate,
+  sex: Sex,
+  senProvision: Type.Optional(SenProvision),
+  fsmEligible: Type.Optional(Type.Boolean()),
+  lookedAfter: Type.Optional(Type.Boolean()),
+  childInNeed: Type.Optional(Type.Boolean()),
+  ethnicity: Type.Optional(Ethnicity),
+  homeSchoolId: Type.Optional(editable.homeSchoolId),
+  homeLaCode: LaCode,
+  ncYearOverride: Type.Optional(editable.ncYearOverride)
+}, { additionalProperties: false })
+export type CreatePupil = Static<typeof CreatePupil>
+
+export const UpdatePupil = Type.Partial(Type.Object({ upn: Upn, ...editable }), { additionalProperties: false, minProperties: 1 })
+export type UpdatePupil = Static<typeof UpdatePupil>
+
+export const PupilSearch = Type.Object({ upn: Upn }, { additionalProperties: false })
+
+export const PupilPage = pageOf('PupilPage', Pupil)
+export const PupilListQuery = Type.Object({
+  ...PageQuery,
+  homeSchoolId: Type.Optional(Id)
+}, { additionalProperties: false })
+export type PupilListQuery = Static<typeof PupilListQuery>
+export const PupilParams = Type.Object({ id: Id })

@@ -1,0 +1,89 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { AppError, type FieldError } from '../shared/errors.js'
+import { Problem } from '../shared/schemas.js'
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large',
+  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable'
+}
+
+interface AjvError { instancePath: string, keyword: string, params: Record<string, unknown>, message?: string }
+
+/** Turns Ajv's errors into `{ path, code, message }` items whose path is a JSON pointer to the field. */
+export function fieldErrors (validation: AjvError[], context: string | undefined): FieldError[] {
+  const root = !context || context === 'body' ? '' : `/${context}`
+  return validation.map((e) => {
+    let pointer = e.instancePath
+    let message = e.message ?? 'is invalid'
+    if (e.keyword === 'required') {
+      pointer += `/${String(e.params.missingProperty)}`
+      message = 'is required'
+    } else if (e.keyword === 'additionalProperties') {
+      pointer += `/${String(e.params.additionalProperty)}`
+      message = 'is not a recognised field'
+    }
+    return { path: root + (pointer || '/'), code: e.keyword, message: `${root + (pointer || '/')} ${message}` }
+  })
+}
+
+export function sendProblem (request: FastifyRequest, reply: FastifyReply, status: number, code: string, detail: string, errors: FieldError[] = []) {
+  const body: Problem = {
+    type: `https://ap-tracker.example/problems/${code.replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    instance: request.id,
+    errors
+  }
+  return reply.code(status).type('application/problem+json').send(body)
+}
+
+// PostgreSQL unique constraints → the request field they protect.
+const UNIQUE_FIELDS: Record<string, string> = {
+  pupil_upn_uq: '/upn', school_urn_uq: '/urn', school_laestab_uq: '/laestab',
+  provider_urn_uq: '/urn', provider_ukprn_uq: '/ukprn', la_policy_pkey: '/code', local_authority_pkey: '/code'
+}
+
+function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?: string }, request: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof AppError) {
+    reply.headers(err.headers)
+    return sendProblem(request, reply, err.statusCode, err.code, err.message, err.errors)
+  }
+  if (err.validation) {
+    const errors = fieldErrors(err.validation as AjvError[], err.validationContext)
+    return sendProblem(request, reply, 400, 'validation_failed', `The request is invalid: ${errors.map((e) => e.message).join('; ')}`, errors)
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return sendProblem(request, reply, 400, 'malformed_json', 'The request body is not valid JSON', [{ path: '/', code: 'malformed_json', message: err.message }])
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return sendProblem(request, reply, 413, 'payload_too_large', 'The request body is larger than the service accepts')
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return sendProblem(request, reply, 415, 'unsupported_media_type', 'Send the body as application/json')
+    case '23505': {
+      const path = UNIQUE_FIELDS[err.constraint ?? ''] ?? '/'
+      return sendProblem(request, reply, 409, 'already_exists', `A record with this ${path.slice(1) || 'key'} already exists`, [{ path, code: 'unique', message: `${path} must be unique` }])
+    }
+  }
+  if (err.statusCode === 429) {
+    return sendProblem(request, reply, 429, 'rate_limited', err.message)
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return sendProblem(request, reply, err.statusCode, 'bad_request', err.message)
+  }
+  request.log.error({ err }, 'unhandled error')
+  return sendProblem(request, reply, 500, 'internal_error', 'Something went wrong on our side; quote the request id when reporting it')
+}
+
+/** The error and not-found handlers: every failure leaves as RFC 9457 application/problem+json. */
+export const errorsPlugin = fp(async (app: FastifyInstance) => {
+  app.addSchema(Problem)
+  app.setErrorHandler(errorHandler)
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`))
+}, { name: 'errors' })

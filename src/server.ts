@@ -1,0 +1,42 @@
+import closeWithGrace from 'close-with-grace'
+import { buildApp, logRedactPaths } from './app.js'
+import { loadConfig } from './config.js'
+import { createDb } from './db/database.js'
+import { migrateToLatest, pendingMigrations } from './db/migrate.js'
+
+let config
+try {
+  config = loadConfig()
+} catch (err) {
+  console.error((err as Error).message)
+  process.exit(1)
+}
+
+const db = createDb({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DB_POOL_MAX })
+if (config.DATABASE_URL) {
+  // On a server, migrations are a deliberate step (`npm run db:migrate`, or the compose migrate service).
+  const pending = await pendingMigrations(db)
+  if (pending.length > 0) {
+    console.error(`The database has ${pending.length} pending migration(s) (${pending.join(', ')}); run npm run db:migrate first.`)
+    await db.destroy()
+    process.exit(1)
+  }
+} else {
+  await migrateToLatest(db)
+}
+
+const app = await buildApp({
+  db,
+  config,
+  logger: { level: config.LOG_LEVEL, redact: { paths: logRedactPaths, censor: '[redacted]' } }
+})
+
+closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
+  if (err) app.log.error({ err }, 'closing after an error')
+  else app.log.info({ signal }, 'draining requests and closing')
+  await app.close()
+  await db.destroy()
+})
+
+await app.listen({ host: config.HOST, port: config.PORT })
+if (!config.DATABASE_URL) app.log.info({ dataDir: config.DATA_DIR }, 'embedded PGlite database; run `npm run seed` for demo data and tokens')

@@ -1,0 +1,35 @@
+/** One item of a problem's `errors` array: which field broke which rule. */
+export interface FieldError {
+  /** JSON pointer into the request, e.g. `/upn` or `/tiers/0/places`; `/` for the whole body. */
+  path: string
+  message: string
+  code: string
+}
+
+/** An error the API reports as an RFC 9457 problem: status, stable code, human message, field errors. */
+export class AppError extends Error {
+  constructor (
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly errors: FieldError[] = [],
+    readonly headers: Record<string, string> = {}
+  ) {
+    super(message)
+    this.name = new.target.name
+  }
+}
+
+export const badRequest = (code: string, message: string, errors: FieldError[] = []) => new AppError(400, code, message, errors)
+export const fieldError = (path: string, code: string, message: string) =>
+  new AppError(400, 'validation_failed', message, [{ path, code, message }])
+export const unauthorized = (message = 'A valid bearer token is required') =>
+  new AppError(401, 'unauthorized', message, [], { 'www-authenticate': 'Bearer realm="ap-tracker"' })
+export const forbidden = (code: string, message: string, errors: FieldError[] = []) => new AppError(403, code, message, errors)
+export const notFound = (entity: string) => new AppError(404, `${entity}_not_found`, `${entity.replaceAll('_', ' ')} not found`)
+export const conflict = (code: string, message: string, errors: FieldError[] = []) => new AppError(409, code, message, errors)
+export const preconditionFailed = (message = 'If-Match does not match the current version; fetch the resource again') =>
+  new AppError(412, 'precondition_failed', message)
+export const preconditionRequired = () =>
+  new AppError(428, 'precondition_required', 'This update needs an If-Match header carrying the ETag you last read')
+export const unprocessable = (code: string, message: string, errors: FieldError[] = []) => new AppError(422, code, message, errors)

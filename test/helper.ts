@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto'
+import { DateTime } from 'luxon'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Test } from 'tap'
+import { type AppDeps, buildApp } from '../src/app.js'
+import { ROLES, type Role } from '../src/auth/principal.js'
+import { type Config, defaultConfig } from '../src/config.js'
+import { createDb } from '../src/db/database.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+import type { DB } from '../src/db/schema.js'
+import { upnCheckLetter } from '../src/domain/identifiers.js'
+import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
+import { issueToken } from '../src/modules/tokens/tokens.service.js'
+
+/** Set TEST_DATABASE_URL to run against a PostgreSQL server; otherwise every test file gets an in-memory PGlite. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
+
+/** A freshly migrated, empty database for one test file, dropped when the test ends. */
+export async function freshDb (t: Test): Promise<Kysely<DB>> {
+  if (!TEST_DATABASE_URL) {
+    const db = createDb({ dataDir: 'memory://' })
+    await migrateToLatest(db)
+    t.teardown(() => db.destroy())
+    return db
+  }
+  const name = `apt_test_${process.pid}_${randomBytes(4).toString('hex')}`
+  const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) }) })
+  await sql`create database ${sql.id(name)}`.execute(admin)
+  const url = new URL(TEST_DATABASE_URL)
+  url.pathname = `/${name}`
+  const db = createDb({ databaseUrl: url.toString(), poolMax: 5 })
+  await migrateToLatest(db)
+  t.teardown(async () => {
+    await db.destroy()
+    await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
+    await admin.destroy()
+  })
+  return db
+}
+
+export async function buildTestApp (t: Test, options: { config?: Partial<Config>, clock?: AppDeps['clock'], db?: Kysely<DB> } = {}) {
+  const db = options.db ?? await freshDb(t)
+  const app = await buildApp({ db, config: defaultConfig({ RATE_LIMIT_MAX: 100_000, TOKEN_CACHE_MS: 0, ...options.config }), clock: options.clock })
+  await app.ready()
+  t.teardown(() => app.close())
+  return { app, db }
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
+
+/** A valid permanent UPN for a serial number (LA 801, establishment 2000, year 26). */
+export function upnFor (serial: number): string {
+  const body = `8012000${String(serial).padStart(5, '0')}`.slice(0, 12)
+  return upnCheckLetter(body) + body
+}
+
+export interface Org { laCode: string, schoolId: string, providerId: string, tokens: Record<Role, string> }
+export interface World { own: Org, other: Org }
+
+let urnSeq = 100000
+const nextUrn = () => String(++urnSeq)
+
+/** Two LAs, each with a school, a provider and a token for every role. */
+export async function makeWorld (db: Kysely<DB>): Promise<World> {
+  const make = async (laCode: string, name: string): Promise<Org> => {
+    await upsertLocalAuthority(db, laCode, name)
+    const urn = nextUrn()
+    const school = await db.insertInto('school').values({
+      urn, laestab: `${laCode}${urn.slice(2)}`, name: `${name} High School`, la_code: laCode, phase: 'SECONDARY', type: 'COMMUNITY'
+    }).returning('id').executeTakeFirstOrThrow()
+    const provider = await db.insertInto('provider').values({
+      name: `${name} Pupil Referral Unit`, la_code: laCode, urn: nextUrn(), registration_status: 'STATE_FUNDED_AP_SCHOOL'
+    }).returning('id').executeTakeFirstOrThrow()
+    await db.insertInto('provider_tier').values([1, 2, 3].map((tier) => ({ provider_id: provider.id, tier, places: 10 }))).execute()
+    const tokens = {} as Record<Role, string>
+    for (const role of ROLES) {
+      const { token } = await issueToken(db, {
+        role, laCode, label: `${role} of ${name}`, createdBy: 'test',
+        schoolId: role === 'school' ? school.id : null, providerId: role === 'provider' ? provider.id : null,
+        expiresAt: DateTime.utc().plus({ days: 1 }).toJSDate()
+      })
+      tokens[role] = token
+    }
+    return { laCode, schoolId: school.id, providerId: provider.id, tokens }
+  }
+  return { own: await make('919', 'Hertfordshire'), other: await make('202', 'Camden') }
+}
+
+/** A pupil on the roll of `org`'s school, inserted directly. */
+export async function insertPupil (db: Kysely<DB>, org: Org, serial: number, overrides: Partial<DB['pupil']> = {}) {
+  return db.insertInto('pupil').values({
+    upn: upnFor(serial), legal_forename: 'Alex', legal_surname: `Pupil${serial}`, date_of_birth: '2012-03-14', sex: 'F',
+    home_school_id: org.schoolId, home_la_code: org.laCode, ...overrides as object
+  }).returningAll().executeTakeFirstOrThrow()
+}
+
+export const countRows = async (db: Kysely<DB>, table: keyof DB): Promise<number> => {
+  const { n } = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  return Number(n)
+}
