@@ -34,6 +34,8 @@ export function createDb (options: DatabaseOptions): Kysely<DB> {
   const dataDir = options.dataDir ?? 'memory://'
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
   // Factory form: PGlite opens on the first query and Kysely's destroy() closes it.
+  // PGlite has one connection: inside a transaction, query through `trx` only — a query on the outer
+  // `db` waits for the transaction to end and never runs.
   return new Kysely<DB>({
     dialect: new PGliteDialect({ pglite: () => PGlite.create(dataDir, { parsers: pgliteParsers }) })
   })

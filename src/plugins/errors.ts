@@ -83,6 +83,9 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
 /** The error and not-found handlers: every failure leaves as RFC 9457 application/problem+json. */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.addSchema(Problem)
+  // JSON is the only request body the API reads: without this, Fastify's built-in text/plain parser
+  // would accept the body and answer 400 instead of 415 Unsupported Media Type.
+  app.removeContentTypeParser('text/plain')
   app.setErrorHandler(errorHandler)
   app.setNotFoundHandler((request, reply) =>
     sendProblem(request, reply, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`))

@@ -41,8 +41,8 @@ export class LocalAuthoritiesService {
     return { body: toLocalAuthority(row), version: row.version }
   }
 
-  async getPolicy (p: Principal, code: string) {
-    const row = await this.db.selectFrom('la_policy').selectAll()
+  async getPolicy (p: Principal, code: string, db: Kysely<DB> = this.db) {
+    const row = await db.selectFrom('la_policy').selectAll()
       .where('la_code', '=', code).where('la_code', '=', p.laCode).executeTakeFirst()
     if (!row) throw notFound('local_authority')
     return { body: toPolicy(row), version: row.version }
@@ -67,7 +67,7 @@ export class LocalAuthoritiesService {
         .where('la_code', '=', code).where('la_code', '=', actor.principal.laCode).where('version', '=', version)
         .returningAll().executeTakeFirst()
       if (!row) {
-        await this.getPolicy(actor.principal, code)
+        await this.getPolicy(actor.principal, code, trx)
         throw preconditionFailed()
       }
       await writeAudit(trx, actor, [{ action: 'update', entity: 'la_policy', entityId: code, changedFields: Object.keys(input) }])

@@ -33,8 +33,8 @@ export class SchoolsService {
     return { results: rows.map(toSchool), paging: paging(query.page, query.pageSize, Number(total)) }
   }
 
-  async get (p: Principal, id: string) {
-    const row = await this.db.selectFrom('school').selectAll().where(schoolScope(p)).where('id', '=', id).executeTakeFirst()
+  async get (p: Principal, id: string, db: Kysely<DB> = this.db) {
+    const row = await db.selectFrom('school').selectAll().where(schoolScope(p)).where('id', '=', id).executeTakeFirst()
     if (!row) throw notFound('school')
     return { body: toSchool(row), version: row.version }
   }
@@ -62,7 +62,7 @@ export class SchoolsService {
         .where(schoolScope(actor.principal)).where('id', '=', id).where('version', '=', version)
         .returningAll().executeTakeFirst()
       if (!row) {
-        await this.get(actor.principal, id)
+        await this.get(actor.principal, id, trx) // 404 outside scope; otherwise the version was stale
         throw preconditionFailed()
       }
       await writeAudit(trx, actor, [{ action: 'update', entity: 'school', entityId: id, changedFields: Object.keys(input) }])

@@ -1,0 +1,169 @@
+import type { InjectOptions } from 'fastify'
+import t from 'tap'
+import { ROLES, type Role } from '../src/auth/principal.js'
+import { bearer, buildTestApp, insertPupil, makeWorld, upnFor, type Org } from './helper.js'
+
+/**
+ * Every route × every role × own / other organisation, generated from the app's route table.
+ * The expected status follows from the route's declared roles and the scope rules:
+ * a role not allowed → 403; allowed, own organisation's record → the success status;
+ * allowed, another organisation's record → 404, as if it did not exist.
+ * A route without a sample here fails the test, so a new route cannot skip the matrix.
+ */
+
+type Side = 'own' | 'other'
+interface Sample {
+  /** The request for a caller acting for `caller`, aimed at `target`'s data. */
+  request: (ctx: { caller: Org, target: Org, role: Role, side: Side }) => Promise<InjectOptions> | InjectOptions
+  /** Status when an allowed role reaches its own organisation's data. */
+  ok: number
+  /** Status for an allowed role aimed at another organisation; 404 unless the rule differs. */
+  otherStatus?: number | ((role: Role) => number)
+  /** Roles that may call the route but cannot see the own-organisation record (and why). */
+  ownNotVisibleTo?: { roles: Role[], why: string }
+}
+
+t.test('access matrix', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const world = await makeWorld(db)
+  let serial = 1000
+  const pupils = {
+    own: await insertPupil(db, world.own, serial++),
+    other: await insertPupil(db, world.other, serial++)
+  }
+  const orgOf = (side: Side) => world[side]
+  const pupilOf = (org: Org) => org === world.own ? pupils.own : pupils.other
+  const version = async (table: 'school' | 'provider' | 'pupil', id: string) =>
+    (await db.selectFrom(table).select('version').where('id', '=', id).executeTakeFirstOrThrow()).version
+  const policyVersion = async (la: string) =>
+    (await db.selectFrom('la_policy').select('version').where('la_code', '=', la).executeTakeFirstOrThrow()).version
+  let urn = 700000
+
+  const samples: Record<string, Sample> = {
+    'GET /v1/me': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/me' }) },
+    'GET /v1/local-authorities': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/local-authorities' }) },
+    'GET /v1/local-authorities/:code': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}` }) },
+    'GET /v1/local-authorities/:code/policy': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/policy` }) },
+    'PUT /v1/local-authorities/:code/policy': {
+      ok: 200,
+      request: async ({ target }) => ({
+        method: 'PUT', url: `/v1/local-authorities/${target.laCode}/policy`,
+        headers: { 'if-match': `"${await policyVersion(target.laCode)}"` },
+        payload: { reviewIntervalSchoolWeeks: 6, firstReviewSchoolDays: 20, referralDecisionSchoolDays: 10, tier1MaxSchoolWeeks: 26, tier2MaxSchoolWeeks: 26, tier3MaxSchoolWeeks: null, smallNumberThreshold: 5, fullTimeThresholdHours: 18 }
+      })
+    },
+    'GET /v1/schools': { ok: 200, otherStatus: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/schools?pageSize=100&x=${target.laCode}`.replace('&x=' + target.laCode, '') }) },
+    'POST /v1/schools': {
+      ok: 201,
+      otherStatus: 403,
+      request: ({ target }) => {
+        const u = String(++urn)
+        return { method: 'POST', url: '/v1/schools', payload: { urn: u, laestab: `${target.laCode}5${u.slice(-3)}`, name: 'New School', laCode: target.laCode, phase: 'PRIMARY', type: 'ACADEMY' } }
+      }
+    },
+    'GET /v1/schools/:id': {
+      ok: 200,
+      request: ({ target }) => ({ method: 'GET', url: `/v1/schools/${target.schoolId}` })
+    },
+    'PATCH /v1/schools/:id': {
+      ok: 200,
+      request: async ({ target }) => ({ method: 'PATCH', url: `/v1/schools/${target.schoolId}`, headers: { 'if-match': `"${await version('school', target.schoolId)}"` }, payload: { name: 'Renamed School' } })
+    },
+    'GET /v1/providers': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/providers' }) },
+    'POST /v1/providers': {
+      ok: 201,
+      otherStatus: 403,
+      request: ({ target }) => ({ method: 'POST', url: '/v1/providers', payload: { name: 'Tuition Ltd', laCode: target.laCode, settingType: 'OOT', registrationStatus: 'UNREGISTERED', tiers: [{ tier: 2, places: 4 }] } })
+    },
+    'GET /v1/providers/:id': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/providers/${target.providerId}` }) },
+    'PATCH /v1/providers/:id': {
+      ok: 200,
+      request: async ({ target }) => ({ method: 'PATCH', url: `/v1/providers/${target.providerId}`, headers: { 'if-match': `"${await version('provider', target.providerId)}"` }, payload: { name: 'Renamed PRU' } })
+    },
+    'GET /v1/pupils': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/pupils' }) },
+    'POST /v1/pupils/search': {
+      ok: 200,
+      otherStatus: 200, // a search answers 200 with no results rather than revealing that the UPN exists
+      request: ({ target }) => ({ method: 'POST', url: '/v1/pupils/search', payload: { upn: pupilOf(target).upn } })
+    },
+    'POST /v1/pupils': {
+      ok: 201,
+      otherStatus: (role) => role === 'school' ? 403 : 422,
+      request: ({ target }) => ({
+        method: 'POST', url: '/v1/pupils',
+        payload: { upn: upnFor(serial++), legalForename: 'Sam', legalSurname: 'Example', dateOfBirth: '2013-05-01', sex: 'M', homeSchoolId: target.schoolId, homeLaCode: target.laCode }
+      })
+    },
+    'GET /v1/pupils/:id': {
+      ok: 200,
+      ownNotVisibleTo: { roles: ['provider'], why: 'a provider sees only pupils placed with it, and none is placed' },
+      request: ({ target }) => ({ method: 'GET', url: `/v1/pupils/${pupilOf(target).id}` })
+    },
+    'PATCH /v1/pupils/:id': {
+      ok: 200,
+      request: async ({ target }) => ({ method: 'PATCH', url: `/v1/pupils/${pupilOf(target).id}`, headers: { 'if-match': `"${await version('pupil', pupilOf(target).id)}"` }, payload: { preferredForename: 'Sammy' } })
+    },
+    'GET /v1/tokens': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/tokens' }) },
+    'POST /v1/tokens': {
+      ok: 201,
+      otherStatus: 422,
+      request: ({ target }) => ({ method: 'POST', url: '/v1/tokens', payload: { label: 'matrix', role: 'school', schoolId: target.schoolId, expiresInDays: 1 } })
+    },
+    'DELETE /v1/tokens/:id': {
+      ok: 200,
+      request: async ({ target }) => {
+        const row = await db.insertInto('api_token').values({ token_hash: `${String(serial++).padStart(64, '0')}`, label: 'spare', role: 'analyst', la_code: target.laCode, created_by: 'test', expires_at: new Date(Date.now() + 86400_000) }).returning('id').executeTakeFirstOrThrow()
+        return { method: 'DELETE', url: `/v1/tokens/${row.id}` }
+      }
+    },
+    'GET /v1/audit': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/audit' }) }
+  }
+
+  const routes = app.routeTable.filter((r) => r.access !== 'public')
+  const keys = new Set(routes.map((r) => `${r.method} ${r.url}`))
+  t.same([...keys].filter((k) => !samples[k]), [], 'every authenticated route has a matrix sample')
+  t.same(Object.keys(samples).filter((k) => !keys.has(k)), [], 'every sample names a real route')
+  t.ok(routes.length >= 20, `${routes.length} authenticated routes`)
+
+  for (const route of routes) {
+    const key = `${route.method} ${route.url}`
+    const sample = samples[key]!
+    const allowed = route.access as readonly Role[]
+    for (const role of ROLES) {
+      for (const side of ['own', 'other'] as const) {
+        const caller = world.own
+        const target = orgOf(side)
+        let expected: number
+        if (!allowed.includes(role)) expected = 403
+        else if (side === 'own') expected = sample.ownNotVisibleTo?.roles.includes(role) ? 404 : sample.ok
+        else expected = typeof sample.otherStatus === 'function' ? sample.otherStatus(role) : sample.otherStatus ?? 404
+        const request = await sample.request({ caller, target, role, side })
+        const res = await app.inject({ ...request, headers: { ...request.headers, ...bearer(caller.tokens[role]) } })
+        t.equal(res.statusCode, expected, `${key} as ${role} on ${side} organisation → ${expected}${res.statusCode !== expected ? `: ${res.body.slice(0, 300)}` : ''}`)
+        if (res.statusCode >= 400) t.match(res.headers['content-type'], /application\/problem\+json/, `${key} ${role} ${side} is a problem document`)
+        if (res.statusCode === 200 && route.method === 'GET' && side === 'other') {
+          // Lists answer 200 for everyone allowed, but never carry the other organisation's records.
+          const body = res.body
+          t.notMatch(body, pupils.other.upn, `${key} as ${role} does not leak the other LA's pupil`)
+        }
+      }
+    }
+  }
+
+  // Lists are scoped in SQL: the other LA's rows never appear.
+  const schools = await app.inject({ method: 'GET', url: '/v1/schools?pageSize=100', headers: bearer(world.own.tokens.coordinator) })
+  t.ok(schools.json().results.every((s: { laCode: string }) => s.laCode === world.own.laCode), 'schools list holds only the own LA')
+  const pupilList = await app.inject({ method: 'GET', url: '/v1/pupils?pageSize=100', headers: bearer(world.own.tokens.school) })
+  t.ok(pupilList.json().results.every((p: { homeSchoolId: string }) => p.homeSchoolId === world.own.schoolId), 'a school lists only its roll')
+  const search = await app.inject({ method: 'POST', url: '/v1/pupils/search', headers: bearer(world.own.tokens.coordinator), payload: { upn: pupils.other.upn } })
+  t.equal(search.json().results.length, 0, 'another LA\'s pupil is not found by UPN')
+  const tokens = await app.inject({ method: 'GET', url: '/v1/tokens?pageSize=100', headers: bearer(world.own.tokens.la_admin) })
+  t.ok(tokens.json().results.every((k: { laCode: string }) => k.laCode === world.own.laCode), 'tokens list holds only the own LA')
+})
+
+t.test('public routes need no token', async (t) => {
+  const { app } = await buildTestApp(t)
+  const publicRoutes = app.routeTable.filter((r) => r.access === 'public').map((r) => `${r.method} ${r.url}`)
+  t.ok(publicRoutes.includes('GET /health/live') && publicRoutes.includes('GET /health/ready'))
+  t.ok(publicRoutes.every((r) => r.includes('/health/') || r.includes('/docs')), `only health and docs are public: ${publicRoutes.join(', ')}`)
+})
