@@ -48,6 +48,14 @@ const UNIQUE_FIELDS: Record<string, string> = {
   provider_urn_uq: '/urn', provider_ukprn_uq: '/ukprn', la_policy_pkey: '/code', local_authority_pkey: '/code'
 }
 
+/**
+ * What of an unexpected error may be logged. PostgreSQL puts row values in `detail` ("Key (upn)=(…)",
+ * "Failing row contains (…)"), so only the name, code, constraint, message and stack are kept.
+ */
+export function loggableError (err: FastifyError & { constraint?: string }) {
+  return { type: err.name, code: err.code, constraint: err.constraint, message: err.message, stack: err.stack }
+}
+
 function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?: string }, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof AppError) {
     reply.headers(err.headers)
@@ -65,6 +73,10 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
       return sendProblem(request, reply, 413, 'payload_too_large', 'The request body is larger than the service accepts')
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return sendProblem(request, reply, 415, 'unsupported_media_type', 'Send the body as application/json')
+    case '23514': // a CHECK constraint the request validation should have caught first
+      return sendProblem(request, reply, 400, 'constraint_violated', `The record breaks the rule ${err.constraint ?? '(unnamed)'}`, [{ path: '/', code: err.constraint ?? 'check', message: `breaks ${err.constraint ?? 'a database rule'}` }])
+    case '23503':
+      return sendProblem(request, reply, 422, 'unknown_reference', 'The record refers to something that does not exist', [{ path: '/', code: 'foreign_key', message: err.constraint ?? 'unknown reference' }])
     case '23505': {
       const path = UNIQUE_FIELDS[err.constraint ?? ''] ?? '/'
       return sendProblem(request, reply, 409, 'already_exists', `A record with this ${path.slice(1) || 'key'} already exists`, [{ path, code: 'unique', message: `${path} must be unique` }])
@@ -76,7 +88,7 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return sendProblem(request, reply, err.statusCode, 'bad_request', err.message)
   }
-  request.log.error({ err }, 'unhandled error')
+  request.log.error({ err: loggableError(err) }, 'unhandled error')
   return sendProblem(request, reply, 500, 'internal_error', 'Something went wrong on our side; quote the request id when reporting it')
 }
 

@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import t from 'tap'
+import { loadConfig } from '../src/config.js'
+
+const root = path.resolve(import.meta.dirname, '..')
+
+function startServer (env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  child.stdout.on('data', (c) => { out += String(c) })
+  child.stderr.on('data', (c) => { out += String(c) })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const listening = new Promise<string>((resolve, reject) => {
+    const poll = setInterval(() => {
+      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m) { clearInterval(poll); resolve(m[1]!) }
+    }, 50)
+    void exited.then(() => { clearInterval(poll); reject(new Error(`server exited: ${out}`)) })
+  })
+  listening.catch(() => undefined) // awaited only by tests that expect the server to start
+  return { child, exited, listening, output: () => out }
+}
+
+t.test('configuration is validated with the variable named', async (t) => {
+  t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/)
+  t.throws(() => loadConfig({ DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
+  t.throws(() => loadConfig({ LOG_LEVEL: 'loud' }), /LOG_LEVEL/)
+  t.equal(loadConfig({}).PORT, 3000)
+  t.equal(loadConfig({ PORT: '8080' }).PORT, 8080)
+})
+
+t.test('a bad value stops the server at start with a clear message', async (t) => {
+  const server = startServer({ PORT: 'eighty' })
+  t.equal(await server.exited, 1)
+  t.match(server.output(), /Invalid configuration: .*PORT/)
+})
+
+t.test('npm start path: embedded PGlite in DATA_DIR, health, then SIGTERM drains and exits cleanly', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'apt-server-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const env: Record<string, string> = { PORT: '0', DATA_DIR: dataDir }
+  delete process.env.DATABASE_URL
+  const server = startServer(env)
+  const base = await server.listening
+  const live = await fetch(`${base}/health/live`)
+  t.equal(live.status, 200)
+  const ready = await fetch(`${base}/health/ready`)
+  t.equal(ready.status, 200)
+  t.same(await ready.json(), { status: 'ok' })
+  server.child.kill('SIGTERM')
+  t.equal(await server.exited, 0, 'exits 0 after draining')
+  t.match(server.output(), /draining requests and closing/)
+})
