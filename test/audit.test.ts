@@ -73,3 +73,18 @@ t.test('a failed write leaves neither the change nor an audit row', async (t) =>
   t.equal(await countRows(db, 'audit_event'), before)
   t.equal((await db.selectFrom('pupil').select('fsm_eligible').where('id', '=', pupil.id).executeTakeFirstOrThrow()).fsm_eligible, false)
 })
+
+t.test('replaying an idempotent pupil creation is audited as a read', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const world = await makeWorld(db)
+  const headers = { ...bearer(world.own.tokens.school), 'idempotency-key': 'create-pupil-1' }
+  const payload = { upn: 'B801200005001', legalForename: 'Ada', legalSurname: 'Example', dateOfBirth: '2012-02-02', sex: 'F', homeLaCode: '919' }
+  const first = await app.inject({ method: 'POST', url: '/v1/pupils', headers: { ...headers, 'x-request-id': 'first' }, payload })
+  t.equal(first.statusCode, 201)
+  const replay = await app.inject({ method: 'POST', url: '/v1/pupils', headers: { ...headers, 'x-request-id': 'replay' }, payload })
+  t.equal(replay.statusCode, 201)
+  t.equal(replay.headers['idempotent-replayed'], 'true')
+  t.equal(replay.body, first.body)
+  const rows = await db.selectFrom('audit_event').select(['action', 'pupil_id']).where('request_id', '=', 'replay').execute()
+  t.same(rows, [{ action: 'read', pupil_id: first.json().id }])
+})

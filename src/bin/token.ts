@@ -139,7 +139,7 @@ const COMMANDS: Record<string, Options> = {
 
 type Values = Record<string, string | boolean | undefined>
 
-const usageError = (message: string) => new CliError(`${message}\n\n${USAGE}`, 2)
+const usageError = (message: string) => new CliError(`${message}\nRun npm run token -- --help for usage.`, 2)
 
 function required (values: Values, name: string): string {
   const value = values[name]

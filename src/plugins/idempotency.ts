@@ -4,10 +4,15 @@ import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
 import type { DB } from '../db/schema.js'
+import { writeAudit } from '../modules/audit/audit.log.js'
 import { badRequest, conflict, unprocessable } from '../shared/errors.js'
 
 declare module 'fastify' {
   interface FastifyRequest { idempotencyKey: string | null }
+  interface FastifyContextConfig {
+    /** The pupil-data entity a creating POST returns; a replay of it is audited as a read. */
+    replayAudit?: 'pupil'
+  }
 }
 
 const KEY_SHAPE = /^[A-Za-z0-9._:-]{1,200}$/
@@ -55,6 +60,14 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { db: Kys
     }
     if (existing.status_code === null) {
       throw conflict('idempotency_in_progress', 'A request with this Idempotency-Key is still being processed')
+    }
+    const entity = request.routeOptions.config.replayAudit
+    const entityId = /\/([0-9]+)$/.exec(existing.response_headers?.location ?? '')?.[1]
+    if (entity === 'pupil' && entityId) {
+      // A replay shows the pupil record again, so it is a read of pupil data like any other.
+      const pupil = await db.selectFrom('pupil').select('home_la_code').where('id', '=', entityId).executeTakeFirst()
+      await writeAudit(db, { principal: request.principal, requestId: request.id },
+        [{ action: 'read', entity, entityId, pupilId: entityId, pupilLaCode: pupil?.home_la_code ?? null }])
     }
     reply.code(existing.status_code).headers({ ...(existing.response_headers ?? {}), 'idempotent-replayed': 'true' })
     return reply.send(existing.response_body)
