@@ -14,7 +14,12 @@ const Name = Type.String({ minLength: 1, maxLength: 100 })
 const Sex = Type.Union([Type.Literal('F'), Type.Literal('M'), Type.Literal('U')], { description: 'Census sex: F, M or U (unknown).' })
 const SenProvision = Type.Union([Type.Literal('N'), Type.Literal('K'), Type.Literal('E')], { description: 'SEN provision: N none, K SEN support, E EHC plan.' })
 const Ethnicity = StringEnum(ETHNICITY_MAJOR, { description: 'Census ethnicity major group (REFU refused, NOBT not yet obtained).' })
-const NcYear = Type.Integer({ minimum: 0, maximum: 14, description: 'National Curriculum year; 0 is Reception.' })
+// One schema with a type list, not a union: with Ajv's type coercion, a union tries the integer branch
+// first and turns null into 0 (Reception), so clearing the override would silently set it.
+const NcYearOverride = Type.Unsafe<number | null>({
+  type: ['integer', 'null'], minimum: 0, maximum: 14,
+  description: 'National Curriculum year (0 is Reception) when the pupil is taught out of their year group; null when not.'
+})
 
 const editable = {
   uln: Type.Union([Uln, Type.Null()]),
@@ -31,7 +36,7 @@ const editable = {
   ethnicity: Ethnicity,
   homeSchoolId: Type.Union([Id, Type.Null()], { description: 'The school whose roll the pupil is on.' }),
   homeLaCode: LaCode,
-  ncYearOverride: Type.Union([NcYear, Type.Null()], { description: 'Set when the pupil is taught out of their year group.' })
+  ncYearOverride: NcYearOverride
 }
 
 export const Pupil = Type.Object({
