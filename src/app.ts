@@ -11,6 +11,7 @@ import { hashToken, TokenVerifier } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { DB } from './db/schema.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
+import { calendarRoutes } from './modules/calendars/calendars.routes.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { localAuthorityRoutes } from './modules/local-authorities/local-authorities.routes.js'
 import { meRoutes } from './modules/me/me.routes.js'
@@ -110,7 +111,8 @@ export async function buildApp (deps: AppDeps) {
         { name: 'providers', description: 'AP providers: AP schools, registered independent and unregistered settings' },
         { name: 'pupils', description: 'Pupils: identity, characteristics, home school' },
         { name: 'tokens', description: 'API tokens for an LA and its schools and providers' },
-        { name: 'audit', description: 'The append-only audit trail' }
+        { name: 'audit', description: 'The append-only audit trail' },
+        { name: 'calendars', description: 'Term dates, INSET days and school-day arithmetic that every clock runs on' }
       ]
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
@@ -131,6 +133,7 @@ export async function buildApp (deps: AppDeps) {
     await v1.register(pupilRoutes, { prefix: '/pupils' })
     await v1.register(tokenRoutes, { prefix: '/tokens' })
     await v1.register(auditRoutes, { prefix: '/audit' })
+    await v1.register(calendarRoutes)
   }, { prefix: '/v1' })
 
   return app

@@ -1,6 +1,7 @@
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
 import { ROLES, type Role } from '../src/auth/principal.js'
+import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, insertPupil, makeWorld, upnFor, type Org } from './helper.js'
 
 /**
@@ -38,6 +39,15 @@ t.test('access matrix', async (t) => {
   const policyVersion = async (la: string) =>
     (await db.selectFrom('la_policy').select('version').where('la_code', '=', la).executeTakeFirstOrThrow()).version
   let urn = 700000
+  const halfTerms = STAFFORDSHIRE_2025_26
+  for (const org of [world.own, world.other]) {
+    const la = await app.inject({ method: 'PUT', url: `/v1/local-authorities/${org.laCode}/calendars/2025-26`, headers: bearer(org.tokens.la_admin), payload: { halfTerms } })
+    const school = await app.inject({ method: 'PUT', url: `/v1/schools/${org.schoolId}/calendars/2025-26`, headers: bearer(org.tokens.la_admin), payload: { closures: [] } })
+    t.same([la.statusCode, school.statusCode], [201, 201], 'calendars loaded for both LAs')
+  }
+  const calendarVersion = async (owner: { la_code: string } | { school_id: string }) =>
+    (await db.selectFrom('term_calendar').select('version').where('academic_year', '=', '2025/26')
+      .where((eb) => 'la_code' in owner ? eb('la_code', '=', owner.la_code) : eb('school_id', '=', owner.school_id)).executeTakeFirstOrThrow()).version
 
   const samples: Record<string, Sample> = {
     'GET /v1/me': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/me' }) },
@@ -116,7 +126,26 @@ t.test('access matrix', async (t) => {
         return { method: 'DELETE', url: `/v1/tokens/${row.id}` }
       }
     },
-    'GET /v1/audit': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/audit' }) }
+    'GET /v1/audit': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/audit' }) },
+    'GET /v1/local-authorities/:code/calendars': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/calendars` }) },
+    'GET /v1/local-authorities/:code/calendars/:academicYear': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/calendars/2025-26` }) },
+    'PUT /v1/local-authorities/:code/calendars/:academicYear': {
+      ok: 200,
+      request: async ({ target }) => ({
+        method: 'PUT', url: `/v1/local-authorities/${target.laCode}/calendars/2025-26`,
+        headers: { 'if-match': `"${await calendarVersion({ la_code: target.laCode })}"` }, payload: { halfTerms }
+      })
+    },
+    'GET /v1/schools/:id/calendars/:academicYear': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/schools/${target.schoolId}/calendars/2025-26` }) },
+    'PUT /v1/schools/:id/calendars/:academicYear': {
+      ok: 200,
+      request: async ({ target }) => ({
+        method: 'PUT', url: `/v1/schools/${target.schoolId}/calendars/2025-26`,
+        headers: { 'if-match': `"${await calendarVersion({ school_id: target.schoolId })}"` }, payload: { closures: [{ date: '2025-09-01', kind: 'INSET' }] }
+      })
+    },
+    'GET /v1/schools/:id/school-days': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/schools/${target.schoolId}/school-days?from=2025-10-01&to=2025-11-30` }) },
+    'GET /v1/schools/:id/school-days/offset': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/schools/${target.schoolId}/school-days/offset?from=2025-10-17&days=20` }) }
   }
 
   const routes = app.routeTable.filter((r) => r.access !== 'public')

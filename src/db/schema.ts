@@ -134,6 +134,30 @@ export interface IdempotencyKeyTable {
   created_at: Generated<Date>
 }
 
+export interface TermCalendarTable {
+  id: Generated<string>
+  la_code: string | null
+  school_id: Int8 | null
+  academic_year: string
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Timestamp
+}
+
+export interface HalfTermTable {
+  calendar_id: Int8
+  number: number
+  first_day: DateString
+  last_day: DateString
+}
+
+export interface CalendarClosureTable {
+  calendar_id: Int8
+  day: DateString
+  kind: string
+  reason: string | null
+}
+
 export interface DB {
   local_authority: LocalAuthorityTable
   la_policy: LaPolicyTable
@@ -144,6 +168,9 @@ export interface DB {
   api_token: ApiTokenTable
   audit_event: AuditEventTable
   idempotency_key: IdempotencyKeyTable
+  term_calendar: TermCalendarTable
+  half_term: HalfTermTable
+  calendar_closure: CalendarClosureTable
 }
 
 export type SchoolRow = Selectable<SchoolTable>
