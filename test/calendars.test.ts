@@ -77,6 +77,8 @@ t.test('a school with its own dates differs from its LA; no calendar means estim
 
   const lea = await app.inject({ method: 'GET', url: `/v1/schools/${world.own.schoolId}/school-days/offset?from=2025-09-01&days=5`, headers: admin })
   t.equal(lea.json().date, '2025-09-08', 'the LA school is unchanged')
+  const longDeadline = await app.inject({ method: 'GET', url: `/v1/schools/${world.own.schoolId}/school-days/offset?from=2025-10-01&days=125`, headers: admin })
+  t.match(longDeadline.json(), { date: '2026-05-07', estimated: false }, 'across October half-term, Christmas, February half-term, Easter (Good Friday, Easter Monday) and the Early May bank holiday')
 
   const estimated = await app.inject({ method: 'GET', url: `/v1/schools/${world.own.schoolId}/calendars/2026-27`, headers: admin })
   t.match(estimated.json(), { source: 'estimated', estimated: true, academicYear: '2026/27' })
