@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import type { DB } from './schema.js'
@@ -33,11 +34,12 @@ export function createDb (options: DatabaseOptions): Kysely<DB> {
   }
   const dataDir = options.dataDir ?? 'memory://'
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true })
-  // Factory form: PGlite opens on the first query and Kysely's destroy() closes it.
+  // btree_gist backs the constraint that a pupil's placements never overlap (the same contrib module a
+  // PostgreSQL server provides). Factory form: PGlite opens on the first query and Kysely's destroy() closes it.
   // PGlite has one connection: inside a transaction, query through `trx` only — a query on the outer
   // `db` waits for the transaction to end and never runs.
   return new Kysely<DB>({
-    dialect: new PGliteDialect({ pglite: () => PGlite.create(dataDir, { parsers: pgliteParsers }) })
+    dialect: new PGliteDialect({ pglite: () => PGlite.create(dataDir, { parsers: pgliteParsers, extensions: { btree_gist } }) })
   })
 }
 

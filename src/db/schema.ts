@@ -158,6 +158,101 @@ export interface CalendarClosureTable {
   reason: string | null
 }
 
+export interface ReasonCodeTable {
+  code: string
+  label: string
+  la_code: string | null
+  created_at: Generated<Date>
+}
+
+/** Numeric columns arrive as strings from pg and numbers from PGlite; map with Number(). */
+type Numeric = ColumnType<string | number, string | number, string | number>
+type Json<T> = ColumnType<T, string, string>
+
+export interface ObjectiveJson { description: string, baseline: string, target: string }
+export interface ExclusionJson { kind: 'SUSPENSION' | 'PERMANENT', firstDay: string, lengthSchoolDays: number | null }
+export interface PlanJson {
+  objectives: ObjectiveJson[]
+  reintegrationPlan: string | null
+  transitionPlan: string | null
+  intendedPost16Route: string | null
+  readinessCriteria: string | null
+}
+
+export interface ReferralTable {
+  id: Generated<string>
+  pupil_id: Int8
+  la_code: string
+  referring_school_id: Int8 | null
+  requested_tier: number
+  legal_basis: string
+  reason_code: string | null
+  needs_summary: string | null
+  interventions_tried: string | null
+  proposed_objectives: Json<ObjectiveJson[]>
+  baseline_attendance_pct: Numeric | null
+  baseline_from: DateString | null
+  baseline_to: DateString | null
+  parent_consulted_on: DateString | null
+  pupil_views: string | null
+  send_caseworker_told_on: DateString | null
+  virtual_school_told_on: DateString | null
+  exclusions: Json<ExclusionJson[]>
+  preferred_provider_id: Int8 | null
+  status: Generated<string>
+  submitted_on: DateString
+  decision_due_on: DateString
+  decided_at: Timestamp | null
+  decided_by: string | null
+  decision_reason: string | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Timestamp
+}
+
+export interface PlacementTable {
+  id: Generated<string>
+  referral_id: Int8 | null
+  previous_placement_id: Int8 | null
+  pupil_id: Int8
+  pupil_home_la_code: string
+  la_code: string
+  tier: number
+  provider_id: Int8
+  commissioner_type: string
+  commissioner_school_id: Int8 | null
+  legal_basis: string
+  reason_code: string | null
+  start_date: DateString
+  planned_end_date: DateString | null
+  end_date: DateString | null
+  status: Generated<string>
+  sessions_at_provider: number
+  sessions_at_home_school: number
+  part_time_plan_end_date: DateString | null
+  part_time_plan_details: string | null
+  registration: string
+  home_attendance_code: string
+  plan: Json<PlanJson>
+  first_review_due_on: DateString
+  la_notified_on: DateString | null
+  parent_notice_given_on: DateString | null
+  la_notice_given_on: DateString | null
+  pause_reason: string | null
+  ended_reason: string | null
+  activated_at: Timestamp | null
+  version: Generated<number>
+  created_at: Generated<Date>
+  updated_at: Timestamp
+}
+
+export interface WaitingListEntryTable {
+  referral_id: Int8
+  provider_id: Int8
+  tier: number
+  added_at: Generated<Date>
+}
+
 export interface DB {
   local_authority: LocalAuthorityTable
   la_policy: LaPolicyTable
@@ -171,7 +266,14 @@ export interface DB {
   term_calendar: TermCalendarTable
   half_term: HalfTermTable
   calendar_closure: CalendarClosureTable
+  reason_code: ReasonCodeTable
+  referral: ReferralTable
+  placement: PlacementTable
+  waiting_list_entry: WaitingListEntryTable
 }
+
+export type ReferralRow = Selectable<ReferralTable>
+export type PlacementRow = Selectable<PlacementTable>
 
 export type SchoolRow = Selectable<SchoolTable>
 export type ProviderRow = Selectable<ProviderTable>

@@ -221,6 +221,20 @@ export class SchoolCalendar {
     return this.#nth(toDayNumber(date), n)
   }
 
+  /** The `n`th school day before `date` (not counting `date`): the latest day a 2-school-day notice may be given. */
+  subtractSchoolDays (date: string, n: number): string {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError('n counts from 1')
+    let remaining = n
+    const day = toDayNumber(date)
+    for (let startYear = startYearOfDay(day), guard = 0; guard < 60; startYear--, guard++) {
+      const { days } = this.#index(startYear)
+      const before = startYear === startYearOfDay(day) ? lowerBound(days, day) : days.length
+      if (remaining <= before) return fromDayNumber(days[before - remaining]!)
+      remaining -= before
+    }
+    throw new RangeError('no school days found within 60 academic years')
+  }
+
   /** The school days from `from` to `to`, both inclusive. */
   schoolDaysBetween (from: string, to: string): string[] {
     const start = toDayNumber(from)
