@@ -12,6 +12,9 @@ import type { Config } from './config.js'
 import type { DB } from './db/schema.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
 import { calendarRoutes } from './modules/calendars/calendars.routes.js'
+import { journeyRoutes } from './modules/placements/journey.js'
+import { placementRoutes } from './modules/placements/placements.routes.js'
+import { referralRoutes } from './modules/referrals/referrals.routes.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { localAuthorityRoutes } from './modules/local-authorities/local-authorities.routes.js'
 import { meRoutes } from './modules/me/me.routes.js'
@@ -81,7 +84,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(errorsPlugin)
   await app.register(helmet, { global: true })
   await app.register(underPressure, {
-    maxEventLoopDelay: 2000,
+    maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
     pressureHandler: () => { throw new AppError(503, 'under_pressure', 'The service is overloaded; try again shortly', [], { 'retry-after': '5' }) }
   })
   await app.register(rateLimit, {
@@ -112,7 +115,9 @@ export async function buildApp (deps: AppDeps) {
         { name: 'pupils', description: 'Pupils: identity, characteristics, home school' },
         { name: 'tokens', description: 'API tokens for an LA and its schools and providers' },
         { name: 'audit', description: 'The append-only audit trail' },
-        { name: 'calendars', description: 'Term dates, INSET days and school-day arithmetic that every clock runs on' }
+        { name: 'calendars', description: 'Term dates, INSET days and school-day arithmetic that every clock runs on' },
+        { name: 'referrals', description: 'Referrals from schools and the LA, completeness, decisions and statutory clocks' },
+        { name: 'placements', description: 'Placements across the three tiers: lifecycle, capacity, waiting lists, registration threshold' }
       ]
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
@@ -134,6 +139,9 @@ export async function buildApp (deps: AppDeps) {
     await v1.register(tokenRoutes, { prefix: '/tokens' })
     await v1.register(auditRoutes, { prefix: '/audit' })
     await v1.register(calendarRoutes)
+    await v1.register(referralRoutes)
+    await v1.register(placementRoutes)
+    await v1.register(journeyRoutes)
   }, { prefix: '/v1' })
 
   return app

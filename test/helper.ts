@@ -41,7 +41,7 @@ export async function freshDb (t: Test): Promise<Kysely<DB>> {
 
 export async function buildTestApp (t: Test, options: { config?: Partial<Config>, clock?: AppDeps['clock'], db?: Kysely<DB> } = {}) {
   const db = options.db ?? await freshDb(t)
-  const app = await buildApp({ db, config: defaultConfig({ RATE_LIMIT_MAX: 100_000, TOKEN_CACHE_MS: 0, ...options.config }), clock: options.clock })
+  const app = await buildApp({ db, config: defaultConfig({ RATE_LIMIT_MAX: 100_000, TOKEN_CACHE_MS: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config }), clock: options.clock })
   await app.ready()
   t.teardown(() => app.close())
   return { app, db }

@@ -11,7 +11,7 @@ t.test('no UPN, ULN, name or date of birth reaches a log line', async (t) => {
   const world = await makeWorld(db)
   const app = await buildApp({
     db,
-    config: defaultConfig({ RATE_LIMIT_MAX: 1000, TOKEN_CACHE_MS: 0 }),
+    config: defaultConfig({ RATE_LIMIT_MAX: 1000, TOKEN_CACHE_MS: 0, MAX_EVENT_LOOP_DELAY_MS: 0 }),
     logger: { level: 'trace', stream, redact: { paths: logRedactPaths, censor: '[redacted]' } }
   })
   t.teardown(() => app.close())

@@ -117,6 +117,18 @@ const UP: string[] = [
   `create index placement_pupil_id_idx on placement (pupil_id)`,
   `create unique index placement_referral_id_uq on placement (referral_id) where status <> 'CANCELLED'`,
   `
+    create table placement_event (
+      id bigint generated always as identity primary key,
+      placement_id bigint not null references placement (id),
+      event text not null check (event in ('PLANNED', 'ACTIVATED', 'PAUSED', 'RESUMED', 'CANCELLED', 'ENDED', 'ESCALATED', 'STEPPED_DOWN')),
+      on_date date not null,
+      reason text,
+      actor text not null,
+      at timestamptz not null default now()
+    )
+  `,
+  `create index placement_event_placement_id_idx on placement_event (placement_id, id)`,
+  `
     create table waiting_list_entry (
       referral_id bigint primary key references referral (id),
       provider_id bigint not null references provider (id),
@@ -132,5 +144,5 @@ export async function up (db: Kysely<any>): Promise<void> {
 }
 
 export async function down (db: Kysely<any>): Promise<void> {
-  for (const table of ['waiting_list_entry', 'placement', 'referral', 'reason_code']) await sql.raw(`drop table ${table}`).execute(db)
+  for (const table of ['waiting_list_entry', 'placement_event', 'placement', 'referral', 'reason_code']) await sql.raw(`drop table ${table}`).execute(db)
 }

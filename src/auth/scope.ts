@@ -23,8 +23,8 @@ export function providerScope (p: Principal) {
 
 /**
  * Pupils (domain.md §9.9): a school sees pupils on its roll; an LA coordinator sees pupils resident in
- * the LA or at its schools; a provider sees pupils placed with it (placements arrive with the placement
- * feature, so until then none); analysts see aggregates only, never pupil rows.
+ * the LA or at its schools; a provider sees pupils placed with it (any placement not cancelled); analysts
+ * see aggregates only, never pupil rows.
  */
 export function pupilScope (p: Principal) {
   return (eb: ExpressionBuilder<DB, 'pupil'>): Expression<SqlBool> => {
@@ -37,6 +37,9 @@ export function pupilScope (p: Principal) {
           eb('pupil.home_la_code', '=', p.laCode),
           eb('pupil.home_school_id', 'in', eb.selectFrom('school').select('school.id').where('school.la_code', '=', p.laCode))
         ])
+      case 'provider':
+        return eb('pupil.id', 'in', eb.selectFrom('placement').select('placement.pupil_id')
+          .where('placement.provider_id', '=', p.providerId!).where('placement.status', '<>', 'CANCELLED'))
       default:
         return never
     }
@@ -46,4 +49,46 @@ export function pupilScope (p: Principal) {
 /** Local authorities: each organisation sees its own LA. */
 export function localAuthorityScope (p: Principal) {
   return (eb: ExpressionBuilder<DB, 'local_authority'>): Expression<SqlBool> => eb('local_authority.code', '=', p.laCode)
+}
+
+/**
+ * Referrals: the deciding LA's coordinators; the referring school, and the pupil's home school.
+ * Providers and analysts see none.
+ */
+export function referralScope (p: Principal) {
+  return (eb: ExpressionBuilder<DB, 'referral'>): Expression<SqlBool> => {
+    switch (p.role) {
+      case 'coordinator':
+        return eb('referral.la_code', '=', p.laCode)
+      case 'school':
+        return eb.or([
+          eb('referral.referring_school_id', '=', p.schoolId!),
+          eb('referral.pupil_id', 'in', eb.selectFrom('pupil').select('pupil.id').where('pupil.home_school_id', '=', p.schoolId!))
+        ])
+      default:
+        return never
+    }
+  }
+}
+
+/**
+ * Placements (domain.md §9.9): the coordinating LA and the pupil's home LA; the commissioning school and the
+ * pupil's home school; the provider it is with.
+ */
+export function placementScope (p: Principal) {
+  return (eb: ExpressionBuilder<DB, 'placement'>): Expression<SqlBool> => {
+    switch (p.role) {
+      case 'coordinator':
+        return eb.or([eb('placement.la_code', '=', p.laCode), eb('placement.pupil_home_la_code', '=', p.laCode)])
+      case 'school':
+        return eb.or([
+          eb('placement.commissioner_school_id', '=', p.schoolId!),
+          eb('placement.pupil_id', 'in', eb.selectFrom('pupil').select('pupil.id').where('pupil.home_school_id', '=', p.schoolId!))
+        ])
+      case 'provider':
+        return eb('placement.provider_id', '=', p.providerId!)
+      default:
+        return never
+    }
+  }
 }

@@ -192,6 +192,7 @@ async function issue (db: Kysely<DB>, config: Config, values: Values): Promise<v
   let la = await db.selectFrom('local_authority').select(['code', 'name']).where('code', '=', laCode).executeTakeFirst()
   if (!la) {
     if (laName === undefined) throw new CliError(`Local authority ${laCode} does not exist in the ${describeDatabase(config)}. Add --la-name "Its name" to create it.`)
+    if (role === 'school' || role === 'provider') throw new CliError(`Local authority ${laCode} does not exist yet, so it has no ${role}s: issue an la_admin token first and add its ${role}s.`)
     await upsertLocalAuthority(db, laCode, laName.trim())
     la = { code: laCode, name: laName.trim() }
     console.log(`Created local authority ${laCode} ${la.name} with the default policy.`)

@@ -246,6 +246,16 @@ export interface PlacementTable {
   updated_at: Timestamp
 }
 
+export interface PlacementEventTable {
+  id: Generated<string>
+  placement_id: Int8
+  event: string
+  on_date: DateString
+  reason: string | null
+  actor: string
+  at: Generated<Date>
+}
+
 export interface WaitingListEntryTable {
   referral_id: Int8
   provider_id: Int8
@@ -270,6 +280,7 @@ export interface DB {
   referral: ReferralTable
   placement: PlacementTable
   waiting_list_entry: WaitingListEntryTable
+  placement_event: PlacementEventTable
 }
 
 export type ReferralRow = Selectable<ReferralTable>

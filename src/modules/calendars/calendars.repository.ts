@@ -90,3 +90,12 @@ export async function loadSchoolCalendar (db: Kysely<DB>, school: { id: string, 
     return { ...estimatedYear(startYear), closures }
   })
 }
+
+/** The calendar for a pupil with no home school: the LA's half-terms, else the estimate; no closures. */
+export async function loadLaCalendar (db: Kysely<DB>, laCode: string): Promise<SchoolCalendar> {
+  const la = await new CalendarsRepository(db).years({ laCode })
+  return new SchoolCalendar((startYear): AcademicYearCalendar => {
+    const las = la.get(academicYearLabel(startYear))
+    return las && las.halfTerms.length === 6 ? { startYear, source: 'la', halfTerms: las.halfTerms, closures: [] } : estimatedYear(startYear)
+  })
+}

@@ -1,0 +1,175 @@
+import type { FieldError } from '../shared/errors.js'
+import type { SchoolCalendar } from './calendar.js'
+import { endOfCompulsorySchoolAge, ncYear } from './school-year.js'
+
+/**
+ * Referral and placement rules (domain.md §2, §4.3, §9.2–9.3). Pure functions: the services load the facts.
+ */
+
+export const LEGAL_BASES = ['SCHOOL_COMMISSIONED', 'OFF_SITE_DIRECTION_S29A', 'SUSPENSION_SIXTH_DAY',
+  'LA_S19_PERMANENT_EXCLUSION', 'LA_S19_HEALTH', 'LA_S19_OTHER', 'EHCP'] as const
+export type LegalBasis = typeof LEGAL_BASES[number]
+
+/** Bases a school commissions itself; the rest are arranged by the LA. */
+export const SCHOOL_BASES: readonly LegalBasis[] = ['SCHOOL_COMMISSIONED', 'OFF_SITE_DIRECTION_S29A', 'SUSPENSION_SIXTH_DAY']
+export const commissionerFor = (basis: LegalBasis): 'SCHOOL' | 'LA' => SCHOOL_BASES.includes(basis) ? 'SCHOOL' : 'LA'
+
+export interface Objective { description: string, baseline: string, target: string }
+export interface ExclusionInput { kind: 'SUSPENSION' | 'PERMANENT', firstDay: string, lengthSchoolDays?: number | null | undefined }
+
+export interface ReferralFacts {
+  requestedTier: number
+  legalBasis: LegalBasis
+  reasonCode?: string | null | undefined
+  needsSummary?: string | null | undefined
+  interventionsTried?: string | null | undefined
+  proposedObjectives?: Objective[] | undefined
+  baselineAttendancePct?: number | null | undefined
+  baselineFrom?: string | null | undefined
+  baselineTo?: string | null | undefined
+  parentConsultedOn?: string | null | undefined
+  pupilViews?: string | null | undefined
+  sendCaseworkerToldOn?: string | null | undefined
+  virtualSchoolToldOn?: string | null | undefined
+  exclusions?: ExclusionInput[] | undefined
+}
+
+const missing = (field: string, why: string): FieldError => ({ path: `/${field}`, code: 'required', message: `/${field} is required ${why}` })
+const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)
+
+/** Each item a referral still lacks for its basis, tier and pupil, named by field. */
+export function referralMissingItems (r: ReferralFacts, pupil: { senProvision: string, lookedAfter: boolean }): FieldError[] {
+  const out: FieldError[] = []
+  const always: [keyof ReferralFacts, string][] = [
+    ['needsSummary', 'for every referral'], ['interventionsTried', 'for every referral (evidence of what the school has tried)'],
+    ['proposedObjectives', 'for every referral (at least one)'], ['baselineAttendancePct', 'as the attendance baseline'],
+    ['baselineFrom', 'with the baseline period'], ['baselineTo', 'with the baseline period'],
+    ['parentConsultedOn', 'for every referral'], ['pupilViews', 'for every referral (the pupil\'s voice)']
+  ]
+  for (const [field, why] of always) if (blank(r[field])) out.push(missing(field, why))
+  if (r.requestedTier >= 2 && blank(r.reasonCode)) out.push(missing('reasonCode', 'for Tier 2 and Tier 3 (census primary reason)'))
+  if (pupil.senProvision === 'E' && blank(r.sendCaseworkerToldOn)) out.push(missing('sendCaseworkerToldOn', 'because the pupil has an EHC plan'))
+  if (pupil.lookedAfter && blank(r.virtualSchoolToldOn)) out.push(missing('virtualSchoolToldOn', 'because the pupil is looked after'))
+  const exclusions = r.exclusions ?? []
+  if (r.legalBasis === 'SUSPENSION_SIXTH_DAY') {
+    if (!exclusions.some((e) => e.kind === 'SUSPENSION')) out.push(missing('exclusions', 'for sixth-day provision (the suspension\'s first day and length)'))
+    exclusions.forEach((e, i) => {
+      if (e.kind === 'SUSPENSION' && !e.lengthSchoolDays) out.push(missing(`exclusions/${i}/lengthSchoolDays`, 'for a suspension'))
+    })
+  }
+  if (r.legalBasis === 'LA_S19_PERMANENT_EXCLUSION' && !exclusions.some((e) => e.kind === 'PERMANENT')) {
+    out.push(missing('exclusions', 'for provision after a permanent exclusion (its first day)'))
+  }
+  if (r.baselineFrom && r.baselineTo && r.baselineFrom > r.baselineTo) {
+    out.push({ path: '/baselineTo', code: 'end_before_start', message: '/baselineTo is before /baselineFrom' })
+  }
+  return out
+}
+
+/**
+ * The code the home school records for sessions at the placement (SI 2024/208 reg 10): D when the pupil is
+ * dual-registered at a school that is the provider; K for LA-arranged provision elsewhere; B for
+ * school-approved off-site provision. Tier 1 support happens in school, where the pupil is present.
+ */
+export function homeAttendanceCode (commissioner: 'SCHOOL' | 'LA', registration: 'ON_HOME_ROLL' | 'DUAL_REGISTERED'): 'B' | 'D' | 'K' {
+  if (registration === 'DUAL_REGISTERED') return 'D'
+  return commissioner === 'LA' ? 'K' : 'B'
+}
+
+export interface PlacementFacts {
+  tier: number
+  legalBasis: LegalBasis
+  reasonCode?: string | null | undefined
+  startDate: string
+  plannedEndDate?: string | null | undefined
+  sessionsAtProvider: number
+  sessionsAtHomeSchool: number
+  partTimePlan?: { endDate: string, details: string } | null | undefined
+  registration: 'ON_HOME_ROLL' | 'DUAL_REGISTERED'
+  plan: { objectives: Objective[], reintegrationPlan?: string | null | undefined, transitionPlan?: string | null | undefined, intendedPost16Route?: string | null | undefined }
+}
+
+export interface PlacementContext {
+  calendar: SchoolCalendar
+  tierLimitsSchoolWeeks: Record<1 | 2 | 3, number | null>
+  pupilDateOfBirth: string
+  providerOffersTier: boolean
+  providerIsSchool: boolean
+  reasonCodeKnown: boolean
+}
+
+/** Every rule a new placement breaks, each naming its field. */
+export function placementErrors (p: PlacementFacts, ctx: PlacementContext): FieldError[] {
+  const out: FieldError[] = []
+  const tier = p.tier as 1 | 2 | 3
+  if (p.plannedEndDate && p.plannedEndDate < p.startDate) {
+    out.push({ path: '/plannedEndDate', code: 'end_before_start', message: '/plannedEndDate is before /startDate' })
+  }
+  if ((tier === 2 || p.legalBasis === 'OFF_SITE_DIRECTION_S29A') && !p.plannedEndDate) {
+    out.push(missing('plannedEndDate', tier === 2 ? 'for a Tier 2 (time-limited) placement' : 'for an off-site direction (a proposed maximum period)'))
+  }
+  const limit = ctx.tierLimitsSchoolWeeks[tier]
+  if (limit && p.plannedEndDate && p.plannedEndDate >= p.startDate) {
+    const days = ctx.calendar.countSchoolDays(p.startDate, p.plannedEndDate)
+    if (days > limit * 5) {
+      out.push({ path: '/plannedEndDate', code: 'tier_limit_exceeded', message: `/plannedEndDate makes ${days} school days, over the LA's Tier ${tier} limit of ${limit} school weeks (${limit * 5} days)` })
+    }
+  }
+  if (tier >= 2 && p.reasonCode === undefined) out.push(missing('reasonCode', 'for Tier 2 and Tier 3'))
+  if (p.reasonCode && !ctx.reasonCodeKnown) out.push({ path: '/reasonCode', code: 'unknown_reason_code', message: `/reasonCode ${p.reasonCode} is not a known census reason code` })
+  if (!ctx.providerOffersTier) out.push({ path: '/providerId', code: 'tier_not_offered', message: `/providerId does not offer Tier ${tier}` })
+  if (tier === 1 && p.sessionsAtProvider !== 0) {
+    out.push({ path: '/sessionsAtProvider', code: 'tier1_in_school', message: '/sessionsAtProvider must be 0: Tier 1 support is delivered in the home school' })
+  }
+  if (p.sessionsAtProvider + p.sessionsAtHomeSchool > 10) {
+    out.push({ path: '/sessionsAtHomeSchool', code: 'over_full_time', message: 'sessions at the provider and the home school add up to more than 10 a week' })
+  } else if (p.sessionsAtProvider + p.sessionsAtHomeSchool < 10) {
+    if (!p.partTimePlan) out.push(missing('partTimePlan', `because ${p.sessionsAtProvider + p.sessionsAtHomeSchool} sessions a week is below full time (10)`))
+    else if (p.partTimePlan.endDate < p.startDate) out.push({ path: '/partTimePlan/endDate', code: 'end_before_start', message: '/partTimePlan/endDate is before /startDate' })
+  }
+  if (p.registration === 'DUAL_REGISTERED' && !ctx.providerIsSchool) {
+    out.push({ path: '/registration', code: 'dual_registration_needs_school', message: 'a pupil can be dual-registered only at a provider that is a school (it has a URN)' })
+  }
+  if (tier === 2 && blank(p.plan.reintegrationPlan)) out.push(missing('plan/reintegrationPlan', 'for Tier 2 (return to the home school)'))
+  if (tier === 3) {
+    if (blank(p.plan.transitionPlan)) out.push(missing('plan/transitionPlan', 'for Tier 3'))
+    if (ncYear(ctx.pupilDateOfBirth, p.startDate) >= 10 && blank(p.plan.intendedPost16Route)) {
+      out.push(missing('plan/intendedPost16Route', 'for a Year 10 or 11 pupil in Tier 3'))
+    }
+  }
+  if (tier >= 2 && p.startDate > endOfCompulsorySchoolAge(ctx.pupilDateOfBirth)) {
+    out.push({ path: '/startDate', code: 'past_compulsory_school_age', message: `/startDate is after the pupil's end of compulsory school age (${endOfCompulsorySchoolAge(ctx.pupilDateOfBirth)}); record a post-16 destination instead` })
+  }
+  return out
+}
+
+export interface ActivationFacts {
+  status: string
+  startDate: string
+  legalBasis: LegalBasis
+  commissioner: 'SCHOOL' | 'LA'
+  objectives: number
+  firstReviewDueOn: string | null
+  providerUnregistered: boolean
+  providerSafeguardingConfirmedOn: string | null
+  laNotifiedOn: string | null
+  noticeClocks: { kind: string, status: string }[]
+}
+
+/** Why a planned placement cannot become active yet (empty when it can). */
+export function activationBlockers (f: ActivationFacts, today: string): FieldError[] {
+  const out: FieldError[] = []
+  const block = (path: string, code: string, message: string) => out.push({ path, code, message })
+  if (f.status !== 'PLANNED') block('/status', 'not_planned', `only a PLANNED placement can be activated; this one is ${f.status}`)
+  if (today < f.startDate) block('/startDate', 'not_started', `the placement starts on ${f.startDate}`)
+  if (f.objectives < 1) block('/plan/objectives', 'no_plan', 'the personalised plan has no objective')
+  if (!f.firstReviewDueOn) block('/firstReviewDueOn', 'no_first_review', 'no first review date')
+  if (f.providerUnregistered && !f.providerSafeguardingConfirmedOn) {
+    block('/providerId', 'safeguarding_unconfirmed', 'the unregistered provider has no written safeguarding confirmation on file')
+  }
+  if (f.commissioner === 'SCHOOL' && !f.laNotifiedOn) block('/laNotifiedOn', 'la_not_notified', 'the school has not recorded notifying the LA of this placement')
+  for (const c of f.noticeClocks) {
+    if (c.status !== 'met') block(c.kind === 'OFF_SITE_NOTICE_LA' ? '/laNoticeGivenOn' : '/parentNoticeGivenOn', 'notice_not_in_time', `${c.kind === 'OFF_SITE_NOTICE_LA' ? 'LA' : 'parent'} notice of the off-site direction was not given at least 2 school days before the start`)
+  }
+  return out
+}

@@ -1,0 +1,143 @@
+import { type Static, Type } from 'typebox'
+import { Id, IsoDate, PageQuery, pageOf, StringEnum, Tier, Timestamp } from '../../shared/schemas.js'
+import { ClockSchema, LegalBasis, ObjectiveSchema, ReasonCodeRef } from '../referrals/referrals.schemas.js'
+
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
+const Sessions = Type.Integer({ minimum: 0, maximum: 10, description: 'Half-day sessions a week (0–10).' })
+
+export const PlanSchema = Type.Object({
+  objectives: Type.Array(ObjectiveSchema, { minItems: 1, maxItems: 20, description: 'At least one objective, each with a baseline and a target.' }),
+  reintegrationPlan: Type.Optional(Type.Union([Text(4000), Type.Null()], { description: 'Required for Tier 2: how and when the pupil returns to the home school.' })),
+  transitionPlan: Type.Optional(Type.Union([Text(4000), Type.Null()], { description: 'Required for Tier 3: the move to a new school or post-16.' })),
+  intendedPost16Route: Type.Optional(Type.Union([Text(500), Type.Null()], { description: 'Required for Tier 3 pupils in Years 10–11.' })),
+  readinessCriteria: Type.Optional(Type.Union([Text(4000), Type.Null()], { description: 'How readiness to reintegrate or move on is judged.' }))
+}, { $id: 'PersonalisedPlan', additionalProperties: false })
+export type PlanInput = Static<typeof PlanSchema>
+
+export const PartTimePlan = Type.Object({
+  endDate: IsoDate,
+  details: Text(2000)
+}, { $id: 'PartTimePlan', additionalProperties: false, description: 'Needed when sessions at provider and home school are below 10 a week: time-limited, with a plan back to full time.' })
+
+const placementFields = {
+  providerId: Id,
+  startDate: IsoDate,
+  plannedEndDate: Type.Optional(Type.Union([IsoDate, Type.Null()], { description: 'Required for Tier 2 and off-site directions; within the LA\'s tier limit.' })),
+  sessionsAtProvider: Sessions,
+  sessionsAtHomeSchool: Sessions,
+  partTimePlan: Type.Optional(Type.Union([PartTimePlan, Type.Null()])),
+  registration: StringEnum(['ON_HOME_ROLL', 'DUAL_REGISTERED'] as const, { description: 'The pupil stays on the home school roll; dual registration only where the provider is a school.' }),
+  plan: PlanSchema,
+  laNotifiedOn: Type.Optional(Type.Union([IsoDate, Type.Null()], { description: 'When the commissioning school told the LA (2025 guidance).' })),
+  parentNoticeGivenOn: Type.Optional(Type.Union([IsoDate, Type.Null()], { description: 'Off-site direction: written notice to the parent.' })),
+  laNoticeGivenOn: Type.Optional(Type.Union([IsoDate, Type.Null()], { description: 'Off-site direction, pupil with an EHC plan: notice to the LA.' }))
+}
+
+export const CreatePlacement = Type.Object({
+  referralId: Id,
+  tier: Type.Optional(Tier),
+  legalBasis: Type.Optional(LegalBasis),
+  reasonCode: Type.Optional(ReasonCodeRef),
+  ...placementFields
+}, { additionalProperties: false, description: 'From an accepted referral. Tier, basis and reason default to the referral\'s.' })
+export type CreatePlacement = Static<typeof CreatePlacement>
+
+export const NextPlacement = Type.Object({
+  reasonCode: Type.Optional(ReasonCodeRef),
+  ...placementFields
+}, { additionalProperties: false })
+export type NextPlacement = Static<typeof NextPlacement>
+
+export const UpdatePlacement = Type.Object({
+  startDate: Type.Optional(IsoDate),
+  plannedEndDate: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+  sessionsAtProvider: Type.Optional(Sessions),
+  sessionsAtHomeSchool: Type.Optional(Sessions),
+  partTimePlan: Type.Optional(Type.Union([PartTimePlan, Type.Null()])),
+  plan: Type.Optional(PlanSchema),
+  laNotifiedOn: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+  parentNoticeGivenOn: Type.Optional(Type.Union([IsoDate, Type.Null()])),
+  laNoticeGivenOn: Type.Optional(Type.Union([IsoDate, Type.Null()]))
+}, { additionalProperties: false, minProperties: 1, description: 'Dates and sessions change only while PLANNED; a planned end moves later only through a review (extension).' })
+export type UpdatePlacement = Static<typeof UpdatePlacement>
+
+export const Blocker = Type.Object({ path: Type.String(), code: Type.String(), message: Type.String() }, { additionalProperties: false })
+
+export const Placement = Type.Object({
+  id: Id,
+  referralId: Type.Union([Id, Type.Null()]),
+  previousPlacementId: Type.Union([Id, Type.Null()]),
+  pupilId: Id,
+  laCode: Type.String(),
+  tier: Tier,
+  providerId: Id,
+  commissionerType: StringEnum(['SCHOOL', 'LA'] as const),
+  commissionerSchoolId: Type.Union([Id, Type.Null()]),
+  legalBasis: LegalBasis,
+  reasonCode: Type.Union([Type.String(), Type.Null()]),
+  status: StringEnum(['PLANNED', 'ACTIVE', 'PAUSED', 'ENDED', 'CANCELLED'] as const),
+  startDate: IsoDate,
+  plannedEndDate: Type.Union([IsoDate, Type.Null()]),
+  endDate: Type.Union([IsoDate, Type.Null()]),
+  sessionsAtProvider: Type.Integer(),
+  sessionsAtHomeSchool: Type.Integer(),
+  partTime: Type.Boolean({ description: 'Below 10 sessions a week in total.' }),
+  partTimePlan: Type.Union([PartTimePlan, Type.Null()]),
+  registration: StringEnum(['ON_HOME_ROLL', 'DUAL_REGISTERED'] as const),
+  homeAttendanceCode: StringEnum(['B', 'D', 'K'] as const, { description: 'The code the home school records for sessions at the placement: D dual-registered, K LA-arranged, B school-approved off-site.' }),
+  plan: PlanSchema,
+  firstReviewDueOn: IsoDate,
+  laNotifiedOn: Type.Union([IsoDate, Type.Null()]),
+  parentNoticeGivenOn: Type.Union([IsoDate, Type.Null()]),
+  laNoticeGivenOn: Type.Union([IsoDate, Type.Null()]),
+  pauseReason: Type.Union([Type.String(), Type.Null()]),
+  endedReason: Type.Union([Type.String(), Type.Null()]),
+  clocks: Type.Array(ClockSchema),
+  activationBlockers: Type.Array(Blocker, { description: 'For a PLANNED placement: each precondition not yet met.' }),
+  estimatedCalendar: Type.Boolean(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}, { $id: 'Placement', additionalProperties: false })
+export type Placement = Static<typeof Placement>
+
+export const PlacementPage = pageOf('PlacementPage', Placement)
+export const PlacementListQuery = Type.Object({
+  ...PageQuery,
+  tier: Type.Optional(Tier),
+  status: Type.Optional(StringEnum(['PLANNED', 'ACTIVE', 'PAUSED', 'ENDED', 'CANCELLED'] as const)),
+  providerId: Type.Optional(Id),
+  schoolId: Type.Optional(Id),
+  pupilId: Type.Optional(Id),
+  laCode: Type.Optional(Type.String({ pattern: '^[0-9]{3}$' })),
+  activeOn: Type.Optional(IsoDate)
+}, { additionalProperties: false })
+export type PlacementListQuery = Static<typeof PlacementListQuery>
+
+export const PlacementParams = Type.Object({ id: Id })
+export const ReasonBody = Type.Object({ reason: Text(2000) }, { additionalProperties: false })
+export const EmptyBody = Type.Object({}, { additionalProperties: false })
+
+export const WaitingList = Type.Object({
+  providerId: Id,
+  results: Type.Array(Type.Object({
+    position: Type.Integer({ minimum: 1 }),
+    referralId: Id,
+    pupilId: Id,
+    tier: Tier,
+    addedAt: Timestamp,
+    daysWaited: Type.Integer({ description: 'Calendar days since the referral joined the list.' }),
+    schoolDaysWaited: Type.Integer()
+  }, { additionalProperties: false }))
+}, { $id: 'WaitingList', additionalProperties: false })
+
+export const RegistrationCheck = Type.Object({
+  providerId: Id,
+  unregistered: Type.Boolean(),
+  fullTimeThresholdHours: Type.Integer(),
+  sessionHours: Type.Number({ description: 'Hours counted per half-day session.' }),
+  fullTimePupils: Type.Integer({ description: 'Pupils of compulsory school age currently placed here at or above the full-time threshold.' }),
+  fullTimeLookedAfterOrEhcp: Type.Integer(),
+  flagged: Type.Boolean({ description: 'An unregistered provider that must register as an independent school: 5+ full-time pupils, or 1+ looked after or with an EHC plan.' }),
+  rule: Type.String()
+}, { $id: 'RegistrationCheck', additionalProperties: false })
+export const ProviderAlerts = Type.Object({ results: Type.Array(RegistrationCheck) }, { $id: 'ProviderAlerts', additionalProperties: false })

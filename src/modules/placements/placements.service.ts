@@ -1,0 +1,432 @@
+import { type Kysely, sql } from 'kysely'
+import { DateTime } from 'luxon'
+import type { Principal } from '../../auth/principal.js'
+import { placementScope, providerScope } from '../../auth/scope.js'
+import type { SchoolCalendar } from '../../domain/calendar.js'
+import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
+import {
+  activationBlockers, commissionerFor, homeAttendanceCode, type LegalBasis, type PlacementFacts, placementErrors
+} from '../../domain/placements.js'
+import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
+import { AppError, conflict, type FieldError, fieldError, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
+import { paging } from '../../shared/schemas.js'
+import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
+import { type Actor, writeAudit } from '../audit/audit.log.js'
+import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { reasonCodeKnown } from '../referrals/referrals.service.js'
+import type { CreatePlacement, NextPlacement, Placement, PlacementListQuery, UpdatePlacement } from './placements.schemas.js'
+
+const OCCUPYING = ['PLANNED', 'ACTIVE', 'PAUSED'] as const
+/** Hours counted for one half-day session when testing the unregistered-provider full-time threshold. */
+export const SESSION_HOURS = 2.5
+
+const invalid = (errors: FieldError[]): never => {
+  throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
+}
+
+type Input = Omit<CreatePlacement, 'referralId'> & { tier: number, legalBasis: LegalBasis }
+
+export class PlacementsService {
+  constructor (private readonly db: Kysely<DB>, private readonly clock: Clock = systemClock) {}
+
+  #today (): string { return todayIn(this.clock) }
+
+  async #clocks (db: Kysely<DB>, row: PlacementRow, calendar: SchoolCalendar, pupil: Pick<PupilRow, 'sen_provision'>): Promise<StatutoryClock[]> {
+    const today = this.#today()
+    const clocks: StatutoryClock[] = []
+    if (row.legal_basis === 'OFF_SITE_DIRECTION_S29A') {
+      clocks.push(...offSiteNoticeClocks(calendar, { startDate: row.start_date, parentNoticeOn: row.parent_notice_given_on, laNoticeOn: row.la_notice_given_on, hasEhcp: pupil.sen_provision === 'E' }, today))
+    }
+    if (row.referral_id) {
+      const referral = await db.selectFrom('referral').select('exclusions').where('id', '=', row.referral_id).executeTakeFirstOrThrow()
+      const exclusions = referral.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
+      const started = row.status === 'CANCELLED' ? null : row.start_date
+      clocks.push(...sixthDayClocks(calendar, exclusions, started, today))
+    }
+    return clocks
+  }
+
+  async #view (db: Kysely<DB>, row: PlacementRow): Promise<Placement> {
+    const pupil = await db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
+    const calendar = await calendarForPupil(db, pupil)
+    const clocks = await this.#clocks(db, row, calendar, pupil)
+    let blockers: FieldError[] = []
+    if (row.status === 'PLANNED') {
+      const provider = await db.selectFrom('provider').select(['registration_status', 'safeguarding_confirmed_on']).where('id', '=', row.provider_id).executeTakeFirstOrThrow()
+      blockers = activationBlockers({
+        status: row.status, startDate: row.start_date, legalBasis: row.legal_basis as LegalBasis,
+        commissioner: row.commissioner_type as 'SCHOOL' | 'LA', objectives: row.plan.objectives.length,
+        firstReviewDueOn: row.first_review_due_on, providerUnregistered: provider.registration_status === 'UNREGISTERED',
+        providerSafeguardingConfirmedOn: provider.safeguarding_confirmed_on, laNotifiedOn: row.la_notified_on,
+        noticeClocks: clocks.filter((c) => c.kind.startsWith('OFF_SITE_NOTICE'))
+      }, this.#today())
+    }
+    return {
+      id: row.id,
+      referralId: row.referral_id,
+      previousPlacementId: row.previous_placement_id,
+      pupilId: row.pupil_id,
+      laCode: row.la_code,
+      tier: row.tier,
+      providerId: row.provider_id,
+      commissionerType: row.commissioner_type as 'SCHOOL' | 'LA',
+      commissionerSchoolId: row.commissioner_school_id,
+      legalBasis: row.legal_basis as LegalBasis,
+      reasonCode: row.reason_code,
+      status: row.status as Placement['status'],
+      startDate: row.start_date,
+      plannedEndDate: row.planned_end_date,
+      endDate: row.end_date,
+      sessionsAtProvider: row.sessions_at_provider,
+      sessionsAtHomeSchool: row.sessions_at_home_school,
+      partTime: row.sessions_at_provider + row.sessions_at_home_school < 10,
+      partTimePlan: row.part_time_plan_end_date ? { endDate: row.part_time_plan_end_date, details: row.part_time_plan_details ?? '' } : null,
+      registration: row.registration as Placement['registration'],
+      homeAttendanceCode: row.home_attendance_code as Placement['homeAttendanceCode'],
+      plan: row.plan,
+      firstReviewDueOn: row.first_review_due_on,
+      laNotifiedOn: row.la_notified_on,
+      parentNoticeGivenOn: row.parent_notice_given_on,
+      laNoticeGivenOn: row.la_notice_given_on,
+      pauseReason: row.pause_reason,
+      endedReason: row.ended_reason,
+      clocks,
+      activationBlockers: blockers,
+      estimatedCalendar: calendar.sourcesUsed().some((s) => s.source === 'estimated'),
+      createdAt: toIso(row.created_at),
+      updatedAt: toIso(row.updated_at)
+    }
+  }
+
+  /** Validates, checks overlap and capacity, inserts the placement, its event and audit row. Runs inside `trx`. */
+  async #insert (trx: Kysely<DB>, actor: Actor, pupil: PupilRow, laCode: string, input: Input, links: { referral: ReferralRow | null, previousPlacementId: string | null }) {
+    const p = actor.principal
+    const provider = await trx.selectFrom('provider').select(['id', 'urn', 'registration_status']).where(providerScope(p)).where('id', '=', input.providerId).executeTakeFirst()
+    if (!provider) throw unprocessable('unknown_provider', 'No such provider in your LA', [{ path: '/providerId', code: 'unknown_reference', message: '/providerId is not a provider of your LA' }])
+    // Locking the provider's tier row serialises placements competing for its places.
+    const places = await trx.selectFrom('provider_tier').select('places').where('provider_id', '=', provider.id).where('tier', '=', input.tier).forUpdate().executeTakeFirst()
+    const calendar = await calendarForPupil(trx, pupil)
+    const policy = await policyFor(trx, laCode)
+    const facts: PlacementFacts = {
+      tier: input.tier, legalBasis: input.legalBasis, reasonCode: input.reasonCode ?? null, startDate: input.startDate,
+      plannedEndDate: input.plannedEndDate ?? null, sessionsAtProvider: input.sessionsAtProvider, sessionsAtHomeSchool: input.sessionsAtHomeSchool,
+      partTimePlan: input.partTimePlan ?? null, registration: input.registration, plan: input.plan
+    }
+    if (input.tier >= 2 && !input.reasonCode) facts.reasonCode = undefined
+    const errors = placementErrors(facts, {
+      calendar,
+      tierLimitsSchoolWeeks: { 1: policy.tier1_max_school_weeks, 2: policy.tier2_max_school_weeks, 3: policy.tier3_max_school_weeks },
+      pupilDateOfBirth: pupil.date_of_birth,
+      providerOffersTier: places !== undefined,
+      providerIsSchool: provider.urn !== null,
+      reasonCodeKnown: input.reasonCode ? await reasonCodeKnown(trx, input.reasonCode, laCode) : true
+    })
+    if (errors.length > 0) invalid(errors)
+
+    const end = input.plannedEndDate ?? null
+    const clash = await trx.selectFrom('placement').select(['id', 'start_date', 'end_date', 'planned_end_date'])
+      .where('pupil_id', '=', pupil.id).where('status', '<>', 'CANCELLED')
+      .where(sql<boolean>`daterange(start_date, coalesce(end_date, planned_end_date), '[]') && daterange(${input.startDate}::date, ${end}::date, '[]')`)
+      .executeTakeFirst()
+    if (clash) {
+      throw conflict('placement_overlap', `The pupil already has placement ${clash.id} from ${clash.start_date} to ${clash.end_date ?? clash.planned_end_date ?? 'open-ended'}`,
+        [{ path: '/startDate', code: 'placement_overlap', message: `overlaps placement ${clash.id}` }])
+    }
+
+    const { used } = await trx.selectFrom('placement').select((eb) => eb.fn.countAll<string>().as('used'))
+      .where('provider_id', '=', provider.id).where('tier', '=', input.tier).where('status', 'in', OCCUPYING).executeTakeFirstOrThrow()
+    if (Number(used) >= places!.places) {
+      return { full: true as const, places: places!.places }
+    }
+
+    const commissioner = commissionerFor(input.legalBasis)
+    const row = await trx.insertInto('placement').values({
+      referral_id: links.referral?.id ?? null,
+      previous_placement_id: links.previousPlacementId,
+      pupil_id: pupil.id,
+      pupil_home_la_code: pupil.home_la_code,
+      la_code: laCode,
+      tier: input.tier,
+      provider_id: provider.id,
+      commissioner_type: commissioner,
+      commissioner_school_id: commissioner === 'SCHOOL' ? (links.referral?.referring_school_id ?? pupil.home_school_id) : null,
+      legal_basis: input.legalBasis,
+      reason_code: input.reasonCode ?? null,
+      start_date: input.startDate,
+      planned_end_date: end,
+      sessions_at_provider: input.sessionsAtProvider,
+      sessions_at_home_school: input.sessionsAtHomeSchool,
+      part_time_plan_end_date: input.partTimePlan?.endDate ?? null,
+      part_time_plan_details: input.partTimePlan?.details ?? null,
+      registration: input.registration,
+      home_attendance_code: input.tier === 1 ? 'B' : homeAttendanceCode(commissioner, input.registration),
+      plan: JSON.stringify({ objectives: input.plan.objectives, reintegrationPlan: input.plan.reintegrationPlan ?? null, transitionPlan: input.plan.transitionPlan ?? null, intendedPost16Route: input.plan.intendedPost16Route ?? null, readinessCriteria: input.plan.readinessCriteria ?? null }),
+      first_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
+      la_notified_on: input.laNotifiedOn ?? null,
+      parent_notice_given_on: input.parentNoticeGivenOn ?? null,
+      la_notice_given_on: input.laNoticeGivenOn ?? null
+    }).returningAll().executeTakeFirstOrThrow()
+    await trx.insertInto('placement_event').values({ placement_id: row.id, event: 'PLANNED', on_date: this.#today(), actor: p.subject }).execute()
+    if (links.referral) await trx.deleteFrom('waiting_list_entry').where('referral_id', '=', links.referral.id).execute()
+    await writeAudit(trx, actor, [{ action: 'create', entity: 'placement', entityId: row.id, pupilId: pupil.id, pupilLaCode: pupil.home_la_code, changedFields: Object.keys(input) }])
+    return { full: false as const, row }
+  }
+
+  async create (actor: Actor, input: CreatePlacement) {
+    const p = actor.principal
+    const outcome = await this.db.transaction().execute(async (trx) => {
+      const referral = await trx.selectFrom('referral').selectAll().where('id', '=', input.referralId).where('la_code', '=', p.laCode).forUpdate().executeTakeFirst()
+      if (!referral) throw unprocessable('unknown_referral', 'No such referral in your LA', [{ path: '/referralId', code: 'unknown_reference', message: '/referralId is not a referral of your LA' }])
+      if (referral.status !== 'ACCEPTED') {
+        throw unprocessable('referral_not_accepted', `A placement needs an accepted referral; this one is ${referral.status}`, [{ path: '/referralId', code: 'referral_not_accepted', message: `/referralId is ${referral.status}` }])
+      }
+      const existing = await trx.selectFrom('placement').select('id').where('referral_id', '=', referral.id).where('status', '<>', 'CANCELLED').executeTakeFirst()
+      if (existing) throw conflict('referral_placed', `The referral already has placement ${existing.id}`, [{ path: '/referralId', code: 'referral_placed', message: `already placed as ${existing.id}` }])
+      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', referral.pupil_id).executeTakeFirstOrThrow()
+      const full: Input = { ...input, tier: input.tier ?? referral.requested_tier, legalBasis: input.legalBasis ?? referral.legal_basis as LegalBasis, reasonCode: input.reasonCode ?? referral.reason_code ?? undefined }
+      const result = await this.#insert(trx, actor, pupil, referral.la_code, full, { referral, previousPlacementId: null })
+      if (result.full) {
+        await trx.insertInto('waiting_list_entry').values({ referral_id: referral.id, provider_id: input.providerId, tier: full.tier })
+          .onConflict((oc) => oc.column('referral_id').doUpdateSet({ provider_id: input.providerId, tier: full.tier })).execute()
+        await writeAudit(trx, actor, [{ action: 'create', entity: 'waiting_list_entry', entityId: referral.id, pupilId: pupil.id, pupilLaCode: pupil.home_la_code }])
+        const position = await this.#position(trx, referral.id)
+        return { full: true as const, places: result.places, position }
+      }
+      return { full: false as const, body: await this.#view(trx, result.row), version: result.row.version }
+    })
+    if (outcome.full) {
+      // The refusal is itself recorded: the referral now waits in the provider's list.
+      throw conflict('provider_full', `All ${outcome.places} Tier places at the provider are taken; the referral is number ${outcome.position} on its waiting list`,
+        [{ path: '/providerId', code: 'no_capacity', message: `no free place; waiting list position ${outcome.position}` }])
+    }
+    return outcome
+  }
+
+  async #position (db: Kysely<DB>, referralId: string): Promise<number> {
+    const entry = await db.selectFrom('waiting_list_entry').selectAll().where('referral_id', '=', referralId).executeTakeFirstOrThrow()
+    const { ahead } = await db.selectFrom('waiting_list_entry').select((eb) => eb.fn.countAll<string>().as('ahead'))
+      .where('provider_id', '=', entry.provider_id).where('tier', '=', entry.tier)
+      .where((eb) => eb.or([eb('added_at', '<', entry.added_at), eb.and([eb('added_at', '=', entry.added_at), eb('referral_id', '<', referralId)])]))
+      .executeTakeFirstOrThrow()
+    return Number(ahead) + 1
+  }
+
+  async #load (db: Kysely<DB>, p: Principal, id: string, lock = false) {
+    const row = await db.selectFrom('placement').selectAll().where(placementScope(p)).where('id', '=', id)
+      .$if(lock, (qb) => qb.forUpdate()).executeTakeFirst()
+    if (!row) throw notFound('placement')
+    return row
+  }
+
+  async get (actor: Actor, id: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.#load(trx, actor.principal, id)
+      await writeAudit(trx, actor, [{ action: 'read', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code }])
+      return { body: await this.#view(trx, row), version: row.version }
+    })
+  }
+
+  async list (actor: Actor, q: PlacementListQuery) {
+    return this.db.transaction().execute(async (trx) => {
+      const base = trx.selectFrom('placement').where(placementScope(actor.principal))
+        .$if(q.tier !== undefined, (qb) => qb.where('tier', '=', q.tier!))
+        .$if(q.status !== undefined, (qb) => qb.where('status', '=', q.status!))
+        .$if(q.providerId !== undefined, (qb) => qb.where('provider_id', '=', q.providerId!))
+        .$if(q.schoolId !== undefined, (qb) => qb.where('commissioner_school_id', '=', q.schoolId!))
+        .$if(q.pupilId !== undefined, (qb) => qb.where('pupil_id', '=', q.pupilId!))
+        .$if(q.laCode !== undefined, (qb) => qb.where('la_code', '=', q.laCode!))
+        .$if(q.activeOn !== undefined, (qb) => qb.where('start_date', '<=', q.activeOn!)
+          .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', q.activeOn!)])))
+      const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
+      const rows = await base.selectAll().orderBy('start_date', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute()
+      await writeAudit(trx, actor, rows.map((r) => ({ action: 'list' as const, entity: 'placement', entityId: r.id, pupilId: r.pupil_id, pupilLaCode: r.pupil_home_la_code })))
+      const results: Placement[] = []
+      for (const r of rows) results.push(await this.#view(trx, r))
+      return { results, paging: paging(q.page, q.pageSize, Number(total)) }
+    })
+  }
+
+  async update (actor: Actor, id: string, version: number, input: UpdatePlacement) {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.#load(trx, actor.principal, id, true)
+      if (row.version !== version) throw preconditionFailed()
+      const structural = ['startDate', 'plannedEndDate', 'sessionsAtProvider', 'sessionsAtHomeSchool', 'partTimePlan'].filter((k) => k in input)
+      if (structural.length > 0 && row.status !== 'PLANNED') {
+        throw unprocessable('placement_started', `${structural.join(', ')} can change only while the placement is PLANNED; an active placement is extended through a review`,
+          structural.map((k) => ({ path: `/${k}`, code: 'placement_started', message: `/${k} cannot change once the placement is ${row.status}` })))
+      }
+      if (row.status === 'ENDED' || row.status === 'CANCELLED') throw conflict('placement_closed', `The placement is ${row.status}`)
+      const today = this.#today()
+      for (const field of ['laNotifiedOn', 'parentNoticeGivenOn', 'laNoticeGivenOn'] as const) {
+        const v = input[field]
+        if (v && v > today) throw fieldError(`/${field}`, 'date_in_future', `/${field} cannot be in the future`)
+      }
+      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
+      const merged = {
+        startDate: input.startDate ?? row.start_date,
+        plannedEndDate: input.plannedEndDate !== undefined ? input.plannedEndDate : row.planned_end_date,
+        sessionsAtProvider: input.sessionsAtProvider ?? row.sessions_at_provider,
+        sessionsAtHomeSchool: input.sessionsAtHomeSchool ?? row.sessions_at_home_school,
+        partTimePlan: input.partTimePlan !== undefined ? input.partTimePlan : (row.part_time_plan_end_date ? { endDate: row.part_time_plan_end_date, details: row.part_time_plan_details ?? '' } : null),
+        plan: input.plan ?? row.plan
+      }
+      if (structural.length > 0 || input.plan) {
+        const provider = await trx.selectFrom('provider').select(['urn']).where('id', '=', row.provider_id).executeTakeFirstOrThrow()
+        const calendar = await calendarForPupil(trx, pupil)
+        const policy = await policyFor(trx, row.la_code)
+        const errors = placementErrors({ ...merged, tier: row.tier, legalBasis: row.legal_basis as LegalBasis, reasonCode: row.reason_code, registration: row.registration as 'ON_HOME_ROLL' }, {
+          calendar, tierLimitsSchoolWeeks: { 1: policy.tier1_max_school_weeks, 2: policy.tier2_max_school_weeks, 3: policy.tier3_max_school_weeks },
+          pupilDateOfBirth: pupil.date_of_birth, providerOffersTier: true, providerIsSchool: provider.urn !== null, reasonCodeKnown: true
+        })
+        if (errors.length > 0) invalid(errors)
+      }
+      const calendar = await calendarForPupil(trx, pupil)
+      const policy = await policyFor(trx, row.la_code)
+      const updated = await trx.updateTable('placement').set((eb) => ({
+        start_date: merged.startDate,
+        planned_end_date: merged.plannedEndDate,
+        sessions_at_provider: merged.sessionsAtProvider,
+        sessions_at_home_school: merged.sessionsAtHomeSchool,
+        part_time_plan_end_date: merged.partTimePlan?.endDate ?? null,
+        part_time_plan_details: merged.partTimePlan?.details ?? null,
+        plan: JSON.stringify(merged.plan),
+        first_review_due_on: input.startDate ? calendar.addSchoolDays(merged.startDate, policy.first_review_school_days) : row.first_review_due_on,
+        la_notified_on: input.laNotifiedOn !== undefined ? input.laNotifiedOn : row.la_notified_on,
+        parent_notice_given_on: input.parentNoticeGivenOn !== undefined ? input.parentNoticeGivenOn : row.parent_notice_given_on,
+        la_notice_given_on: input.laNoticeGivenOn !== undefined ? input.laNoticeGivenOn : row.la_notice_given_on,
+        version: eb('version', '+', 1),
+        updated_at: new Date()
+      })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+      await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: Object.keys(input) }])
+      return { body: await this.#view(trx, updated), version: updated.version }
+    })
+  }
+
+  /** A status change with its event and audit row, after `check` approves the current row. */
+  async #transition (actor: Actor, id: string, version: number, change: { to: string, event: string, reason?: string | null, check: (row: PlacementRow, trx: Kysely<DB>) => Promise<void> | void, set?: Partial<Record<'pause_reason' | 'ended_reason' | 'end_date', string | null>> }) {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.#load(trx, actor.principal, id, true)
+      if (row.version !== version) throw preconditionFailed()
+      await change.check(row, trx)
+      const updated = await trx.updateTable('placement').set((eb) => ({
+        status: change.to, ...change.set, ...(change.to === 'ACTIVE' && row.status === 'PLANNED' ? { activated_at: new Date() } : {}),
+        version: eb('version', '+', 1), updated_at: new Date()
+      })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+      await trx.insertInto('placement_event').values({ placement_id: id, event: change.event, on_date: this.#today(), reason: change.reason ?? null, actor: actor.principal.subject }).execute()
+      await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: ['status'] }])
+      return { body: await this.#view(trx, updated), version: updated.version }
+    })
+  }
+
+  activate (actor: Actor, id: string, version: number) {
+    return this.#transition(actor, id, version, {
+      to: 'ACTIVE', event: 'ACTIVATED',
+      check: async (row, trx) => {
+        const view = await this.#view(trx, row)
+        if (row.status !== 'PLANNED') throw conflict('not_planned', `Only a PLANNED placement can be activated; this one is ${row.status}`)
+        if (view.activationBlockers.length > 0) {
+          throw unprocessable('preconditions_unmet', `The placement cannot start yet: ${view.activationBlockers.map((b) => b.message).join('; ')}`, view.activationBlockers)
+        }
+      }
+    })
+  }
+
+  pause (actor: Actor, id: string, version: number, reason: string) {
+    return this.#transition(actor, id, version, {
+      to: 'PAUSED', event: 'PAUSED', reason, set: { pause_reason: reason },
+      check: (row) => { if (row.status !== 'ACTIVE') throw conflict('not_active', `Only an ACTIVE placement can be paused; this one is ${row.status}`) }
+    })
+  }
+
+  resume (actor: Actor, id: string, version: number) {
+    return this.#transition(actor, id, version, {
+      to: 'ACTIVE', event: 'RESUMED', set: { pause_reason: null },
+      check: (row) => { if (row.status !== 'PAUSED') throw conflict('not_paused', `Only a PAUSED placement can resume; this one is ${row.status}`) }
+    })
+  }
+
+  cancel (actor: Actor, id: string, version: number, reason: string) {
+    return this.#transition(actor, id, version, {
+      to: 'CANCELLED', event: 'CANCELLED', reason, set: { ended_reason: reason },
+      check: (row) => { if (row.status !== 'PLANNED') throw conflict('not_planned', `Only a PLANNED placement can be cancelled; an ${row.status} one ends with an outcome`) }
+    })
+  }
+
+  /**
+   * Ends the current placement the day before `next.startDate` and opens the linked next one (Tier 2 → 3
+   * escalation, or step-down to Tier 1 support after a return), in one transaction.
+   */
+  async moveOn (actor: Actor, id: string, version: number, kind: 'ESCALATED' | 'STEPPED_DOWN', next: NextPlacement) {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await this.#load(trx, actor.principal, id, true)
+      if (row.version !== version) throw preconditionFailed()
+      if (row.status !== 'ACTIVE' && row.status !== 'PAUSED') throw conflict('not_active', `Only an ACTIVE or PAUSED placement can ${kind === 'ESCALATED' ? 'escalate' : 'step down'}; this one is ${row.status}`)
+      if (kind === 'ESCALATED' && row.tier !== 2) throw unprocessable('not_tier_2', 'Escalation moves a Tier 2 placement to Tier 3', [{ path: '/tier', code: 'not_tier_2', message: `this placement is Tier ${row.tier}` }])
+      if (kind === 'STEPPED_DOWN' && row.tier === 1) throw unprocessable('already_tier_1', 'The placement is already Tier 1', [{ path: '/tier', code: 'already_tier_1', message: 'already Tier 1' }])
+      if (next.startDate <= row.start_date) throw fieldError('/startDate', 'before_current_start', `/startDate must be after the current placement's start (${row.start_date})`)
+      const endDate = DateTime.fromISO(next.startDate).minus({ days: 1 }).toISODate()!
+      const ended = await trx.updateTable('placement').set((eb) => ({
+        status: 'ENDED', end_date: endDate, ended_reason: kind === 'ESCALATED' ? 'ESCALATED_TIER_2_TO_3' : 'STEPPED_DOWN_TO_TIER_1',
+        version: eb('version', '+', 1), updated_at: new Date()
+      })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+      await trx.insertInto('placement_event').values({ placement_id: id, event: kind, on_date: endDate, actor: actor.principal.subject }).execute()
+      await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: ['status', 'endDate'] }])
+      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
+      const tier = kind === 'ESCALATED' ? 3 : 1
+      const result = await this.#insert(trx, actor, pupil, row.la_code, { ...next, tier, legalBasis: row.legal_basis as LegalBasis, reasonCode: next.reasonCode ?? row.reason_code ?? undefined }, { referral: null, previousPlacementId: id })
+      if (result.full) throw conflict('provider_full', `All ${result.places} Tier ${tier} places at the provider are taken`, [{ path: '/providerId', code: 'no_capacity', message: 'no free place' }])
+      return { ended: await this.#view(trx, ended), next: await this.#view(trx, result.row), version: result.row.version }
+    })
+  }
+
+  async waitingList (p: Principal, providerId: string) {
+    const provider = await this.db.selectFrom('provider').select('id').where(providerScope(p)).where('id', '=', providerId).executeTakeFirst()
+    if (!provider) throw notFound('provider')
+    const rows = await this.db.selectFrom('waiting_list_entry').innerJoin('referral', 'referral.id', 'waiting_list_entry.referral_id')
+      .select(['waiting_list_entry.referral_id', 'waiting_list_entry.tier', 'waiting_list_entry.added_at', 'referral.pupil_id'])
+      .where('waiting_list_entry.provider_id', '=', providerId)
+      .orderBy('waiting_list_entry.tier').orderBy('waiting_list_entry.added_at').orderBy('waiting_list_entry.referral_id').execute()
+    const today = this.#today()
+    const position = new Map<number, number>()
+    const results = []
+    for (const r of rows) {
+      const n = (position.get(r.tier) ?? 0) + 1
+      position.set(r.tier, n)
+      const added = DateTime.fromJSDate(r.added_at).setZone('Europe/London').toISODate()!
+      const pupil = await this.db.selectFrom('pupil').select(['home_school_id', 'home_la_code']).where('id', '=', r.pupil_id).executeTakeFirstOrThrow()
+      const calendar = await calendarForPupil(this.db, pupil)
+      results.push({
+        position: n, referralId: r.referral_id, pupilId: r.pupil_id, tier: r.tier, addedAt: toIso(r.added_at),
+        daysWaited: Math.round(DateTime.fromISO(today).diff(DateTime.fromISO(added), 'days').days),
+        schoolDaysWaited: added < today ? calendar.countSchoolDays(DateTime.fromISO(added).plus({ days: 1 }).toISODate()!, today) : 0
+      })
+    }
+    return { providerId, results }
+  }
+
+  /** The unregistered-provider registration threshold (domain.md §2.5) for one provider or all of an LA's. */
+  async registrationChecks (p: Principal, providerId?: string) {
+    const today = this.#today()
+    const providers = await this.db.selectFrom('provider').select(['id', 'registration_status', 'la_code']).where(providerScope(p))
+      .$if(providerId !== undefined, (qb) => qb.where('id', '=', providerId!)).orderBy('id').execute()
+    if (providerId !== undefined && providers.length === 0) throw notFound('provider')
+    const checks = []
+    for (const provider of providers) {
+      const policy = await policyFor(this.db, provider.la_code)
+      const minSessions = Math.ceil(policy.full_time_threshold_hours / SESSION_HOURS)
+      const rows = await this.db.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
+        .select(['pupil.looked_after', 'pupil.sen_provision'])
+        .where('placement.provider_id', '=', provider.id).where('placement.status', 'in', ['ACTIVE', 'PAUSED'])
+        .where('placement.start_date', '<=', today).where('placement.sessions_at_provider', '>=', minSessions).execute()
+      const vulnerable = rows.filter((r) => r.looked_after || r.sen_provision === 'E').length
+      const unregistered = provider.registration_status === 'UNREGISTERED'
+      checks.push({
+        providerId: provider.id, unregistered, fullTimeThresholdHours: policy.full_time_threshold_hours, sessionHours: SESSION_HOURS,
+        fullTimePupils: rows.length, fullTimeLookedAfterOrEhcp: vulnerable,
+        flagged: unregistered && (rows.length >= 5 || vulnerable >= 1),
+        rule: `An unregistered provider teaching 5 or more pupils full time (${minSessions}+ sessions ≈ ${policy.full_time_threshold_hours}+ hours a week), or any looked-after pupil or pupil with an EHC plan full time, must register as an independent school`
+      })
+    }
+    return checks
+  }
+}
