@@ -49,7 +49,108 @@ t.test('access matrix', async (t) => {
     (await db.selectFrom('term_calendar').select('version').where('academic_year', '=', '2025/26')
       .where((eb) => 'la_code' in owner ? eb('la_code', '=', owner.la_code) : eb('school_id', '=', owner.school_id)).executeTakeFirstOrThrow()).version
 
+  // Referrals and placements: fresh rows per request, since most of these calls change state.
+  await db.updateTable('provider_tier').set({ places: 1000 }).execute()
+  const objective = { description: 'Attend every session', baseline: '60%', target: '90%' }
+  const freshPupil = (org: Org) => insertPupil(db, org, serial++)
+  const freshReferral = async (org: Org, status = 'SUBMITTED') => {
+    const pupil = await freshPupil(org)
+    return db.insertInto('referral').values({
+      pupil_id: pupil.id, la_code: org.laCode, referring_school_id: org.schoolId, requested_tier: 2, legal_basis: 'SCHOOL_COMMISSIONED',
+      reason_code: 'BEH', proposed_objectives: JSON.stringify([objective]), exclusions: '[]', status, submitted_on: '2025-10-20', decision_due_on: '2025-11-03'
+    }).returningAll().executeTakeFirstOrThrow()
+  }
+  const freshPlacement = async (org: Org, status: string) => {
+    const pupil = await freshPupil(org)
+    return db.insertInto('placement').values({
+      pupil_id: pupil.id, pupil_home_la_code: org.laCode, la_code: org.laCode, tier: 2, provider_id: org.providerId,
+      commissioner_type: 'SCHOOL', commissioner_school_id: org.schoolId, legal_basis: 'SCHOOL_COMMISSIONED', reason_code: 'BEH',
+      start_date: '2025-11-03', planned_end_date: '2026-02-13', status, sessions_at_provider: 8, sessions_at_home_school: 2,
+      registration: 'DUAL_REGISTERED', home_attendance_code: 'D', first_review_due_on: '2025-12-01', la_notified_on: '2025-10-20',
+      plan: JSON.stringify({ objectives: [objective], reintegrationPlan: 'Return after two terms', transitionPlan: null, intendedPost16Route: null, readinessCriteria: null })
+    }).returningAll().executeTakeFirstOrThrow()
+  }
+  const standing = { own: await freshReferral(world.own), other: await freshReferral(world.other) }
+  const standingPlacement = { own: await freshPlacement(world.own, 'ACTIVE'), other: await freshPlacement(world.other, 'ACTIVE') }
+  const sideOf = (org: Org): Side => org === world.own ? 'own' : 'other'
+  let reasonSeq = 0
+
   const samples: Record<string, Sample> = {
+    'GET /v1/reason-codes': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/reason-codes' }) },
+    'POST /v1/reason-codes': { ok: 201, otherStatus: 201, request: () => ({ method: 'POST', url: '/v1/reason-codes', payload: { code: `LOCAL${reasonSeq++}`, label: 'Local reason' } }) },
+    'POST /v1/referrals': {
+      ok: 201,
+      otherStatus: 422,
+      request: async ({ target }) => {
+        const pupil = await freshPupil(target)
+        return {
+          method: 'POST', url: '/v1/referrals',
+          payload: {
+            pupilId: pupil.id, requestedTier: 2, legalBasis: 'SCHOOL_COMMISSIONED', reasonCode: 'BEH', needsSummary: 'Needs', interventionsTried: 'Mentoring',
+            proposedObjectives: [objective], baselineAttendancePct: 60, baselineFrom: '2025-09-01', baselineTo: '2025-10-17', parentConsultedOn: '2025-10-15', pupilViews: 'Willing'
+          }
+        }
+      }
+    },
+    'GET /v1/referrals': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/referrals' }) },
+    'GET /v1/referrals/:id': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/referrals/${standing[sideOf(target)].id}` }) },
+    'POST /v1/referrals/:id/decision': {
+      ok: 200, request: async ({ target }) => ({ method: 'POST', url: `/v1/referrals/${(await freshReferral(target)).id}/decision`, payload: { decision: 'ACCEPT' } })
+    },
+    'POST /v1/referrals/:id/withdrawal': {
+      ok: 200, request: async ({ target }) => ({ method: 'POST', url: `/v1/referrals/${(await freshReferral(target)).id}/withdrawal`, payload: { reason: 'No longer needed' } })
+    },
+    'POST /v1/placements': {
+      ok: 201,
+      otherStatus: 422,
+      request: async ({ target }) => ({
+        method: 'POST', url: '/v1/placements',
+        payload: {
+          referralId: (await freshReferral(target, 'ACCEPTED')).id, providerId: target.providerId, startDate: '2025-11-03', plannedEndDate: '2026-02-13',
+          sessionsAtProvider: 8, sessionsAtHomeSchool: 2, registration: 'DUAL_REGISTERED', laNotifiedOn: '2025-10-20',
+          plan: { objectives: [objective], reintegrationPlan: 'Return after two terms' }
+        }
+      })
+    },
+    'GET /v1/placements': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/placements' }) },
+    'GET /v1/placements/:id': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/placements/${standingPlacement[sideOf(target)].id}` }) },
+    'PATCH /v1/placements/:id': {
+      ok: 200, request: async ({ target }) => ({ method: 'PATCH', url: `/v1/placements/${(await freshPlacement(target, 'PLANNED')).id}`, headers: { 'if-match': '"1"' }, payload: { laNotifiedOn: '2025-10-21' } })
+    },
+    'POST /v1/placements/:id/activation': {
+      ok: 200, request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'PLANNED')).id}/activation`, headers: { 'if-match': '"1"' }, payload: {} })
+    },
+    'POST /v1/placements/:id/pause': {
+      ok: 200, request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE')).id}/pause`, headers: { 'if-match': '"1"' }, payload: { reason: 'Illness' } })
+    },
+    'POST /v1/placements/:id/resumption': {
+      ok: 200, request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'PAUSED')).id}/resumption`, headers: { 'if-match': '"1"' }, payload: {} })
+    },
+    'POST /v1/placements/:id/cancellation': {
+      ok: 200, request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'PLANNED')).id}/cancellation`, headers: { 'if-match': '"1"' }, payload: { reason: 'Family moved' } })
+    },
+    'POST /v1/placements/:id/escalation': {
+      ok: 201,
+      request: async ({ target }) => ({
+        method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE')).id}/escalation`, headers: { 'if-match': '"1"' },
+        payload: { providerId: target.providerId, startDate: '2026-01-05', sessionsAtProvider: 10, sessionsAtHomeSchool: 0, registration: 'DUAL_REGISTERED', plan: { objectives: [objective], transitionPlan: 'New school via Fair Access' } }
+      })
+    },
+    'POST /v1/placements/:id/step-down': {
+      ok: 201,
+      request: async ({ target }) => ({
+        method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE')).id}/step-down`, headers: { 'if-match': '"1"' },
+        payload: { providerId: target.providerId, startDate: '2026-01-05', plannedEndDate: '2026-03-27', sessionsAtProvider: 0, sessionsAtHomeSchool: 10, registration: 'ON_HOME_ROLL', plan: { objectives: [objective] } }
+      })
+    },
+    'GET /v1/providers/:id/waiting-list': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/providers/${target.providerId}/waiting-list` }) },
+    'GET /v1/providers/:id/registration-check': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/providers/${target.providerId}/registration-check` }) },
+    'GET /v1/local-authorities/:code/provider-alerts': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/provider-alerts` }) },
+    'GET /v1/pupils/:id/journey': {
+      ok: 200,
+      ownNotVisibleTo: { roles: ['provider'], why: 'the pupil is not placed with the provider' },
+      request: ({ target }) => ({ method: 'GET', url: `/v1/pupils/${pupilOf(target).id}/journey` })
+    },
     'GET /v1/me': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/me' }) },
     'GET /v1/local-authorities': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/local-authorities' }) },
     'GET /v1/local-authorities/:code': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}` }) },
