@@ -24,6 +24,16 @@ const invalid = (errors: FieldError[]): never => {
   throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
 }
 
+/** Per-request memo of what several placement views share (a school's calendar, a provider, a pupil). */
+class ViewMemo {
+  readonly #values = new Map<string, Promise<unknown>>()
+  once<T> (key: string, load: () => Promise<T>): Promise<T> {
+    let value = this.#values.get(key) as Promise<T> | undefined
+    if (!value) { value = load(); this.#values.set(key, value) }
+    return value
+  }
+}
+
 type Input = Omit<CreatePlacement, 'referralId'> & { tier: number, legalBasis: LegalBasis }
 
 export class PlacementsService {
@@ -46,13 +56,13 @@ export class PlacementsService {
     return clocks
   }
 
-  async #view (db: Kysely<DB>, row: PlacementRow): Promise<Placement> {
-    const pupil = await db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
-    const calendar = await calendarForPupil(db, pupil)
+  async #view (db: Kysely<DB>, row: PlacementRow, memo: ViewMemo = new ViewMemo()): Promise<Placement> {
+    const pupil = await memo.once(`pupil:${row.pupil_id}`, () => db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow())
+    const calendar = await memo.once(`calendar:${pupil.home_school_id ?? `la:${pupil.home_la_code}`}`, () => calendarForPupil(db, pupil))
     const clocks = await this.#clocks(db, row, calendar, pupil)
     let blockers: FieldError[] = []
     if (row.status === 'PLANNED') {
-      const provider = await db.selectFrom('provider').select(['registration_status', 'safeguarding_confirmed_on']).where('id', '=', row.provider_id).executeTakeFirstOrThrow()
+      const provider = await memo.once(`provider:${row.provider_id}`, () => db.selectFrom('provider').select(['registration_status', 'safeguarding_confirmed_on']).where('id', '=', row.provider_id).executeTakeFirstOrThrow())
       blockers = activationBlockers({
         status: row.status, startDate: row.start_date, legalBasis: row.legal_basis as LegalBasis,
         commissioner: row.commissioner_type as 'SCHOOL' | 'LA', objectives: row.plan.objectives.length,
@@ -186,17 +196,23 @@ export class PlacementsService {
       const full: Input = { ...input, tier: input.tier ?? referral.requested_tier, legalBasis: input.legalBasis ?? referral.legal_basis as LegalBasis, reasonCode: input.reasonCode ?? referral.reason_code ?? undefined }
       const result = await this.#insert(trx, actor, pupil, referral.la_code, full, { referral, previousPlacementId: null })
       if (result.full) {
-        await trx.insertInto('waiting_list_entry').values({ referral_id: referral.id, provider_id: input.providerId, tier: full.tier })
-          .onConflict((oc) => oc.column('referral_id').doUpdateSet({ provider_id: input.providerId, tier: full.tier })).execute()
+        // Joined on the service's clock (as every other date here), not the database's; a referral that
+        // moves to another provider's list joins the back of that list.
+        await trx.insertInto('waiting_list_entry').values({ referral_id: referral.id, provider_id: input.providerId, tier: full.tier, added_at: this.clock().toJSDate() })
+          .onConflict((oc) => oc.column('referral_id').doUpdateSet({
+            provider_id: input.providerId,
+            tier: full.tier,
+            added_at: sql<Date>`case when waiting_list_entry.provider_id = excluded.provider_id and waiting_list_entry.tier = excluded.tier then waiting_list_entry.added_at else excluded.added_at end`
+          })).execute()
         await writeAudit(trx, actor, [{ action: 'create', entity: 'waiting_list_entry', entityId: referral.id, pupilId: pupil.id, pupilLaCode: pupil.home_la_code }])
         const position = await this.#position(trx, referral.id)
-        return { full: true as const, places: result.places, position }
+        return { full: true as const, places: result.places, tier: full.tier, position }
       }
       return { full: false as const, body: await this.#view(trx, result.row), version: result.row.version }
     })
     if (outcome.full) {
       // The refusal is itself recorded: the referral now waits in the provider's list.
-      throw conflict('provider_full', `All ${outcome.places} Tier places at the provider are taken; the referral is number ${outcome.position} on its waiting list`,
+      throw conflict('provider_full', `All ${outcome.places} Tier ${outcome.tier} places at the provider are taken; the referral is number ${outcome.position} on its waiting list`,
         [{ path: '/providerId', code: 'no_capacity', message: `no free place; waiting list position ${outcome.position}` }])
     }
     return outcome
@@ -241,7 +257,8 @@ export class PlacementsService {
       const rows = await base.selectAll().orderBy('start_date', 'desc').orderBy('id', 'desc').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute()
       await writeAudit(trx, actor, rows.map((r) => ({ action: 'list' as const, entity: 'placement', entityId: r.id, pupilId: r.pupil_id, pupilLaCode: r.pupil_home_la_code })))
       const results: Placement[] = []
-      for (const r of rows) results.push(await this.#view(trx, r))
+      const memo = new ViewMemo()
+      for (const r of rows) results.push(await this.#view(trx, r, memo))
       return { results, paging: paging(q.page, q.pageSize, Number(total)) }
     })
   }
