@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import AjvCompiler from '@fastify/ajv-compiler'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -44,6 +45,16 @@ declare module 'fastify' {
   }
 }
 
+type RouteSchema = { schema: object, method: string, url: string, httpPart: string }
+type ValidatorFactory = (externalSchemas: unknown, options: { customOptions: Record<string, unknown> }) => (route: RouteSchema) => unknown
+const coercing = AjvCompiler() as unknown as ValidatorFactory
+const exact = AjvCompiler() as unknown as ValidatorFactory
+const exactBodyValidator = (externalSchemas: unknown, options: { customOptions: Record<string, unknown> }) => {
+  const forText = coercing(externalSchemas, options)
+  const forBody = exact(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } })
+  return (route: RouteSchema) => route.httpPart === 'body' ? forBody(route) : forText(route)
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 // Pupil identity never reaches a log line: request bodies are not logged, and these paths are censored
@@ -72,6 +83,9 @@ export async function buildApp (deps: AppDeps) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    // Query strings, params and headers arrive as text and are coerced to their schema types; a JSON body
+    // already carries types, so it is validated exactly: `"fsmEligible": "true"` or `"legalForename": 5` is a 400.
+    schemaController: { compilersFactory: { buildValidator: exactBodyValidator as never } },
     routerOptions: { ignoreTrailingSlash: true }
   }).withTypeProvider<TypeBoxTypeProvider>()
 

@@ -31,9 +31,10 @@ function namesField (t: Test, body: Problem, path: string, code?: string): void 
 /** Runs `fn` and asserts that no row was added to or removed from `tables` (audit_event always included). */
 async function writesNothing (t: Test, db: Kysely<DB>, tables: (keyof DB)[], fn: () => Promise<void>): Promise<void> {
   const all = [...new Set<keyof DB>([...tables, 'audit_event'])]
-  const before = await Promise.all(all.map((table) => countRows(db, table)))
+  const counts = async () => { const n: number[] = []; for (const table of all) n.push(await countRows(db, table)); return n }
+  const before = await counts()
   await fn()
-  const after = await Promise.all(all.map((table) => countRows(db, table)))
+  const after = await counts()
   all.forEach((table, i) => t.equal(after[i], before[i], `no row written to ${table}`))
 }
 
@@ -42,6 +43,9 @@ const TODAY = '2026-01-15'
 const clock = () => DateTime.fromISO(`${TODAY}T10:00:00`, { zone: 'Europe/London' })
 
 const { app, db } = await buildTestApp(t, { clock })
+// Apps with other settings over the same database.
+const small = await buildTestApp(t, { config: { BODY_LIMIT_BYTES: 2048 }, db, clock })
+const cached = await buildTestApp(t, { config: { TOKEN_CACHE_MS: 60_000 }, db, clock })
 const world = await makeWorld(db)
 const { own, other } = world
 
@@ -115,6 +119,16 @@ t.test('unknown field in a body → 400 naming /thatField (additionalProperties)
   })
 })
 
+t.test('a body field of the wrong JSON type → 400: bodies are not coerced', async (t) => {
+  await writesNothing(t, db, ['pupil'], async () => {
+    namesField(t, problem(t, await postPupil(pupilBody({ upn: upnFor(503), legalForename: 5 })), 400, 'validation_failed'), '/legalForename', 'type')
+    namesField(t, problem(t, await postPupil(pupilBody({ upn: upnFor(504), fsmEligible: 'true' })), 400, 'validation_failed'), '/fsmEligible', 'type')
+  })
+  const paged = await app.inject({ method: 'GET', url: '/v1/pupils?page=1&pageSize=2', headers: bearer(own.tokens.coordinator) })
+  t.equal(paged.statusCode, 200, 'query strings are still read as numbers')
+  t.equal(paged.json().paging.pageSize, 2)
+})
+
 t.test('malformed JSON → 400 malformed_json', async (t) => {
   await writesNothing(t, db, ['pupil'], async () => {
     const res = await app.inject({
@@ -128,7 +142,6 @@ t.test('malformed JSON → 400 malformed_json', async (t) => {
 })
 
 t.test('body over the limit → 413', async (t) => {
-  const small = await buildTestApp(t, { config: { BODY_LIMIT_BYTES: 2048 }, db })
   const big = pupilBody({ upn: upnFor(504), legalForename: 'x'.repeat(3000) })
   await writesNothing(t, db, ['pupil'], async () => {
     problem(t, await small.app.inject({ method: 'POST', url: '/v1/pupils', headers: bearer(own.tokens.coordinator), payload: big }), 413, 'payload_too_large')
@@ -180,7 +193,6 @@ t.test('missing, revoked and expired tokens → 401 with WWW-Authenticate', asyn
   })
 
   await t.test('revoked token with a verifier cache (revocation clears it at once)', async (t) => {
-    const cached = await buildTestApp(t, { config: { TOKEN_CACHE_MS: 60_000 }, db })
     const issued = await cached.app.inject({
       method: 'POST', url: '/v1/tokens', headers: bearer(own.tokens.la_admin), payload: { label: 'cached then revoked', role: 'coordinator' }
     })

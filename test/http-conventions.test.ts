@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon'
 import t, { type Test } from 'tap'
+import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld, upnFor } from './helper.js'
 
 // HTTP conventions (issue 2 §6, GOV.UK API standards): request ids, security headers, ETags,
@@ -19,6 +21,8 @@ function problem (t: Test, res: InjectResult, status: number, code?: string) {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 const { app, db } = await buildTestApp(t)
+// The same database behind an app with a tiny rate limit.
+const limited = await buildTestApp(t, { config: { RATE_LIMIT_MAX: 3 }, db })
 const { own, other } = await makeWorld(db)
 
 const pupilBody = (serial: number, overrides: Record<string, unknown> = {}) => ({
@@ -171,7 +175,6 @@ t.test('Idempotency-Key on POST /v1/pupils', async (t) => {
 })
 
 t.test('rate limiting: the request over the limit gets 429 with Retry-After and a problem body', async (t) => {
-  const limited = await buildTestApp(t, { config: { RATE_LIMIT_MAX: 3 }, db })
   for (let i = 1; i <= 3; i++) {
     t.equal((await limited.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(own.tokens.analyst) })).statusCode, 200, `request ${i} passes`)
   }
@@ -192,10 +195,16 @@ t.test('paging', async (t) => {
   })
 
   await t.test('paging and _links for 3 pupils with pageSize 2', async (t) => {
-    const { app: pagingApp, db: pagingDb } = await buildTestApp(t)
-    const world = await makeWorld(pagingDb)
-    for (const serial of [301, 302, 303]) await insertPupil(pagingDb, world.own, serial)
-    const h = bearer(world.own.tokens.school)
+    // A school of its own with exactly three pupils on its roll.
+    const pagingApp = app
+    const school = await db.insertInto('school').values({
+      urn: '610001', laestab: `${own.laCode}6100`, name: 'Paging School', la_code: own.laCode, phase: 'PRIMARY', type: 'COMMUNITY'
+    }).returning('id').executeTakeFirstOrThrow()
+    for (const serial of [301, 302, 303]) await insertPupil(db, { ...own, schoolId: school.id }, serial)
+    const { token } = await issueToken(db, {
+      role: 'school', laCode: own.laCode, schoolId: school.id, label: 'paging school', createdBy: 'test', expiresAt: DateTime.utc().plus({ days: 1 }).toJSDate()
+    })
+    const h = bearer(token)
     const first = await pagingApp.inject({ method: 'GET', url: '/v1/pupils?pageSize=2', headers: h })
     t.equal(first.statusCode, 200)
     const p1 = first.json()

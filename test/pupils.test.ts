@@ -1,8 +1,11 @@
 import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import t, { type Test } from 'tap'
+import { ROLES, type Role } from '../src/auth/principal.js'
 import { hashToken } from '../src/auth/tokens.js'
 import type { DB } from '../src/db/schema.js'
+import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
+import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld, type Org, upnFor } from './helper.js'
 
 // Pupils: create, read, list, search and update, each scoped to the caller and each audited.
@@ -48,6 +51,25 @@ async function secondSchool (database: Kysely<DB>, org: Org, urn: string) {
     urn, laestab: `${org.laCode}${urn.slice(0, 4)}`, name: `Second School ${urn}`, la_code: org.laCode, phase: 'PRIMARY', type: 'ACADEMY'
   }).returning('id').executeTakeFirstOrThrow()
   return row.id
+}
+
+/** An LA with a school, a provider and a token for every role, like makeWorld's. */
+async function makeLa (database: Kysely<DB>, laCode: string, name: string, urn: string): Promise<Org> {
+  await upsertLocalAuthority(database, laCode, name)
+  const school = await database.insertInto('school').values({
+    urn, laestab: `${laCode}${urn.slice(0, 4)}`, name: `${name} School`, la_code: laCode, phase: 'SECONDARY', type: 'COMMUNITY'
+  }).returning('id').executeTakeFirstOrThrow()
+  const provider = await database.insertInto('provider').values({
+    name: `${name} Tuition`, la_code: laCode, setting_type: 'OOT', registration_status: 'UNREGISTERED'
+  }).returning('id').executeTakeFirstOrThrow()
+  const tokens = {} as Record<Role, string>
+  for (const role of ROLES) {
+    tokens[role] = (await issueToken(database, {
+      role, laCode, label: `${role} of ${name}`, createdBy: 'test', expiresAt: DateTime.utc().plus({ days: 1 }).toJSDate(),
+      schoolId: role === 'school' ? school.id : null, providerId: role === 'provider' ? provider.id : null
+    })).token
+  }
+  return { laCode, schoolId: school.id, providerId: provider.id, tokens }
 }
 
 const newPupil = (serial: number, overrides: Record<string, unknown> = {}) => ({
@@ -159,21 +181,21 @@ t.test('get', async (t) => {
 })
 
 t.test('list is scoped to the caller, and each pupil listed is audited', async (t) => {
-  const { app: listApp, db: listDb } = await buildTestApp(t, { clock })
-  const w = await makeWorld(listDb)
-  const school2 = await secondSchool(listDb, w.own, '810001')
-  const a = await insertPupil(listDb, w.own, 31)
-  const b = await insertPupil(listDb, w.own, 32)
-  const resident = await insertPupil(listDb, w.own, 33, { home_school_id: null })
-  const elsewhere = await insertPupil(listDb, { ...w.own, schoolId: school2 }, 34)
-  const theirs = await insertPupil(listDb, w.other, 35)
+  // Two further LAs in the same database, so that their lists hold exactly the pupils made here.
+  const w = { own: await makeLa(db, '301', 'Northshire', '820001'), other: await makeLa(db, '302', 'Southshire', '830001') }
+  const school2 = await secondSchool(db, w.own, '810001')
+  const a = await insertPupil(db, w.own, 31)
+  const b = await insertPupil(db, w.own, 32)
+  const resident = await insertPupil(db, w.own, 33, { home_school_id: null })
+  const elsewhere = await insertPupil(db, { ...w.own, schoolId: school2 }, 34)
+  const theirs = await insertPupil(db, w.other, 35)
 
   const list = async (t: Test, token: string, query = '') => {
     const requestId = rid('list')
-    const res = await listApp.inject({ method: 'GET', url: `/v1/pupils${query}`, headers: withId(token, requestId) })
+    const res = await app.inject({ method: 'GET', url: `/v1/pupils${query}`, headers: withId(token, requestId) })
     t.equal(res.statusCode, 200)
     const body = res.json() as { results: PupilJson[], paging: { totalResults: number } }
-    return { ids: body.results.map((p) => p.id).sort(), total: body.paging.totalResults, audit: await auditOf(listDb, requestId) }
+    return { ids: body.results.map((p) => p.id).sort(), total: body.paging.totalResults, audit: await auditOf(db, requestId) }
   }
   const sorted = (...ids: string[]) => [...ids].sort()
 
@@ -182,7 +204,7 @@ t.test('list is scoped to the caller, and each pupil listed is audited', async (
     t.same(r.ids, sorted(a.id, b.id))
     t.equal(r.total, 2)
     t.same(r.audit.map((e) => e.pupil_id).sort(), sorted(a.id, b.id), 'one list row per pupil returned')
-    const actor = await subjectOf(listDb, w.own.tokens.school)
+    const actor = await subjectOf(db, w.own.tokens.school)
     for (const e of r.audit) t.match(e, { action: 'list', entity: 'pupil', actor, role: 'school', org_id: w.own.schoolId })
   })
 

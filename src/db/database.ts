@@ -23,6 +23,8 @@ export interface DatabaseOptions {
   /** PGlite data folder; `memory://` keeps it in memory. */
   dataDir?: string
   poolMax?: number
+  /** Told about errors on idle pooled connections (a server restart, failover or terminated backend). */
+  onPoolError?: (err: Error) => void
 }
 
 export type Database = Kysely<DB>
@@ -30,6 +32,9 @@ export type Database = Kysely<DB>
 export function createDb (options: DatabaseOptions): Kysely<DB> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, types: pgTypes, max: options.poolMax ?? 10 })
+    // Without a listener, an idle client's error (the server cut the connection) would crash the process;
+    // the pool drops that client and the next query opens a fresh one.
+    pool.on('error', options.onPoolError ?? ((err) => { process.emitWarning(`PostgreSQL pool: idle connection lost (${err.message})`) }))
     return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   }
   const dataDir = options.dataDir ?? 'memory://'

@@ -1,0 +1,293 @@
+/**
+ * `npm run bench`: each benchmark loads an API route and a bare Fastify route doing the same database work
+ * through the same Kysely instance (the same pool), and reports requests/s, latency and their ratio. The
+ * difference is what the service adds: auth, scope, audit, validation, serialisation, rate limiting, headers.
+ *
+ * Database: DATABASE_URL when set (migrated, and it receives a benchmark LA 990 and audit rows, which are
+ * append-only: use a throwaway database), else a temporary PGlite folder that is removed afterwards.
+ *
+ *   npm run bench                    the standard benchmarks (get-pupil)
+ *   npm run bench -- me get-pupil    only the named ones, including the optional diagnostics
+ *   npm run bench -- all             everything
+ *   BENCH_DURATION=8 BENCH_WARMUP=2 BENCH_CONNECTIONS=10 npm run bench
+ *
+ * To add a benchmark, append a `Benchmark` to BENCHMARKS; extend `Fixture` and `seedFixture` if it needs data.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import path from 'node:path'
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { DateTime } from 'luxon'
+import { buildApp } from '../src/app.js'
+import { principalFor } from '../src/auth/principal.js'
+import { type Config, loadConfig } from '../src/config.js'
+import { createDb } from '../src/db/database.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+import type { DB } from '../src/db/schema.js'
+import { upnCheckLetter } from '../src/domain/identifiers.js'
+import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
+import { PupilsRepository } from '../src/modules/pupils/pupils.repository.js'
+import { issueToken } from '../src/modules/tokens/tokens.service.js'
+
+// autocannon ships no types; this is the slice of its API used here.
+interface Histogram { average: number, mean: number, stddev: number, min: number, max: number, total: number, p50: number, p90: number, p99: number }
+interface AutocannonResult {
+  requests: Histogram
+  latency: Histogram
+  duration: number
+  errors: number
+  timeouts: number
+  non2xx: number
+  statusCodeStats: Record<string, { count: number }>
+}
+interface AutocannonOptions {
+  url: string
+  method?: string
+  headers?: Record<string, string>
+  body?: string
+  connections?: number
+  duration?: number
+  workers?: number
+}
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: AutocannonOptions) => Promise<AutocannonResult>
+
+const env = (name: string, fallback: number): number => {
+  const raw = process.env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`)
+  return n
+}
+
+const settings = {
+  duration: env('BENCH_DURATION', 8),
+  warmup: env('BENCH_WARMUP', 2),
+  connections: Math.round(env('BENCH_CONNECTIONS', 10))
+}
+
+/** Data every benchmark can use, created once per run. */
+export interface Fixture {
+  db: Kysely<DB>
+  laCode: string
+  schoolId: string
+  pupilId: string
+  tokens: { coordinator: string }
+  tokenIds: string[]
+}
+
+export interface Target {
+  method?: 'GET' | 'POST'
+  path: string
+  headers?: Record<string, string>
+  body?: string
+}
+
+export interface Benchmark {
+  name: string
+  description: string
+  /** The API at or above this share of the bare route's requests/s is on target. */
+  targetRatio?: number
+  /** Diagnostic benchmarks run only when named on the command line. */
+  optional?: boolean
+  /** Adds the baseline route(s) to the bare server. */
+  registerBare: (bare: FastifyInstance, fx: Fixture) => void
+  api: (fx: Fixture) => Target
+  bare: (fx: Fixture) => Target
+  /** Checks one response from each side before loading; returns a complaint or undefined. */
+  check?: (api: unknown, bare: unknown, fx: Fixture) => string | undefined
+}
+
+const BENCH_LA = '990'
+
+export const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'get-pupil',
+    description: 'GET a pupil by id: API (coordinator token, scoped, audited) vs bare route (same SELECT by id, same pool)',
+    targetRatio: 0.8,
+    registerBare: (bare, fx) => {
+      bare.get<{ Params: { id: string } }>('/pupils/:id', async (request, reply) => {
+        const row = await fx.db.selectFrom('pupil').selectAll().where('id', '=', request.params.id).executeTakeFirst()
+        if (!row) return reply.code(404).send({ message: 'not found' })
+        return row
+      })
+    },
+    api: (fx) => ({ path: `/v1/pupils/${fx.pupilId}`, headers: { authorization: `Bearer ${fx.tokens.coordinator}` } }),
+    bare: (fx) => ({ path: `/pupils/${fx.pupilId}` }),
+    check: (api, bare, fx) => {
+      const a = api as { id?: string }
+      const b = bare as { id?: string }
+      return a.id === fx.pupilId && b.id === fx.pupilId ? undefined : `expected pupil ${fx.pupilId} from both, got ${JSON.stringify(a).slice(0, 200)} and ${JSON.stringify(b).slice(0, 200)}`
+    }
+  },
+  {
+    name: 'get-pupil-same-sql',
+    description: 'Diagnostic: the same API call vs a bare route running the API\'s own SQL (scoped read + audit insert, PupilsRepository.readById)',
+    optional: true,
+    registerBare: (bare, fx) => {
+      const repository = new PupilsRepository(fx.db)
+      const principal = principalFor({ subject: 'bench', role: 'coordinator', laCode: fx.laCode })
+      bare.get<{ Params: { id: string } }>('/audited/pupils/:id', async (request, reply) => {
+        const row = await repository.readById({ principal, requestId: request.id }, request.params.id)
+        if (!row) return reply.code(404).send({ message: 'not found' })
+        return row
+      })
+    },
+    api: (fx) => ({ path: `/v1/pupils/${fx.pupilId}`, headers: { authorization: `Bearer ${fx.tokens.coordinator}` } }),
+    bare: (fx) => ({ path: `/audited/pupils/${fx.pupilId}` })
+  },
+  {
+    name: 'me',
+    description: 'Diagnostic: GET /v1/me (token check, cached after the first call; no query) vs a bare route returning a constant',
+    optional: true,
+    registerBare: (bare) => {
+      bare.get('/me', async () => ({ role: 'coordinator', organisation: { type: 'local_authority', id: BENCH_LA, laCode: BENCH_LA }, subject: 'token:1' }))
+    },
+    api: (fx) => ({ path: '/v1/me', headers: { authorization: `Bearer ${fx.tokens.coordinator}` } }),
+    bare: () => ({ path: '/me' })
+  }
+]
+
+/** One LA with a school, a pupil on its roll and a coordinator token. Idempotent, so a PostgreSQL database can be reused. */
+async function seedFixture (db: Kysely<DB>): Promise<Fixture> {
+  await upsertLocalAuthority(db, BENCH_LA, 'Benchmark LA (npm run bench)')
+  const urn = '199901'
+  await db.insertInto('school').values({ urn, laestab: `${BENCH_LA}4001`, name: 'Benchmark School', la_code: BENCH_LA, phase: 'SECONDARY', type: 'ACADEMY' })
+    .onConflict((oc) => oc.column('urn').doNothing()).execute()
+  const school = await db.selectFrom('school').select('id').where('urn', '=', urn).executeTakeFirstOrThrow()
+  const body = `${BENCH_LA}400126001`
+  const upn = upnCheckLetter(body) + body
+  await db.insertInto('pupil').values({
+    upn, legal_forename: 'Bench', legal_surname: 'Mark', date_of_birth: '2012-05-01', sex: 'U', sen_provision: 'K',
+    home_school_id: school.id, home_la_code: BENCH_LA
+  }).onConflict((oc) => oc.column('upn').doNothing()).execute()
+  const pupil = await db.selectFrom('pupil').select('id').where('upn', '=', upn).executeTakeFirstOrThrow()
+  const { token, row } = await issueToken(db, {
+    role: 'coordinator', laCode: BENCH_LA, label: 'npm run bench', createdBy: 'bench', expiresAt: DateTime.utc().plus({ hours: 6 }).toJSDate()
+  })
+  return { db, laCode: BENCH_LA, schoolId: school.id, pupilId: pupil.id, tokens: { coordinator: token }, tokenIds: [row.id] }
+}
+
+interface Measured { target: 'api' | 'bare', result: AutocannonResult }
+
+const listen = async (app: FastifyInstance): Promise<string> => {
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+}
+
+// The load generator runs in a worker thread so it does not share the servers' event loop.
+const load = (base: string, t: Target, duration: number) => autocannon({
+  url: base + t.path, method: t.method ?? 'GET', headers: t.headers ?? {}, ...(t.body !== undefined ? { body: t.body } : {}),
+  connections: settings.connections, duration, workers: 1
+})
+
+async function probe (base: string, t: Target): Promise<unknown> {
+  const res = await fetch(base + t.path, { method: t.method ?? 'GET', headers: t.headers ?? {}, ...(t.body !== undefined ? { body: t.body } : {}) })
+  const text = await res.text()
+  if (res.status < 200 || res.status > 299) throw new Error(`${t.method ?? 'GET'} ${t.path} answered ${res.status}: ${text.slice(0, 300)}`)
+  return JSON.parse(text) as unknown
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+
+function printTable (rows: string[][]): void {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
+  rows.forEach((r, n) => {
+    console.log(r.map((cell, i) => i === 0 || i === 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join('  '))
+    if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  })
+}
+
+function databaseLabel (config: Config, dataDir: string | undefined): string {
+  if (!config.DATABASE_URL) return `PGlite (temporary folder ${dataDir})`
+  const url = new URL(config.DATABASE_URL)
+  if (url.password) url.password = '***'
+  return `PostgreSQL ${url.host}${url.pathname} (pool of ${config.DB_POOL_MAX})`
+}
+
+async function main (): Promise<void> {
+  const wanted = process.argv.slice(2)
+  const unknown = wanted.filter((w) => w !== 'all' && !BENCHMARKS.some((b) => b.name === w))
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}, or all`)
+  const selected = wanted.includes('all') ? BENCHMARKS
+    : wanted.length > 0 ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS.filter((b) => !b.optional)
+
+  // The load-shedding guards stay in the request path but cannot trip: a 429 or 503 would measure the guard.
+  const config: Config = { ...loadConfig(), RATE_LIMIT_MAX: 1_000_000_000, MAX_EVENT_LOOP_DELAY_MS: 0 }
+  const dataDir = config.DATABASE_URL ? undefined : mkdtempSync(path.join(tmpdir(), 'apt-bench-'))
+  const db = createDb({ databaseUrl: config.DATABASE_URL, dataDir, poolMax: config.DB_POOL_MAX })
+  const servers: FastifyInstance[] = []
+  let fx: Fixture | undefined
+  try {
+    await migrateToLatest(db)
+    fx = await seedFixture(db)
+
+    const api = await buildApp({ db, config })
+    servers.push(api)
+    const bare = Fastify({ logger: false })
+    servers.push(bare)
+    for (const b of selected) b.registerBare(bare, fx)
+    const apiBase = await listen(api)
+    const bareBase = await listen(bare)
+
+    console.log(`Database: ${databaseLabel(config, dataDir)}`)
+    console.log(`Node ${process.version}, ${cpus().length} CPU(s); autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up, ${settings.duration} s measured per target`)
+    if (config.DATABASE_URL) console.log(`Note: the run adds LA ${BENCH_LA}, a pupil and one audit row per API read to this database.`)
+    console.log('')
+
+    const results: { bench: Benchmark, measured: Measured[] }[] = []
+    for (const b of selected) {
+      console.log(`${b.name}: ${b.description}`)
+      const targets = { api: { base: apiBase, t: b.api(fx) }, bare: { base: bareBase, t: b.bare(fx) } }
+      const complaint = b.check?.(await probe(targets.api.base, targets.api.t), await probe(targets.bare.base, targets.bare.t), fx)
+      if (complaint) throw new Error(`${b.name}: ${complaint}`)
+      const measured: Measured[] = []
+      for (const target of ['api', 'bare'] as const) {
+        const { base, t } = targets[target]
+        process.stdout.write(`  ${target}: warming up… `)
+        await load(base, t, settings.warmup)
+        process.stdout.write('measuring… ')
+        const result = await load(base, t, settings.duration)
+        console.log(`${fmt(result.requests.average)} req/s`)
+        measured.push({ target, result })
+      }
+      results.push({ bench: b, measured })
+    }
+
+    console.log('')
+    const rows = [['benchmark', 'target', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors']]
+    for (const { bench, measured } of results) {
+      for (const { target, result } of measured) {
+        rows.push([bench.name, target, fmt(result.requests.average), fmt(result.latency.p50), fmt(result.latency.p99), fmt(result.latency.max),
+          fmt(result.requests.total), fmt(result.non2xx), fmt(result.errors + result.timeouts)])
+      }
+    }
+    printTable(rows)
+    console.log('')
+    let failures = 0
+    for (const { bench, measured } of results) {
+      const api = measured.find((m) => m.target === 'api')!.result
+      const bare = measured.find((m) => m.target === 'bare')!.result
+      const ratio = api.requests.average / bare.requests.average
+      const verdict = bench.targetRatio === undefined ? '' : ratio >= bench.targetRatio ? `  (target ≥ ${bench.targetRatio}×: met)` : `  (target ≥ ${bench.targetRatio}×: NOT met)`
+      console.log(`${bench.name}: api/bare = ${ratio.toFixed(2)}× requests/s; p99 ${fmt(api.latency.p99)} ms vs ${fmt(bare.latency.p99)} ms${verdict}`)
+      if (api.non2xx + api.errors + bare.non2xx + bare.errors > 0) {
+        failures++
+        console.log(`  ${bench.name}: some requests failed (api ${JSON.stringify(api.statusCodeStats)}, bare ${JSON.stringify(bare.statusCodeStats)}); the figures are not comparable`)
+      }
+    }
+    if (failures > 0) process.exitCode = 1
+  } finally {
+    for (const s of servers) await s.close()
+    if (fx) await db.updateTable('api_token').set({ revoked_at: new Date() }).where('id', 'in', fx.tokenIds).execute().catch(() => {})
+    await db.destroy()
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench failed: ${(err as Error).message ?? String(err)}`)
+  process.exitCode = 1
+})
