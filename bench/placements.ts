@@ -13,7 +13,7 @@ export interface PlacementFixture { providerId: string, referralIds: string[], b
 const OBJECTIVE = { description: 'Attend every session', baseline: '60%', target: '90%' }
 export const placementRequestBody = (referralId: string, providerId: string) => JSON.stringify({
   referralId, providerId, startDate: '2026-01-05', plannedEndDate: '2026-03-27', sessionsAtProvider: 8, sessionsAtHomeSchool: 2,
-  registration: 'DUAL_REGISTERED', laNotifiedOn: '2025-12-01', plan: { objectives: [OBJECTIVE], reintegrationPlan: 'Phased return' }
+  registration: 'ON_HOME_ROLL', laNotifiedOn: '2025-12-01', plan: { objectives: [OBJECTIVE], reintegrationPlan: 'Phased return' }
 })
 
 async function pupils (db: Kysely<DB>, laCode: string, schoolId: string, prefix: string, count: number): Promise<string[]> {
@@ -34,7 +34,7 @@ export async function seedPlacementFixture (db: Kysely<DB>, laCode: string, scho
   const tag = String(Date.now() % 97)
   const provider = await db.insertInto('provider').values({ name: `Benchmark PRU ${tag}`, la_code: laCode, setting_type: 'OTH', registration_status: 'UNREGISTERED', safeguarding_confirmed_on: '2025-09-01' })
     .returning('id').executeTakeFirstOrThrow()
-  await db.insertInto('provider_tier').values([1, 2, 3].map((tier) => ({ provider_id: provider.id, tier, places: 1_000_000 }))).execute()
+  await db.insertInto('provider_tier').values([1, 2, 3].map((tier) => ({ provider_id: provider.id, tier, places: 100_000 }))).execute()
 
   const referralPupils = await pupils(db, laCode, schoolId, `${tag}1`, sizes.create)
   const referralIds: string[] = []
@@ -69,7 +69,7 @@ export function registerPlacementBaselines (bare: FastifyInstance, db: Kysely<DB
       insert into placement (pupil_id, pupil_home_la_code, la_code, tier, provider_id, commissioner_type, commissioner_school_id, legal_basis,
         reason_code, start_date, planned_end_date, sessions_at_provider, sessions_at_home_school, registration, home_attendance_code, plan, first_review_due_on)
       values (${pupilId}, ${laCode}, ${laCode}, 2, ${fx.providerId}, 'SCHOOL', ${schoolId}, 'SCHOOL_COMMISSIONED', 'BEH', '2026-01-05', '2026-03-27', 8, 2,
-        'DUAL_REGISTERED', 'D', ${JSON.stringify({ objectives: [OBJECTIVE] })}, '2026-02-02')
+        'ON_HOME_ROLL', 'B', ${JSON.stringify({ objectives: [OBJECTIVE] })}, '2026-02-02')
       returning id`.execute(db)
     return reply.code(201).send({ id: row.rows[0]!.id })
   })

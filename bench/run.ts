@@ -31,6 +31,8 @@ import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
 import { PupilsRepository } from '../src/modules/pupils/pupils.repository.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
+import { benchAddSchoolDays } from './calendar.js'
+import { type PlacementFixture, placementRequestBody, registerPlacementBaselines, seedPlacementFixture } from './placements.js'
 
 // autocannon ships no types; this is the slice of its API used here.
 interface Histogram { average: number, mean: number, stddev: number, min: number, max: number, total: number, p50: number, p90: number, p99: number }
@@ -45,6 +47,7 @@ interface AutocannonResult {
 }
 interface AutocannonOptions {
   url: string
+  requests?: { setupRequest: (req: Record<string, unknown>) => Record<string, unknown> }[]
   method?: string
   headers?: Record<string, string>
   body?: string
@@ -76,6 +79,7 @@ export interface Fixture {
   pupilId: string
   tokens: { coordinator: string }
   tokenIds: string[]
+  placements: PlacementFixture
 }
 
 export interface Target {
@@ -83,6 +87,8 @@ export interface Target {
   path: string
   headers?: Record<string, string>
   body?: string
+  /** A fresh body for every request (creating benchmarks); the load then runs in this process. */
+  nextBody?: () => string
 }
 
 export interface Benchmark {
@@ -101,6 +107,14 @@ export interface Benchmark {
 }
 
 const BENCH_LA = '990'
+/** The coordinator token, for benchmarks whose target is built before the fixture exists. */
+const BENCH_TOKEN = { value: '' }
+const withPlacementBaselines = new WeakSet<FastifyInstance>()
+const placementBaselines = (bare: FastifyInstance, fx: Fixture) => {
+  if (withPlacementBaselines.has(bare)) return
+  withPlacementBaselines.add(bare)
+  registerPlacementBaselines(bare, fx.db, fx.laCode, fx.placements, fx.schoolId)
+}
 
 export const BENCHMARKS: Benchmark[] = [
   {
@@ -120,6 +134,34 @@ export const BENCHMARKS: Benchmark[] = [
       const a = api as { id?: string }
       const b = bare as { id?: string }
       return a.id === fx.pupilId && b.id === fx.pupilId ? undefined : `expected pupil ${fx.pupilId} from both, got ${JSON.stringify(a).slice(0, 200)} and ${JSON.stringify(b).slice(0, 200)}`
+    }
+  },
+  {
+    name: 'create-placement',
+    description: 'POST a placement from an accepted referral (rules, capacity lock, overlap check, placement + event + audit rows, one transaction) vs a bare route inserting one placement row',
+    targetRatio: 0.5,
+    registerBare: (bare, fx) => placementBaselines(bare, fx),
+    api: (fx) => {
+      let next = 0
+      return {
+        method: 'POST', path: '/v1/placements',
+        headers: { authorization: `Bearer ${fx.tokens.coordinator}`, 'content-type': 'application/json' },
+        nextBody: () => placementRequestBody(fx.placements.referralIds[next++ % fx.placements.referralIds.length]!, fx.placements.providerId)
+      }
+    },
+    bare: () => ({ method: 'POST', path: '/placements', headers: { 'content-type': 'application/json' }, nextBody: () => '{}' })
+  },
+  {
+    name: 'list-placements',
+    description: 'GET one LA\'s active placements, a page of 50 (scoped, each row audited, clocks and blockers computed) vs the hand-written SELECT and count',
+    targetRatio: 0.8,
+    registerBare: (bare, fx) => placementBaselines(bare, fx),
+    api: () => ({ path: '/v1/placements?status=ACTIVE&pageSize=50', headers: { authorization: `Bearer ${BENCH_TOKEN.value}` } }),
+    bare: () => ({ path: '/placements' }),
+    check: (api, bare) => {
+      const a = api as { results?: unknown[] }
+      const b = bare as { results?: unknown[] }
+      return a.results?.length === 50 && b.results?.length === 50 ? undefined : `expected 50 rows from both, got ${a.results?.length} and ${b.results?.length}`
     }
   },
   {
@@ -167,7 +209,8 @@ async function seedFixture (db: Kysely<DB>): Promise<Fixture> {
   const { token, row } = await issueToken(db, {
     role: 'coordinator', laCode: BENCH_LA, label: 'npm run bench', createdBy: 'bench', expiresAt: DateTime.utc().plus({ hours: 6 }).toJSDate()
   })
-  return { db, laCode: BENCH_LA, schoolId: school.id, pupilId: pupil.id, tokens: { coordinator: token }, tokenIds: [row.id] }
+  const placements = await seedPlacementFixture(db, BENCH_LA, school.id, { create: env('BENCH_CREATE_POOL', 8000), active: 300 })
+  return { db, laCode: BENCH_LA, schoolId: school.id, pupilId: pupil.id, tokens: { coordinator: token }, tokenIds: [row.id], placements }
 }
 
 interface Measured { target: 'api' | 'bare', result: AutocannonResult }
@@ -178,13 +221,16 @@ const listen = async (app: FastifyInstance): Promise<string> => {
 }
 
 // The load generator runs in a worker thread so it does not share the servers' event loop.
+// With a body factory the load runs in-process: a worker thread cannot call back into this one.
 const load = (base: string, t: Target, duration: number) => autocannon({
   url: base + t.path, method: t.method ?? 'GET', headers: t.headers ?? {}, ...(t.body !== undefined ? { body: t.body } : {}),
-  connections: settings.connections, duration, workers: 1
+  connections: settings.connections, duration,
+  ...(t.nextBody ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: t.nextBody!() }) }] } : { workers: 1 })
 })
 
 async function probe (base: string, t: Target): Promise<unknown> {
-  const res = await fetch(base + t.path, { method: t.method ?? 'GET', headers: t.headers ?? {}, ...(t.body !== undefined ? { body: t.body } : {}) })
+  const body = t.nextBody ? t.nextBody() : t.body
+  const res = await fetch(base + t.path, { method: t.method ?? 'GET', headers: t.headers ?? {}, ...(body !== undefined ? { body } : {}) })
   const text = await res.text()
   if (res.status < 200 || res.status > 299) throw new Error(`${t.method ?? 'GET'} ${t.path} answered ${res.status}: ${text.slice(0, 300)}`)
   return JSON.parse(text) as unknown
@@ -223,6 +269,7 @@ async function main (): Promise<void> {
   try {
     await migrateToLatest(db)
     fx = await seedFixture(db)
+    BENCH_TOKEN.value = fx.tokens.coordinator
 
     const api = await buildApp({ db, config })
     servers.push(api)
@@ -278,6 +325,9 @@ async function main (): Promise<void> {
         console.log(`  ${bench.name}: some requests failed (api ${JSON.stringify(api.statusCodeStats)}, bare ${JSON.stringify(bare.statusCodeStats)}); the figures are not comparable`)
       }
     }
+    const cal = benchAddSchoolDays()
+    console.log('')
+    console.log(`add-school-days: adding 190 school days to a date ${fmt(cal.schoolDaysNs)} ns/call vs luxon plus({ days: 190 }) ${fmt(cal.luxonNs)} ns/call in Europe/London (${cal.ratio.toFixed(2)}×) and ${fmt(cal.luxonUtcNs)} ns/call in UTC (${cal.ratioUtc.toFixed(2)}×)  (target < 20×: ${cal.ratioUtc < 20 ? 'met' : 'NOT met'})`)
     if (failures > 0) process.exitCode = 1
   } finally {
     for (const s of servers) await s.close()

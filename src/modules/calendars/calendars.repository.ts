@@ -78,15 +78,33 @@ export class CalendarsRepository {
  * them, else its LA's, else the estimated pattern; the school's closures and INSET days apply in every case.
  */
 export async function loadSchoolCalendar (db: Kysely<DB>, school: { id: string, laCode: string }): Promise<SchoolCalendar> {
-  const repo = new CalendarsRepository(db)
-  const [own, la] = await Promise.all([repo.years({ schoolId: school.id }), repo.years({ laCode: school.laCode })])
+  // Two queries: every half-term of the school's and its LA's calendars, and the school's closures.
+  const [halfTerms, closures] = await Promise.all([
+    db.selectFrom('term_calendar').innerJoin('half_term', 'half_term.calendar_id', 'term_calendar.id')
+      .select(['term_calendar.school_id', 'term_calendar.academic_year', 'half_term.first_day', 'half_term.last_day'])
+      .where((eb) => eb.or([eb('term_calendar.school_id', '=', school.id), eb('term_calendar.la_code', '=', school.laCode)]))
+      .orderBy('term_calendar.academic_year').orderBy('half_term.number').execute(),
+    db.selectFrom('term_calendar').innerJoin('calendar_closure', 'calendar_closure.calendar_id', 'term_calendar.id')
+      .select(['term_calendar.academic_year', 'calendar_closure.day'])
+      .where('term_calendar.school_id', '=', school.id).execute()
+  ])
+  const own = new Map<string, HalfTermDates[]>()
+  const la = new Map<string, HalfTermDates[]>()
+  for (const h of halfTerms) {
+    const into = h.school_id !== null ? own : la
+    const list = into.get(h.academic_year) ?? []
+    list.push({ firstDay: h.first_day, lastDay: h.last_day })
+    into.set(h.academic_year, list)
+  }
+  const closed = new Map<string, string[]>()
+  for (const c of closures) closed.set(c.academic_year, [...(closed.get(c.academic_year) ?? []), c.day])
   return new SchoolCalendar((startYear): AcademicYearCalendar => {
     const label = academicYearLabel(startYear)
+    const closures = closed.get(label) ?? []
     const mine = own.get(label)
-    const closures = mine?.closures.map((c) => c.date) ?? []
-    if (mine && mine.halfTerms.length === 6) return { startYear, source: 'school', halfTerms: mine.halfTerms, closures }
+    if (mine && mine.length === 6) return { startYear, source: 'school', halfTerms: mine, closures }
     const las = la.get(label)
-    if (las && las.halfTerms.length === 6) return { startYear, source: 'la', halfTerms: las.halfTerms, closures }
+    if (las && las.length === 6) return { startYear, source: 'la', halfTerms: las, closures }
     return { ...estimatedYear(startYear), closures }
   })
 }

@@ -32,7 +32,27 @@ class ViewMemo {
     if (!value) { value = load(); this.#values.set(key, value) }
     return value
   }
+
+  set<T> (key: string, value: T): void { this.#values.set(key, Promise.resolve(value)) }
+
+  /** Loads the pupils, referrals' exclusions and providers of a page of placements in three queries. */
+  async preload (db: Kysely<DB>, rows: PlacementRow[]): Promise<void> {
+    const ids = (pick: (r: PlacementRow) => string | null) => [...new Set(rows.map(pick).filter((v): v is string => v !== null))]
+    const pupilIds = ids((r) => r.pupil_id)
+    const referralIds = ids((r) => r.referral_id)
+    const providerIds = ids((r) => r.provider_id)
+    const [pupils, referrals, providers] = await Promise.all([
+      pupilIds.length ? db.selectFrom('pupil').select(['id', 'home_school_id', 'home_la_code', 'sen_provision']).where('id', 'in', pupilIds).execute() : [],
+      referralIds.length ? db.selectFrom('referral').select(['id', 'exclusions']).where('id', 'in', referralIds).execute() : [],
+      providerIds.length ? db.selectFrom('provider').select(['id', 'registration_status', 'safeguarding_confirmed_on']).where('id', 'in', providerIds).execute() : []
+    ])
+    for (const p of pupils) this.set(`pupil:${p.id}`, p)
+    for (const r of referrals) this.set(`referral:${r.id}`, r)
+    for (const p of providers) this.set(`provider:${p.id}`, p)
+  }
 }
+
+const calendarKey = (pupil: Pick<PupilRow, 'home_school_id' | 'home_la_code'>) => `calendar:${pupil.home_school_id ?? `la:${pupil.home_la_code}`}`
 
 type Input = Omit<CreatePlacement, 'referralId'> & { tier: number, legalBasis: LegalBasis }
 
@@ -41,14 +61,15 @@ export class PlacementsService {
 
   #today (): string { return todayIn(this.clock) }
 
-  async #clocks (db: Kysely<DB>, row: PlacementRow, calendar: SchoolCalendar, pupil: Pick<PupilRow, 'sen_provision'>): Promise<StatutoryClock[]> {
+  async #clocks (db: Kysely<DB>, row: PlacementRow, calendar: SchoolCalendar, pupil: Pick<PupilRow, 'sen_provision'>, memo: ViewMemo): Promise<StatutoryClock[]> {
     const today = this.#today()
     const clocks: StatutoryClock[] = []
     if (row.legal_basis === 'OFF_SITE_DIRECTION_S29A') {
       clocks.push(...offSiteNoticeClocks(calendar, { startDate: row.start_date, parentNoticeOn: row.parent_notice_given_on, laNoticeOn: row.la_notice_given_on, hasEhcp: pupil.sen_provision === 'E' }, today))
     }
     if (row.referral_id) {
-      const referral = await db.selectFrom('referral').select('exclusions').where('id', '=', row.referral_id).executeTakeFirstOrThrow()
+      const referralId = row.referral_id
+      const referral = await memo.once(`referral:${referralId}`, () => db.selectFrom('referral').select(['id', 'exclusions']).where('id', '=', referralId).executeTakeFirstOrThrow())
       const exclusions = referral.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
       const started = row.status === 'CANCELLED' ? null : row.start_date
       clocks.push(...sixthDayClocks(calendar, exclusions, started, today))
@@ -58,8 +79,8 @@ export class PlacementsService {
 
   async #view (db: Kysely<DB>, row: PlacementRow, memo: ViewMemo = new ViewMemo()): Promise<Placement> {
     const pupil = await memo.once(`pupil:${row.pupil_id}`, () => db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow())
-    const calendar = await memo.once(`calendar:${pupil.home_school_id ?? `la:${pupil.home_la_code}`}`, () => calendarForPupil(db, pupil))
-    const clocks = await this.#clocks(db, row, calendar, pupil)
+    const calendar = await memo.once(calendarKey(pupil), () => calendarForPupil(db, pupil))
+    const clocks = await this.#clocks(db, row, calendar, pupil, memo)
     let blockers: FieldError[] = []
     if (row.status === 'PLANNED') {
       const provider = await memo.once(`provider:${row.provider_id}`, () => db.selectFrom('provider').select(['registration_status', 'safeguarding_confirmed_on']).where('id', '=', row.provider_id).executeTakeFirstOrThrow())
@@ -109,13 +130,18 @@ export class PlacementsService {
   }
 
   /** Validates, checks overlap and capacity, inserts the placement, its event and audit row. Runs inside `trx`. */
-  async #insert (trx: Kysely<DB>, actor: Actor, pupil: PupilRow, laCode: string, input: Input, links: { referral: ReferralRow | null, previousPlacementId: string | null }) {
+  async #insert (trx: Kysely<DB>, actor: Actor, pupil: PupilRow, laCode: string, input: Input, links: { referral: ReferralRow | null, previousPlacementId: string | null }, memo = new ViewMemo()) {
     const p = actor.principal
     const provider = await trx.selectFrom('provider').select(['id', 'urn', 'registration_status']).where(providerScope(p)).where('id', '=', input.providerId).executeTakeFirst()
     if (!provider) throw unprocessable('unknown_provider', 'No such provider in your LA', [{ path: '/providerId', code: 'unknown_reference', message: '/providerId is not a provider of your LA' }])
+    // Locking the pupil's row serialises placements of the same pupil, so the overlap check below sees the
+    // other one and names it (409) rather than the exclusion constraint failing the insert (500).
+    await trx.selectFrom('pupil').select('id').where('id', '=', pupil.id).forUpdate().execute()
     // Locking the provider's tier row serialises placements competing for its places.
     const places = await trx.selectFrom('provider_tier').select('places').where('provider_id', '=', provider.id).where('tier', '=', input.tier).forUpdate().executeTakeFirst()
-    const calendar = await calendarForPupil(trx, pupil)
+    const calendar = await memo.once(calendarKey(pupil), () => calendarForPupil(trx, pupil))
+    memo.set(`pupil:${pupil.id}`, pupil)
+    if (links.referral) memo.set(`referral:${links.referral.id}`, links.referral)
     const policy = await policyFor(trx, laCode)
     const facts: PlacementFacts = {
       tier: input.tier, legalBasis: input.legalBasis, reasonCode: input.reasonCode ?? null, startDate: input.startDate,
@@ -134,14 +160,7 @@ export class PlacementsService {
     if (errors.length > 0) invalid(errors)
 
     const end = input.plannedEndDate ?? null
-    const clash = await trx.selectFrom('placement').select(['id', 'start_date', 'end_date', 'planned_end_date'])
-      .where('pupil_id', '=', pupil.id).where('status', '<>', 'CANCELLED')
-      .where(sql<boolean>`daterange(start_date, coalesce(end_date, planned_end_date), '[]') && daterange(${input.startDate}::date, ${end}::date, '[]')`)
-      .executeTakeFirst()
-    if (clash) {
-      throw conflict('placement_overlap', `The pupil already has placement ${clash.id} from ${clash.start_date} to ${clash.end_date ?? clash.planned_end_date ?? 'open-ended'}`,
-        [{ path: '/startDate', code: 'placement_overlap', message: `overlaps placement ${clash.id}` }])
-    }
+    await this.#refuseOverlap(trx, pupil.id, input.startDate, end, null, '/startDate')
 
     const { used } = await trx.selectFrom('placement').select((eb) => eb.fn.countAll<string>().as('used'))
       .where('provider_id', '=', provider.id).where('tier', '=', input.tier).where('status', 'in', OCCUPYING).executeTakeFirstOrThrow()
@@ -182,6 +201,23 @@ export class PlacementsService {
     return { full: false as const, row }
   }
 
+  /**
+   * 409 naming the pupil's placement (not cancelled) whose dates overlap `start`–`end` (open-ended when null),
+   * other than `exceptId`. Callers hold the pupil's row lock, so a concurrent placement is seen here rather
+   * than failing the exclusion constraint.
+   */
+  async #refuseOverlap (trx: Kysely<DB>, pupilId: string, start: string, end: string | null, exceptId: string | null, path: string): Promise<void> {
+    const clash = await trx.selectFrom('placement').select(['id', 'start_date', 'end_date', 'planned_end_date'])
+      .where('pupil_id', '=', pupilId).where('status', '<>', 'CANCELLED')
+      .$if(exceptId !== null, (qb) => qb.where('id', '<>', exceptId!))
+      .where(sql<boolean>`daterange(start_date, coalesce(end_date, planned_end_date), '[]') && daterange(${start}::date, ${end}::date, '[]')`)
+      .executeTakeFirst()
+    if (clash) {
+      throw conflict('placement_overlap', `The pupil already has placement ${clash.id} from ${clash.start_date} to ${clash.end_date ?? clash.planned_end_date ?? 'open-ended'}`,
+        [{ path, code: 'placement_overlap', message: `overlaps placement ${clash.id}` }])
+    }
+  }
+
   async create (actor: Actor, input: CreatePlacement) {
     const p = actor.principal
     const outcome = await this.db.transaction().execute(async (trx) => {
@@ -194,7 +230,8 @@ export class PlacementsService {
       if (existing) throw conflict('referral_placed', `The referral already has placement ${existing.id}`, [{ path: '/referralId', code: 'referral_placed', message: `already placed as ${existing.id}` }])
       const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', referral.pupil_id).executeTakeFirstOrThrow()
       const full: Input = { ...input, tier: input.tier ?? referral.requested_tier, legalBasis: input.legalBasis ?? referral.legal_basis as LegalBasis, reasonCode: input.reasonCode ?? referral.reason_code ?? undefined }
-      const result = await this.#insert(trx, actor, pupil, referral.la_code, full, { referral, previousPlacementId: null })
+      const memo = new ViewMemo()
+      const result = await this.#insert(trx, actor, pupil, referral.la_code, full, { referral, previousPlacementId: null }, memo)
       if (result.full) {
         // Joined on the service's clock (as every other date here), not the database's; a referral that
         // moves to another provider's list joins the back of that list.
@@ -208,7 +245,7 @@ export class PlacementsService {
         const position = await this.#position(trx, referral.id)
         return { full: true as const, places: result.places, tier: full.tier, position }
       }
-      return { full: false as const, body: await this.#view(trx, result.row), version: result.row.version }
+      return { full: false as const, body: await this.#view(trx, result.row, memo), version: result.row.version }
     })
     if (outcome.full) {
       // The refusal is itself recorded: the referral now waits in the provider's list.
@@ -258,6 +295,7 @@ export class PlacementsService {
       await writeAudit(trx, actor, rows.map((r) => ({ action: 'list' as const, entity: 'placement', entityId: r.id, pupilId: r.pupil_id, pupilLaCode: r.pupil_home_la_code })))
       const results: Placement[] = []
       const memo = new ViewMemo()
+      await memo.preload(trx, rows)
       for (const r of rows) results.push(await this.#view(trx, r, memo))
       return { results, paging: paging(q.page, q.pageSize, Number(total)) }
     })
@@ -296,6 +334,10 @@ export class PlacementsService {
           pupilDateOfBirth: pupil.date_of_birth, providerOffersTier: true, providerIsSchool: provider.urn !== null, reasonCodeKnown: true
         })
         if (errors.length > 0) invalid(errors)
+      }
+      if ('startDate' in input || 'plannedEndDate' in input) {
+        await trx.selectFrom('pupil').select('id').where('id', '=', row.pupil_id).forUpdate().execute()
+        await this.#refuseOverlap(trx, row.pupil_id, merged.startDate, merged.plannedEndDate, row.id, 'startDate' in input ? '/startDate' : '/plannedEndDate')
       }
       const calendar = await calendarForPupil(trx, pupil)
       const policy = await policyFor(trx, row.la_code)
