@@ -17,6 +17,7 @@ export const ConfigSchema = Type.Object({
   TOKEN_CACHE_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 5_000, description: 'How long a verified token is cached in memory; revocation through the API clears it at once.' }),
   PUBLIC_URL: Type.String({ default: 'http://localhost:3000', pattern: '^https?://', description: 'Base URL announced in the OpenAPI servers list.' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60_000, default: 2000, description: 'Answer 503 while the event loop lags more than this; 0 turns the check off.' }),
+  DEMO_SEED: Type.Boolean({ default: true, description: 'On embedded PGlite, fill an empty database with the demo data at start and print a token per role.' }),
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 })
 }, { additionalProperties: true })
 

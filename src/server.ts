@@ -32,6 +32,12 @@ if (config.DATABASE_URL) {
   }
 } else {
   await migrateToLatest(db)
+  // First start on a bare machine: demo data and tokens, so the API can be tried at once.
+  const empty = (await db.selectFrom('local_authority').select('code').limit(1).execute()).length === 0
+  if (empty && config.DEMO_SEED) {
+    const { printSeedResult, seedDemo } = await import('./bin/seed.js')
+    printSeedResult(await seedDemo(db, { tokenDays: config.TOKEN_TTL_DAYS }), `embedded database in ${config.DATA_DIR}`)
+  }
 }
 
 const app = await buildApp({
