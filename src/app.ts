@@ -16,6 +16,8 @@ import { calendarRoutes } from './modules/calendars/calendars.routes.js'
 import { journeyRoutes } from './modules/placements/journey.js'
 import { placementRoutes } from './modules/placements/placements.routes.js'
 import { referralRoutes } from './modules/referrals/referrals.routes.js'
+import { reviewRoutes } from './modules/reviews/reviews.routes.js'
+import { worklistRoutes } from './modules/reviews/worklist.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { localAuthorityRoutes } from './modules/local-authorities/local-authorities.routes.js'
 import { meRoutes } from './modules/me/me.routes.js'
@@ -131,7 +133,8 @@ export async function buildApp (deps: AppDeps) {
         { name: 'audit', description: 'The append-only audit trail' },
         { name: 'calendars', description: 'Term dates, INSET days and school-day arithmetic that every clock runs on' },
         { name: 'referrals', description: 'Referrals from schools and the LA, completeness, decisions and statutory clocks' },
-        { name: 'placements', description: 'Placements across the three tiers: lifecycle, capacity, waiting lists, registration threshold' }
+        { name: 'placements', description: 'Placements across the three tiers: lifecycle, capacity, waiting lists, registration threshold' },
+        { name: 'reviews', description: 'Reviews at least half-termly, extensions, review requests and the worklist' }
       ]
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
@@ -156,6 +159,8 @@ export async function buildApp (deps: AppDeps) {
     await v1.register(referralRoutes)
     await v1.register(placementRoutes)
     await v1.register(journeyRoutes)
+    await v1.register(reviewRoutes)
+    await v1.register(worklistRoutes, { clock: app.clock })
   }, { prefix: '/v1' })
 
   return app

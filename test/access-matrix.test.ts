@@ -60,11 +60,11 @@ t.test('access matrix', async (t) => {
       reason_code: 'BEH', proposed_objectives: JSON.stringify([objective]), exclusions: '[]', status, submitted_on: '2025-10-20', decision_due_on: '2025-11-03'
     }).returningAll().executeTakeFirstOrThrow()
   }
-  const freshPlacement = async (org: Org, status: string) => {
+  const freshPlacement = async (org: Org, status: string, legalBasis = 'SCHOOL_COMMISSIONED') => {
     const pupil = await freshPupil(org)
     return db.insertInto('placement').values({
       pupil_id: pupil.id, pupil_home_la_code: org.laCode, la_code: org.laCode, tier: 2, provider_id: org.providerId,
-      commissioner_type: 'SCHOOL', commissioner_school_id: org.schoolId, legal_basis: 'SCHOOL_COMMISSIONED', reason_code: 'BEH',
+      commissioner_type: 'SCHOOL', commissioner_school_id: org.schoolId, legal_basis: legalBasis, reason_code: 'BEH',
       start_date: '2025-11-03', planned_end_date: '2026-02-13', status, sessions_at_provider: 8, sessions_at_home_school: 2,
       registration: 'DUAL_REGISTERED', home_attendance_code: 'D', first_review_due_on: '2025-12-01', la_notified_on: '2025-10-20',
       plan: JSON.stringify({ objectives: [objective], reintegrationPlan: 'Return after two terms', transitionPlan: null, intendedPost16Route: null, readinessCriteria: null })
@@ -73,6 +73,15 @@ t.test('access matrix', async (t) => {
   const standing = { own: await freshReferral(world.own), other: await freshReferral(world.other) }
   const standingPlacement = { own: await freshPlacement(world.own, 'ACTIVE'), other: await freshPlacement(world.other, 'ACTIVE') }
   const sideOf = (org: Org): Side => org === world.own ? 'own' : 'other'
+  const standingReview = {} as Record<Side, string>
+  for (const side of ['own', 'other'] as const) {
+    const row = await db.insertInto('review').values({
+      placement_id: standingPlacement[side].id, held_on: '2025-11-20', attendees: JSON.stringify({ school: true, provider: true, la: true, parent: true, pupil: true, others: [] }),
+      parent_views: 'Content', pupil_views: 'Happier', attendance_source: 'NONE', objectives: JSON.stringify([{ objective: 0, progress: 'PARTLY', evidence: 'Better' }]),
+      decision: 'CONTINUE', next_review_on: '2025-12-12', recorded_by: 'test'
+    }).returning('id').executeTakeFirstOrThrow()
+    standingReview[side] = row.id
+  }
   let reasonSeq = 0
 
   const samples: Record<string, Sample> = {
@@ -146,6 +155,28 @@ t.test('access matrix', async (t) => {
     'GET /v1/providers/:id/waiting-list': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/providers/${target.providerId}/waiting-list` }) },
     'GET /v1/providers/:id/registration-check': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/providers/${target.providerId}/registration-check` }) },
     'GET /v1/local-authorities/:code/provider-alerts': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/provider-alerts` }) },
+    'GET /v1/placements/:id/reviews': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/reviews` }) },
+    'POST /v1/placements/:id/reviews': {
+      ok: 201,
+      request: async ({ target }) => ({
+        method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE')).id}/reviews`,
+        payload: {
+          heldOn: '2025-11-20', attendees: { school: true, provider: true, la: false, parent: true, pupil: true, others: [] }, parentViews: 'Fine', pupilViews: 'Fine',
+          objectives: [{ objective: 0, progress: 'MET', evidence: 'Register' }], decision: 'CONTINUE', nextReviewOn: '2025-12-01'
+        }
+      })
+    },
+    'PUT /v1/placements/:id/reviews/:reviewId/school-view': {
+      ok: 200, request: ({ target }) => ({ method: 'PUT', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/reviews/${standingReview[sideOf(target)]}/school-view`, payload: { view: 'Going well' } })
+    },
+    'POST /v1/placements/:id/extension-approvals': {
+      ok: 201, request: ({ target }) => ({ method: 'POST', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/extension-approvals`, payload: { upTo: '2026-07-17', reason: 'Panel' } })
+    },
+    'POST /v1/placements/:id/review-requests': {
+      ok: 201,
+      request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE', 'OFF_SITE_DIRECTION_S29A')).id}/review-requests`, payload: { requestedBy: 'PARENT', receivedOn: '2025-12-01' } })
+    },
+    'GET /v1/worklist': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/worklist' }) },
     'GET /v1/pupils/:id/journey': {
       ok: 200,
       ownNotVisibleTo: { roles: ['provider'], why: 'the pupil is not placed with the provider' },

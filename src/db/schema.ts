@@ -241,6 +241,9 @@ export interface PlacementTable {
   pause_reason: string | null
   ended_reason: string | null
   activated_at: Timestamp | null
+  next_review_due_on: DateString | null
+  next_review_rule: string | null
+  extension_count: Generated<number>
   version: Generated<number>
   created_at: Generated<Date>
   updated_at: Timestamp
@@ -263,6 +266,53 @@ export interface WaitingListEntryTable {
   added_at: Generated<Date>
 }
 
+export interface ReviewObjectiveJson { objective: number, progress: 'MET' | 'PARTLY' | 'NOT_MET', evidence: string }
+export interface AttendeesJson { school: boolean, provider: boolean, la: boolean, parent: boolean, pupil: boolean, others: string[] }
+
+export interface ReviewTable {
+  id: Generated<string>
+  placement_id: Int8
+  held_on: DateString
+  attendees: Json<AttendeesJson>
+  parent_views: string | null
+  parent_views_missing_reason: string | null
+  pupil_views: string | null
+  pupil_views_missing_reason: string | null
+  attendance_since_last_pct: Numeric | null
+  attendance_source: string
+  objectives: Json<ReviewObjectiveJson[]>
+  decision: string
+  extension_new_end: DateString | null
+  extension_reasons: string | null
+  next_review_on: DateString | null
+  school_view: string | null
+  school_view_at: Timestamp | null
+  recorded_by: string
+  created_at: Generated<Date>
+}
+
+export interface ReviewRequestTable {
+  id: Generated<string>
+  placement_id: Int8
+  requested_by: string
+  received_on: DateString
+  status: string
+  due_on: DateString | null
+  declined_reason: string | null
+  met_by_review_id: Int8 | null
+  recorded_by: string
+  created_at: Generated<Date>
+}
+
+export interface ExtensionApprovalTable {
+  id: Generated<string>
+  placement_id: Int8
+  up_to: DateString
+  reason: string
+  approved_by: string
+  approved_at: Generated<Date>
+}
+
 export interface DB {
   local_authority: LocalAuthorityTable
   la_policy: LaPolicyTable
@@ -281,7 +331,12 @@ export interface DB {
   placement: PlacementTable
   waiting_list_entry: WaitingListEntryTable
   placement_event: PlacementEventTable
+  review: ReviewTable
+  review_request: ReviewRequestTable
+  extension_approval: ExtensionApprovalTable
 }
+
+export type ReviewRow = Selectable<ReviewTable>
 
 export type ReferralRow = Selectable<ReferralTable>
 export type PlacementRow = Selectable<PlacementTable>

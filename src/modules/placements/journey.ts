@@ -13,7 +13,7 @@ import { calendarForPupil } from '../pupils/pupil-context.js'
 
 const JourneyEvent = Type.Object({
   date: IsoDate,
-  kind: Type.String({ description: 'REFERRAL_SUBMITTED, REFERRAL_ACCEPTED, REFERRAL_DECLINED, REFERRAL_WITHDRAWN, PLACEMENT_PLANNED, PLACEMENT_ACTIVATED, PLACEMENT_PAUSED, PLACEMENT_RESUMED, PLACEMENT_CANCELLED, PLACEMENT_ESCALATED, PLACEMENT_STEPPED_DOWN, CLOCK_DEADLINE' }),
+  kind: Type.String({ description: 'REFERRAL_SUBMITTED, REFERRAL_ACCEPTED, REFERRAL_DECLINED, REFERRAL_WITHDRAWN, PLACEMENT_PLANNED, PLACEMENT_ACTIVATED, PLACEMENT_PAUSED, PLACEMENT_RESUMED, PLACEMENT_CANCELLED, PLACEMENT_ESCALATED, PLACEMENT_STEPPED_DOWN, REVIEW_HELD, CLOCK_DEADLINE' }),
   referralId: Type.Union([Id, Type.Null()]),
   placementId: Type.Union([Id, Type.Null()]),
   tier: Type.Union([Tier, Type.Null()]),
@@ -59,6 +59,11 @@ export async function pupilJourney (db: Kysely<DB>, actor: Actor, pupilId: strin
         ? `Tier ${pl.tier} placement ended; continues as Tier ${next?.tier ?? '?'} placement ${next?.id ?? ''}`.trim()
         : e.event === 'PLANNED' ? `Tier ${pl.tier} placement with provider ${pl.provider_id} from ${pl.start_date}` : (e.reason ?? e.event.toLowerCase())
       add({ date: e.on_date, kind: `PLACEMENT_${e.event}`, referralId: pl.referral_id, placementId: pl.id, tier: pl.tier, detail })
+    }
+    const reviews = ids.length === 0 ? [] : await trx.selectFrom('review').select(['id', 'placement_id', 'held_on', 'decision', 'extension_new_end']).where('placement_id', 'in', ids).orderBy('held_on').orderBy('id').execute()
+    for (const r of reviews) {
+      const pl = placements.find((x) => x.id === r.placement_id)!
+      add({ date: r.held_on, kind: 'REVIEW_HELD', referralId: pl.referral_id, placementId: pl.id, tier: pl.tier, detail: `Review: ${r.decision}${r.extension_new_end ? ` to ${r.extension_new_end}` : ''}` })
     }
     events.sort((a, b) => a.date.localeCompare(b.date) || a.seq - b.seq)
     await writeAudit(trx, actor, [{ action: 'read', entity: 'pupil_journey', entityId: pupilId, pupilId, pupilLaCode: pupil.home_la_code }])

@@ -13,6 +13,7 @@ import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { refreshSchedule } from '../reviews/schedule.js'
 import { reasonCodeKnown } from '../referrals/referrals.service.js'
 import type { CreatePlacement, NextPlacement, Placement, PlacementListQuery, UpdatePlacement } from './placements.schemas.js'
 
@@ -116,6 +117,10 @@ export class PlacementsService {
       homeAttendanceCode: row.home_attendance_code as Placement['homeAttendanceCode'],
       plan: row.plan,
       firstReviewDueOn: row.first_review_due_on,
+      nextReviewDueOn: row.next_review_due_on,
+      nextReviewRule: row.next_review_rule as Placement['nextReviewRule'],
+      reviewOverdue: row.status === 'ACTIVE' && row.next_review_due_on !== null && row.next_review_due_on < this.#today(),
+      extensionCount: row.extension_count,
       laNotifiedOn: row.la_notified_on,
       parentNoticeGivenOn: row.parent_notice_given_on,
       laNoticeGivenOn: row.la_notice_given_on,
@@ -191,6 +196,8 @@ export class PlacementsService {
       home_attendance_code: input.tier === 1 ? 'B' : homeAttendanceCode(commissioner, input.registration),
       plan: JSON.stringify({ objectives: input.plan.objectives, reintegrationPlan: input.plan.reintegrationPlan ?? null, transitionPlan: input.plan.transitionPlan ?? null, intendedPost16Route: input.plan.intendedPost16Route ?? null, readinessCriteria: input.plan.readinessCriteria ?? null }),
       first_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
+      next_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
+      next_review_rule: 'FIRST_REVIEW',
       la_notified_on: input.laNotifiedOn ?? null,
       parent_notice_given_on: input.parentNoticeGivenOn ?? null,
       la_notice_given_on: input.laNoticeGivenOn ?? null
@@ -357,7 +364,9 @@ export class PlacementsService {
         updated_at: new Date()
       })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
       await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: Object.keys(input) }])
-      return { body: await this.#view(trx, updated), version: updated.version }
+      if (input.startDate) await refreshSchedule(trx, id)
+      const current = await trx.selectFrom('placement').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+      return { body: await this.#view(trx, current), version: current.version }
     })
   }
 
@@ -368,12 +377,14 @@ export class PlacementsService {
       if (row.version !== version) throw preconditionFailed()
       await change.check(row, trx)
       const updated = await trx.updateTable('placement').set((eb) => ({
-        status: change.to, ...change.set, ...(change.to === 'ACTIVE' && row.status === 'PLANNED' ? { activated_at: new Date() } : {}),
+        status: change.to, ...change.set, ...(change.to === 'CANCELLED' ? { next_review_due_on: null, next_review_rule: null } : {}), ...(change.to === 'ACTIVE' && row.status === 'PLANNED' ? { activated_at: new Date() } : {}),
         version: eb('version', '+', 1), updated_at: new Date()
       })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
       await trx.insertInto('placement_event').values({ placement_id: id, event: change.event, on_date: this.#today(), reason: change.reason ?? null, actor: actor.principal.subject }).execute()
+      await refreshSchedule(trx, id)
       await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: ['status'] }])
-      return { body: await this.#view(trx, updated), version: updated.version }
+      const current = await trx.selectFrom('placement').selectAll().where('id', '=', updated.id).executeTakeFirstOrThrow()
+      return { body: await this.#view(trx, current), version: current.version }
     })
   }
 
@@ -423,9 +434,13 @@ export class PlacementsService {
       if (kind === 'ESCALATED' && row.tier !== 2) throw unprocessable('not_tier_2', 'Escalation moves a Tier 2 placement to Tier 3', [{ path: '/tier', code: 'not_tier_2', message: `this placement is Tier ${row.tier}` }])
       if (kind === 'STEPPED_DOWN' && row.tier === 1) throw unprocessable('already_tier_1', 'The placement is already Tier 1', [{ path: '/tier', code: 'already_tier_1', message: 'already Tier 1' }])
       if (next.startDate <= row.start_date) throw fieldError('/startDate', 'before_current_start', `/startDate must be after the current placement's start (${row.start_date})`)
+      if (kind === 'ESCALATED' && row.status === 'ACTIVE' && row.next_review_due_on !== null && row.next_review_due_on < this.#today()) {
+        throw unprocessable('review_overdue', `A review was due on ${row.next_review_due_on} and has not been held; hold it before escalating`,
+          [{ path: '/nextReviewDueOn', code: 'review_overdue', message: `review due ${row.next_review_due_on} is overdue` }])
+      }
       const endDate = DateTime.fromISO(next.startDate).minus({ days: 1 }).toISODate()!
       const ended = await trx.updateTable('placement').set((eb) => ({
-        status: 'ENDED', end_date: endDate, ended_reason: kind === 'ESCALATED' ? 'ESCALATED_TIER_2_TO_3' : 'STEPPED_DOWN_TO_TIER_1',
+        status: 'ENDED', end_date: endDate, ended_reason: kind === 'ESCALATED' ? 'ESCALATED_TIER_2_TO_3' : 'STEPPED_DOWN_TO_TIER_1', next_review_due_on: null, next_review_rule: null,
         version: eb('version', '+', 1), updated_at: new Date()
       })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
       await trx.insertInto('placement_event').values({ placement_id: id, event: kind, on_date: endDate, actor: actor.principal.subject }).execute()

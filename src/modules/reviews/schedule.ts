@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely'
+import { nextReviewDue, type ReviewDue } from '../../domain/reviews.js'
+import type { DB, PlacementRow } from '../../db/schema.js'
+import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+
+/** Paused spans of a placement from its PAUSED / RESUMED events. */
+export async function pausesOf (db: Kysely<DB>, placementId: string): Promise<{ from: string, to: string | null }[]> {
+  const events = await db.selectFrom('placement_event').select(['event', 'on_date']).where('placement_id', '=', placementId)
+    .where('event', 'in', ['PAUSED', 'RESUMED']).orderBy('id').execute()
+  const spans: { from: string, to: string | null }[] = []
+  for (const e of events) {
+    if (e.event === 'PAUSED') spans.push({ from: e.on_date, to: null })
+    else if (spans.at(-1)?.to === null) spans.at(-1)!.to = e.on_date
+  }
+  return spans
+}
+
+/**
+ * The schedule for a placement as it stands: the rule-based due date, pulled earlier when the last review
+ * set an earlier next review date. Undefined for a placement that is not running or is paused.
+ */
+export async function scheduleFor (db: Kysely<DB>, placement: PlacementRow, extraReview?: string): Promise<ReviewDue | undefined> {
+  if (!['PLANNED', 'ACTIVE', 'PAUSED'].includes(placement.status)) return undefined
+  const pupil = await db.selectFrom('pupil').select(['home_school_id', 'home_la_code']).where('id', '=', placement.pupil_id).executeTakeFirstOrThrow()
+  const [calendar, policy, pauses, reviews] = await Promise.all([
+    calendarForPupil(db, pupil),
+    policyFor(db, placement.la_code),
+    pausesOf(db, placement.id),
+    db.selectFrom('review').select(['held_on', 'next_review_on']).where('placement_id', '=', placement.id).orderBy('held_on').orderBy('id').execute()
+  ])
+  const dates = reviews.map((r) => r.held_on)
+  if (extraReview) dates.push(extraReview)
+  const due = nextReviewDue({
+    calendar, startDate: placement.start_date, reviews: dates, pauses,
+    firstReviewSchoolDays: policy.first_review_school_days, intervalSchoolWeeks: policy.review_interval_school_weeks
+  })
+  const chosen = extraReview ? undefined : reviews.at(-1)?.next_review_on
+  if (due && chosen && chosen < due.due) return { due: chosen, rule: 'SET_AT_REVIEW', explanation: `set at the last review, earlier than the rule's ${due.due}` }
+  return due
+}
+
+/** Stores the placement's next review date and the rule that set it. */
+export async function refreshSchedule (db: Kysely<DB>, placementId: string): Promise<void> {
+  const placement = await db.selectFrom('placement').selectAll().where('id', '=', placementId).executeTakeFirstOrThrow()
+  const due = await scheduleFor(db, placement)
+  await db.updateTable('placement').set({ next_review_due_on: due?.due ?? null, next_review_rule: due ? due.rule : null }).where('id', '=', placementId).execute()
+}
