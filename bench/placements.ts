@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { type Kysely, sql } from 'kysely'
+import { DateTime } from 'luxon'
 import type { DB } from '../src/db/schema.js'
 import { upnCheckLetter } from '../src/domain/identifiers.js'
 
@@ -48,12 +49,16 @@ export async function seedPlacementFixture (db: Kysely<DB>, laCode: string, scho
   const barePupilIds = await pupils(db, laCode, schoolId, `${tag}2`, sizes.create)
 
   const activePupils = await pupils(db, laCode, schoolId, `${tag}3`, sizes.active)
+  // Review and end dates spread around today, so a worklist has overdue, due-soon and later items.
+  const today = DateTime.now().setZone('Europe/London').startOf('day')
+  const around = (n: number, from: number, span: number) => today.plus({ days: from + (n % span) }).toISODate()!
   for (let i = 0; i < activePupils.length; i += 1000) {
-    await db.insertInto('placement').values(activePupils.slice(i, i + 1000).map((pupilId, n) => ({
+    await db.insertInto('placement').values(activePupils.slice(i, i + 1000).map((pupilId, k) => ({ n: i + k, pupilId })).map(({ pupilId, n }) => ({
       pupil_id: pupilId, pupil_home_la_code: laCode, la_code: laCode, tier: 2, provider_id: provider.id, commissioner_type: 'SCHOOL',
       commissioner_school_id: schoolId, legal_basis: 'SCHOOL_COMMISSIONED', reason_code: 'BEH', start_date: `2025-${String(9 + (n % 3)).padStart(2, '0')}-0${1 + (n % 8)}`,
-      planned_end_date: '2026-03-27', status: 'ACTIVE', sessions_at_provider: 8, sessions_at_home_school: 2, registration: 'ON_HOME_ROLL',
+      planned_end_date: around(n, -10, 150), status: 'ACTIVE', sessions_at_provider: 8, sessions_at_home_school: 2, registration: 'ON_HOME_ROLL',
       home_attendance_code: 'B', first_review_due_on: '2025-12-01', la_notified_on: '2025-09-01',
+      next_review_due_on: around(n, -20, 60), next_review_rule: 'MAX_GAP',
       plan: JSON.stringify({ objectives: [OBJECTIVE], reintegrationPlan: 'Phased return', transitionPlan: null, intendedPost16Route: null, readinessCriteria: null })
     }))).execute()
   }
@@ -72,6 +77,26 @@ export function registerPlacementBaselines (bare: FastifyInstance, db: Kysely<DB
         'ON_HOME_ROLL', 'B', ${JSON.stringify({ objectives: [OBJECTIVE] })}, '2026-02-02')
       returning id`.execute(db)
     return reply.code(201).send({ id: row.rows[0]!.id })
+  })
+  bare.get('/worklist', async () => {
+    // The worklist's placement items as one hand-written query: reviews overdue or due within ~10 school days,
+    // planned ends within ~4 school weeks or passed; most overdue first, a page of 20 with the total.
+    const today = DateTime.now().setZone('Europe/London').toISODate()!
+    const review = DateTime.now().plus({ days: 14 }).toISODate()!
+    const end = DateTime.now().plus({ days: 28 }).toISODate()!
+    const items = sql`
+      select id, pupil_id, provider_id, tier, next_review_due_on as due,
+        case when next_review_due_on < ${today} then 'REVIEW_OVERDUE' else 'REVIEW_DUE' end as kind
+      from placement where la_code = ${laCode} and status = 'ACTIVE' and next_review_due_on <= ${review}
+      union all
+      select id, pupil_id, provider_id, tier, planned_end_date as due,
+        case when planned_end_date < ${today} then 'PLANNED_END_PASSED' else 'PLANNED_END_SOON' end as kind
+      from placement where la_code = ${laCode} and status in ('ACTIVE', 'PAUSED') and planned_end_date <= ${end}`
+    const [page, count] = await Promise.all([
+      sql`select * from (${items}) w order by due, kind, id limit 20`.execute(db),
+      sql<{ total: string }>`select count(*) as total from (${items}) w`.execute(db)
+    ])
+    return { results: page.rows, total: Number(count.rows[0]!.total) }
   })
   bare.get('/placements', async () => {
     const [count, rows] = await Promise.all([

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import { DateTime } from 'luxon'
 import { type Static, Type } from 'typebox'
 import type { Principal } from '../../auth/principal.js'
@@ -11,6 +11,7 @@ import { pageLinks } from '../../shared/http.js'
 import { Id, IsoDate, PageQuery, pageOf, paging, ref, StringEnum, Tier } from '../../shared/schemas.js'
 import { type Clock, todayIn } from '../../shared/time.js'
 import { type Actor, actorOf, writeAudit } from '../audit/audit.log.js'
+import { loadLaCalendar } from '../calendars/calendars.repository.js'
 import { calendarForPupil } from '../pupils/pupil-context.js'
 
 export const WORK_KINDS = ['REVIEW_OVERDUE', 'REVIEW_DUE', 'PLANNED_END_PASSED', 'PLANNED_END_2_WEEKS', 'PLANNED_END_4_WEEKS',
@@ -43,104 +44,136 @@ type WorklistQuery = Static<typeof WorklistQuery>
 
 const WorkPage = pageOf('WorkItemPage', WorkItem)
 
-/** Everything due or overdue in the caller's scope, most urgent first. */
-export async function worklist (db: Kysely<DB>, p: Principal, q: WorklistQuery, today: string): Promise<WorkItem[]> {
+type Pupilish = { home_school_id: string | null, home_la_code: string }
+type Candidate = Omit<WorkItem, 'overdueSchoolDays'> & Pupilish
+
+const KIND_RANK = (kind: string) => WORK_KINDS.indexOf(kind as WorkKind)
+const byUrgency = (a: Candidate, b: Candidate) => a.dueDate.localeCompare(b.dueDate) || KIND_RANK(a.kind) - KIND_RANK(b.kind) ||
+  (a.placementId ?? a.referralId ?? '').localeCompare(b.placementId ?? b.referralId ?? '')
+
+/**
+ * Everything due or overdue in the caller's scope, most urgent first (earliest due date, then kind), one page.
+ * Reviews, planned ends, review requests and referral decisions come from one SQL query ordered and paged in
+ * the database; "within N school days" and the 2- and 4-week bands are counted on the LA's calendar. Statutory
+ * clocks are computed on each pupil's school calendar and merged in. Overdue school days are counted on each
+ * pupil's school calendar for the items returned.
+ */
+export async function worklist (db: Kysely<DB>, p: Principal, q: WorklistQuery, today: string): Promise<{ results: WorkItem[], total: number }> {
+  const la = await loadLaCalendar(db, p.laCode)
+  const reviewHorizon = la.addSchoolDays(today, q.withinSchoolDays)
+  const end2 = la.addSchoolDays(today, 10)
+  const end4 = la.addSchoolDays(today, 20)
+  const want = (kind: WorkKind) => q.kind === undefined || q.kind === kind
+  const wantAny = (...kinds: WorkKind[]) => kinds.some(want)
+
+  const placementBase = () => db.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
+    .where(placementScope(p))
+    .$if(q.providerId !== undefined, (qb) => qb.where('placement.provider_id', '=', q.providerId!))
+    .$if(q.tier !== undefined, (qb) => qb.where('placement.tier', '=', q.tier!))
+    .$if(q.schoolId !== undefined, (qb) => qb.where((eb) => eb.or([eb('placement.commissioner_school_id', '=', q.schoolId!), eb('pupil.home_school_id', '=', q.schoolId!)])))
+  const common = ['placement.id as placement_id', 'placement.pupil_id', 'placement.provider_id', 'placement.tier', 'placement.commissioner_school_id', 'pupil.home_school_id', 'pupil.home_la_code'] as const
+
+  const branches = []
+  if (wantAny('REVIEW_OVERDUE', 'REVIEW_DUE')) {
+    branches.push(placementBase().select([...common, 'placement.next_review_due_on as due', sql<string>`case when placement.next_review_due_on < ${today} then 'REVIEW_OVERDUE' else 'REVIEW_DUE' end`.as('kind'), 'placement.next_review_rule as note'])
+      .where('placement.status', '=', 'ACTIVE').where('placement.next_review_due_on', '<=', reviewHorizon)
+      .$if(q.kind === 'REVIEW_OVERDUE', (qb) => qb.where('placement.next_review_due_on', '<', today))
+      .$if(q.kind === 'REVIEW_DUE', (qb) => qb.where('placement.next_review_due_on', '>=', today)))
+  }
+  if (wantAny('PLANNED_END_PASSED', 'PLANNED_END_2_WEEKS', 'PLANNED_END_4_WEEKS')) {
+    const kind = sql<string>`case when placement.planned_end_date < ${today} then 'PLANNED_END_PASSED' when placement.planned_end_date <= ${end2} then 'PLANNED_END_2_WEEKS' else 'PLANNED_END_4_WEEKS' end`
+    branches.push(placementBase().select([...common, 'placement.planned_end_date as due', kind.as('kind'), sql<string | null>`null::text`.as('note')])
+      .where('placement.status', 'in', ['ACTIVE', 'PAUSED']).where('placement.planned_end_date', '<=', end4)
+      .$if(q.kind !== undefined, (qb) => qb.where(kind, '=', q.kind!)))
+  }
+  if (want('REVIEW_REQUEST')) {
+    branches.push(placementBase().innerJoin('review_request', 'review_request.placement_id', 'placement.id')
+      .select([...common, 'review_request.due_on as due', sql<string>`'REVIEW_REQUEST'`.as('kind'), 'review_request.requested_by as note'])
+      .where('review_request.status', '=', 'OPEN'))
+  }
+  const referralBase = () => db.selectFrom('referral').innerJoin('pupil', 'pupil.id', 'referral.pupil_id').where(referralScope(p))
+    .$if(q.tier !== undefined, (qb) => qb.where('referral.requested_tier', '=', q.tier!))
+    .$if(q.schoolId !== undefined, (qb) => qb.where((eb) => eb.or([eb('referral.referring_school_id', '=', q.schoolId!), eb('pupil.home_school_id', '=', q.schoolId!)])))
+  const referralsInScope = (p.role === 'coordinator' || p.role === 'school') && q.providerId === undefined
+
+  type Row = { placement_id: string | null, referral_id: string | null, pupil_id: string, provider_id: string | null, tier: number, commissioner_school_id: string | null, home_school_id: string | null, home_la_code: string, due: string, kind: string, note: string | null }
+  // One compound query; every branch selects the same columns in the same order.
+  const selects = branches.map((b) => b.select(sql<string | null>`null::bigint`.as('referral_id')))
+  let compound: any = selects[0] // eslint-disable-line @typescript-eslint/no-explicit-any -- the branches' row types differ only in literal columns
+  for (const b of selects.slice(1)) compound = compound.unionAll(b)
+  if (referralsInScope && want('REFERRAL_DECISION_OVERDUE')) {
+    const decisions = referralBase().select([
+      sql<string | null>`null::bigint`.as('placement_id'), 'referral.pupil_id', sql<string | null>`null::bigint`.as('provider_id'), 'referral.requested_tier as tier',
+      'referral.referring_school_id as commissioner_school_id', 'pupil.home_school_id', 'pupil.home_la_code', 'referral.decision_due_on as due',
+      sql<string>`'REFERRAL_DECISION_OVERDUE'`.as('kind'), sql<string | null>`null::text`.as('note'), 'referral.id as referral_id'
+    ]).where('referral.status', '=', 'SUBMITTED').where('referral.decision_due_on', '<', today)
+    compound = compound ? compound.unionAll(decisions) : decisions
+  }
+
+  const candidates: Candidate[] = []
+  let sqlTotal = 0
+  const limit = q.page * q.pageSize
+  if (compound) {
+    const inner = compound.as('w')
+    const [{ total }, rows] = await Promise.all([
+      db.selectFrom(inner).select((eb: any) => eb.fn.countAll().as('total')).executeTakeFirstOrThrow() as Promise<{ total: string | number }>,
+      db.selectFrom(inner).selectAll().orderBy('due').orderBy(sql`array_position(array[${sql.join(WORK_KINDS.map((k) => sql.lit(k)))}]::text[], kind)`)
+        .orderBy('placement_id').orderBy('referral_id').limit(limit).execute() as Promise<Row[]>
+    ])
+    sqlTotal = Number(total)
+    for (const r of rows) {
+      const detail = r.kind === 'REVIEW_REQUEST' ? `Review requested by the ${r.note === 'LA' ? 'LA' : 'parent'}`
+        : r.kind.startsWith('REVIEW_') ? `Review ${r.kind === 'REVIEW_OVERDUE' ? 'overdue' : 'due'} (${r.note ?? 'schedule'})`
+          : r.kind === 'PLANNED_END_PASSED' ? 'Planned end passed without an outcome'
+            : r.kind === 'PLANNED_END_2_WEEKS' ? 'Planned end within 2 school weeks'
+              : r.kind === 'PLANNED_END_4_WEEKS' ? 'Planned end within 4 school weeks' : 'Referral decision past the LA deadline'
+      candidates.push({
+        kind: r.kind as WorkKind, dueDate: r.due, placementId: r.placement_id, referralId: r.referral_id, pupilId: r.pupil_id,
+        schoolId: r.commissioner_school_id ?? r.home_school_id, providerId: r.provider_id, tier: r.tier, detail,
+        home_school_id: r.home_school_id, home_la_code: r.home_la_code
+      })
+    }
+  }
+
+  // Statutory clocks, on each pupil's calendar: sixth-day provision and off-site direction notice.
   const calendars = new Map<string, Promise<SchoolCalendar>>()
-  const calendarOf = (pupil: { home_school_id: string | null, home_la_code: string }) => {
+  const calendarOf = (pupil: Pupilish) => {
     const key = pupil.home_school_id ?? `la:${pupil.home_la_code}`
     let cal = calendars.get(key)
     if (!cal) { cal = calendarForPupil(db, pupil); calendars.set(key, cal) }
     return cal
   }
-  const items: WorkItem[] = []
-  const push = async (pupil: { home_school_id: string | null, home_la_code: string }, item: Omit<WorkItem, 'overdueSchoolDays'>) => {
-    const cal = await calendarOf(pupil)
-    const overdue = item.dueDate < today ? cal.countSchoolDays(DateTime.fromISO(item.dueDate).plus({ days: 1 }).toISODate()!, today) : 0
-    items.push({ ...item, overdueSchoolDays: overdue })
-  }
-  // Generous calendar-day bound for the SQL prefilter; the school-day test below is exact.
-  const horizon = DateTime.fromISO(today).plus({ days: Math.max(q.withinSchoolDays, 20) * 2 + 30 }).toISODate()!
-
-  {
-    const placements = await db.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-      .select(['placement.id', 'placement.pupil_id', 'placement.tier', 'placement.provider_id', 'placement.commissioner_school_id', 'placement.status',
-        'placement.next_review_due_on', 'placement.next_review_rule', 'placement.planned_end_date', 'placement.start_date', 'placement.legal_basis',
-        'placement.parent_notice_given_on', 'placement.la_notice_given_on', 'pupil.home_school_id', 'pupil.home_la_code', 'pupil.sen_provision'])
-      .where(placementScope(p)).where('placement.status', 'in', ['PLANNED', 'ACTIVE', 'PAUSED'])
-      .$if(q.providerId !== undefined, (qb) => qb.where('placement.provider_id', '=', q.providerId!))
-      .$if(q.tier !== undefined, (qb) => qb.where('placement.tier', '=', q.tier!))
-      .$if(q.schoolId !== undefined, (qb) => qb.where((eb) => eb.or([eb('placement.commissioner_school_id', '=', q.schoolId!), eb('pupil.home_school_id', '=', q.schoolId!)])))
-      .where((eb) => eb.or([
-        eb.and([eb('placement.status', '=', 'ACTIVE'), eb('placement.next_review_due_on', '<=', horizon)]),
-        eb.and([eb('placement.status', 'in', ['ACTIVE', 'PAUSED']), eb('placement.planned_end_date', '<=', horizon)]),
-        eb.and([eb('placement.status', '=', 'PLANNED'), eb('placement.legal_basis', '=', 'OFF_SITE_DIRECTION_S29A')])
-      ]))
-      .execute()
-    for (const pl of placements) {
-      const cal = await calendarOf(pl)
-      const base = { placementId: pl.id, referralId: null, pupilId: pl.pupil_id, schoolId: pl.commissioner_school_id ?? pl.home_school_id, providerId: pl.provider_id, tier: pl.tier }
-      if (pl.status === 'ACTIVE' && pl.next_review_due_on) {
-        const due = pl.next_review_due_on
-        if (due < today) await push(pl, { ...base, kind: 'REVIEW_OVERDUE', dueDate: due, detail: `Review overdue (${pl.next_review_rule})` })
-        else if (cal.countSchoolDays(today, due) <= q.withinSchoolDays + 1) await push(pl, { ...base, kind: 'REVIEW_DUE', dueDate: due, detail: `Review due (${pl.next_review_rule})` })
-      }
-      if (pl.status !== 'PLANNED' && pl.planned_end_date) {
-        const end = pl.planned_end_date
-        const left = end < today ? -1 : cal.countSchoolDays(today, end)
-        if (left < 0) await push(pl, { ...base, kind: 'PLANNED_END_PASSED', dueDate: end, detail: 'Planned end passed without an outcome' })
-        else if (left <= 10) await push(pl, { ...base, kind: 'PLANNED_END_2_WEEKS', dueDate: end, detail: 'Planned end within 2 school weeks' })
-        else if (left <= 20) await push(pl, { ...base, kind: 'PLANNED_END_4_WEEKS', dueDate: end, detail: 'Planned end within 4 school weeks' })
-      }
-      if (pl.status === 'PLANNED' && pl.legal_basis === 'OFF_SITE_DIRECTION_S29A') {
-        for (const c of offSiteNoticeClocks(cal, { startDate: pl.start_date, parentNoticeOn: pl.parent_notice_given_on, laNoticeOn: pl.la_notice_given_on, hasEhcp: pl.sen_provision === 'E' }, today)) {
-          if (c.status !== 'met') await push(pl, { ...base, kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING', dueDate: c.deadline, detail: c.rule })
-        }
+  const clocks: Candidate[] = []
+  if (wantAny('CLOCK_PENDING', 'CLOCK_BREACHED')) {
+    const offSite = await placementBase().select([...common, 'placement.start_date', 'placement.parent_notice_given_on', 'placement.la_notice_given_on', 'pupil.sen_provision'])
+      .where('placement.status', '=', 'PLANNED').where('placement.legal_basis', '=', 'OFF_SITE_DIRECTION_S29A').execute()
+    for (const pl of offSite) {
+      for (const c of offSiteNoticeClocks(await calendarOf(pl), { startDate: pl.start_date, parentNoticeOn: pl.parent_notice_given_on, laNoticeOn: pl.la_notice_given_on, hasEhcp: pl.sen_provision === 'E' }, today)) {
+        if (c.status !== 'met') clocks.push({ kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING', dueDate: c.deadline, placementId: pl.placement_id, referralId: null, pupilId: pl.pupil_id, schoolId: pl.commissioner_school_id ?? pl.home_school_id, providerId: pl.provider_id, tier: pl.tier, detail: c.rule, home_school_id: pl.home_school_id, home_la_code: pl.home_la_code })
       }
     }
-
-    const requests = await db.selectFrom('review_request').innerJoin('placement', 'placement.id', 'review_request.placement_id').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-      .select(['review_request.id', 'review_request.due_on', 'review_request.requested_by', 'placement.id as placement_id', 'placement.pupil_id', 'placement.tier',
-        'placement.provider_id', 'placement.commissioner_school_id', 'pupil.home_school_id', 'pupil.home_la_code'])
-      .where(placementScope(p)).where('review_request.status', '=', 'OPEN')
-      .$if(q.providerId !== undefined, (qb) => qb.where('placement.provider_id', '=', q.providerId!))
-      .$if(q.tier !== undefined, (qb) => qb.where('placement.tier', '=', q.tier!))
-      .execute()
-    for (const r of requests) {
-      if (q.schoolId !== undefined && r.commissioner_school_id !== q.schoolId && r.home_school_id !== q.schoolId) continue
-      await push(r, { kind: 'REVIEW_REQUEST', dueDate: r.due_on!, placementId: r.placement_id, referralId: null, pupilId: r.pupil_id, schoolId: r.commissioner_school_id ?? r.home_school_id, providerId: r.provider_id, tier: r.tier, detail: `Review requested by the ${r.requested_by === 'LA' ? 'LA' : 'parent'}` })
-    }
-  }
-
-  if (p.role === 'coordinator' || p.role === 'school') {
-    const referrals = await db.selectFrom('referral').innerJoin('pupil', 'pupil.id', 'referral.pupil_id')
-      .select(['referral.id', 'referral.pupil_id', 'referral.status', 'referral.requested_tier', 'referral.decision_due_on', 'referral.exclusions', 'referral.referring_school_id',
-        'pupil.home_school_id', 'pupil.home_la_code'])
-      .where(referralScope(p)).where('referral.status', 'in', ['SUBMITTED', 'ACCEPTED'])
-      .$if(q.tier !== undefined, (qb) => qb.where('referral.requested_tier', '=', q.tier!))
-      .$if(q.schoolId !== undefined, (qb) => qb.where((eb) => eb.or([eb('referral.referring_school_id', '=', q.schoolId!), eb('pupil.home_school_id', '=', q.schoolId!)])))
-      .execute()
-    const referralIds = referrals.filter((r) => r.exclusions.length > 0).map((r) => r.id)
-    const starts = referralIds.length === 0 ? [] : await db.selectFrom('placement').select(['referral_id', 'start_date'])
-      .where('referral_id', 'in', referralIds).where('status', '<>', 'CANCELLED').execute()
-    for (const r of referrals) {
-      if (q.providerId !== undefined) continue
-      const base = { placementId: null, referralId: r.id, pupilId: r.pupil_id, schoolId: r.referring_school_id ?? r.home_school_id, providerId: null, tier: r.requested_tier }
-      if (r.status === 'SUBMITTED' && r.decision_due_on < today) {
-        await push(r, { ...base, kind: 'REFERRAL_DECISION_OVERDUE', dueDate: r.decision_due_on, detail: 'Referral decision past the LA deadline' })
-      }
-      if (r.exclusions.length > 0) {
+    if (referralsInScope) {
+      const referrals = await referralBase().select(['referral.id', 'referral.pupil_id', 'referral.requested_tier', 'referral.exclusions', 'referral.referring_school_id', 'pupil.home_school_id', 'pupil.home_la_code'])
+        .where('referral.status', 'in', ['SUBMITTED', 'ACCEPTED']).where(sql<boolean>`jsonb_array_length(referral.exclusions) > 0`).execute()
+      const ids = referrals.map((r) => r.id)
+      const starts = ids.length === 0 ? [] : await db.selectFrom('placement').select(['referral_id', 'start_date']).where('referral_id', 'in', ids).where('status', '<>', 'CANCELLED').execute()
+      for (const r of referrals) {
         const exclusions = r.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
         const start = starts.find((s) => s.referral_id === r.id)?.start_date ?? null
         for (const c of sixthDayClocks(await calendarOf(r), exclusions, start, today)) {
-          if (c.status !== 'met') await push(r, { ...base, kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING', dueDate: c.deadline, detail: c.rule })
+          if (c.status !== 'met') clocks.push({ kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING', dueDate: c.deadline, placementId: null, referralId: r.id, pupilId: r.pupil_id, schoolId: r.referring_school_id ?? r.home_school_id, providerId: null, tier: r.requested_tier, detail: c.rule, home_school_id: r.home_school_id, home_la_code: r.home_la_code })
         }
       }
     }
   }
-
-  const filtered = q.kind ? items.filter((i) => i.kind === q.kind) : items
-  return filtered.sort((a, b) => b.overdueSchoolDays - a.overdueSchoolDays || a.dueDate.localeCompare(b.dueDate) ||
-    WORK_KINDS.indexOf(a.kind as WorkKind) - WORK_KINDS.indexOf(b.kind as WorkKind) || (a.placementId ?? a.referralId ?? '').localeCompare(b.placementId ?? b.referralId ?? ''))
+  const wanted = clocks.filter((c) => want(c.kind as WorkKind))
+  const page = [...candidates, ...wanted].sort(byUrgency).slice((q.page - 1) * q.pageSize, limit)
+  const results: WorkItem[] = []
+  for (const { home_school_id: _s, home_la_code: _l, ...item } of page) {
+    const overdue = item.dueDate < today ? (await calendarOf({ home_school_id: _s, home_la_code: _l })).countSchoolDays(DateTime.fromISO(item.dueDate).plus({ days: 1 }).toISODate()!, today) : 0
+    results.push({ ...item, overdueSchoolDays: overdue })
+  }
+  return { results, total: sqlTotal + wanted.length }
 }
 
 export const worklistRoutes: FastifyPluginAsyncTypebox<{ clock: Clock }> = async (app, { clock }) => {
@@ -156,10 +189,9 @@ export const worklistRoutes: FastifyPluginAsyncTypebox<{ clock: Clock }> = async
   }, async (request) => {
     const q = request.query
     const actor: Actor = actorOf(request)
-    const all = await worklist(app.db, actor.principal, q, todayIn(clock))
-    const page = all.slice((q.page - 1) * q.pageSize, q.page * q.pageSize)
-    await writeAudit(app.db, actor, [...new Set(page.map((i) => i.pupilId))].map((pupilId) => ({ action: 'list' as const, entity: 'worklist', pupilId })))
-    const pg = paging(q.page, q.pageSize, all.length)
-    return { results: page, paging: pg, _links: pageLinks(request, q.page, pg.totalPages) }
+    const { results, total } = await worklist(app.db, actor.principal, q, todayIn(clock))
+    await writeAudit(app.db, actor, [...new Set(results.map((i) => i.pupilId))].map((pupilId) => ({ action: 'list' as const, entity: 'worklist', pupilId })))
+    const pg = paging(q.page, q.pageSize, total)
+    return { results, paging: pg, _links: pageLinks(request, q.page, pg.totalPages) }
   })
 }
