@@ -87,7 +87,7 @@ const UP: string[] = [
       part_time_plan_end_date date,
       part_time_plan_details text,
       registration text not null check (registration in ('ON_HOME_ROLL', 'DUAL_REGISTERED')),
-      home_attendance_code text not null check (home_attendance_code in ('B', 'D', 'K')),
+      home_attendance_code text check (home_attendance_code in ('B', 'D', 'K')),
       plan jsonb not null,
       first_review_due_on date not null,
       la_notified_on date,
@@ -103,6 +103,8 @@ const UP: string[] = [
       constraint placement_end_check check (end_date is null or end_date >= start_date),
       constraint placement_commissioner_check check ((commissioner_type = 'SCHOOL') = (commissioner_school_id is not null)),
       constraint placement_sessions_check check (sessions_at_provider + sessions_at_home_school <= 10),
+      -- Tier 1 support happens in the pupil's own school, which marks them present: no AP code.
+      constraint placement_attendance_code_check check ((tier = 1) = (home_attendance_code is null)),
       -- A pupil's placements never overlap in time (cancelled ones aside). Open-ended: to infinity.
       constraint placement_no_overlap exclude using gist (
         pupil_id with =,

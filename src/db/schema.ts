@@ -232,7 +232,7 @@ export interface PlacementTable {
   part_time_plan_end_date: DateString | null
   part_time_plan_details: string | null
   registration: string
-  home_attendance_code: string
+  home_attendance_code: string | null
   plan: Json<PlanJson>
   first_review_due_on: DateString
   la_notified_on: DateString | null

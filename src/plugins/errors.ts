@@ -77,6 +77,9 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
       return sendProblem(request, reply, 400, 'constraint_violated', `The record breaks the rule ${err.constraint ?? '(unnamed)'}`, [{ path: '/', code: err.constraint ?? 'check', message: `breaks ${err.constraint ?? 'a database rule'}` }])
     case '23503':
       return sendProblem(request, reply, 422, 'unknown_reference', 'The record refers to something that does not exist', [{ path: '/', code: 'foreign_key', message: err.constraint ?? 'unknown reference' }])
+    case '23P01': // an exclusion constraint: a pupil's placements overlapping in time
+      return sendProblem(request, reply, 409, 'placement_overlap', 'The pupil already has a placement covering these dates',
+        [{ path: '/startDate', code: 'placement_overlap', message: `breaks ${err.constraint ?? 'the no-overlap rule'}` }])
     case '23505': {
       const path = UNIQUE_FIELDS[err.constraint ?? ''] ?? '/'
       return sendProblem(request, reply, 409, 'already_exists', `A record with this ${path.slice(1) || 'key'} already exists`, [{ path, code: 'unique', message: `${path} must be unique` }])

@@ -84,7 +84,7 @@ export const Placement = Type.Object({
   partTime: Type.Boolean({ description: 'Below 10 sessions a week in total.' }),
   partTimePlan: Type.Union([PartTimePlan, Type.Null()]),
   registration: StringEnum(['ON_HOME_ROLL', 'DUAL_REGISTERED'] as const),
-  homeAttendanceCode: StringEnum(['B', 'D', 'K'] as const, { description: 'The code the home school records for sessions at the placement: D dual-registered, K LA-arranged, B school-approved off-site.' }),
+  homeAttendanceCode: Type.Union([StringEnum(['B', 'D', 'K'] as const), Type.Null()], { description: 'The code the home school records for sessions at the placement: D dual-registered, K LA-arranged, B school-approved off-site; null for Tier 1 support, which happens in school.' }),
   plan: PlanSchema,
   firstReviewDueOn: IsoDate,
   nextReviewDueOn: Type.Union([IsoDate, Type.Null()], { description: 'When the next review is due, on the pupil\'s school calendar; null when the placement is paused or closed.' }),

@@ -7,6 +7,7 @@ import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../
 import {
   activationBlockers, commissionerFor, homeAttendanceCode, type LegalBasis, type PlacementFacts, placementErrors
 } from '../../domain/placements.js'
+import { endOfCompulsorySchoolAge } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import { AppError, conflict, type FieldError, fieldError, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
@@ -72,7 +73,9 @@ export class PlacementsService {
       const referralId = row.referral_id
       const referral = await memo.once(`referral:${referralId}`, () => db.selectFrom('referral').select(['id', 'exclusions']).where('id', '=', referralId).executeTakeFirstOrThrow())
       const exclusions = referral.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
-      const started = row.status === 'CANCELLED' ? null : row.start_date
+      // Only full-time provision (10 sessions a week across provider and home school) meets a sixth-day duty.
+      const fullTime = row.sessions_at_provider + row.sessions_at_home_school >= 10
+      const started = row.status === 'CANCELLED' || !fullTime ? null : row.start_date
       clocks.push(...sixthDayClocks(calendar, exclusions, started, today))
     }
     return clocks
@@ -193,7 +196,7 @@ export class PlacementsService {
       part_time_plan_end_date: input.partTimePlan?.endDate ?? null,
       part_time_plan_details: input.partTimePlan?.details ?? null,
       registration: input.registration,
-      home_attendance_code: input.tier === 1 ? 'B' : homeAttendanceCode(commissioner, input.registration),
+      home_attendance_code: input.tier === 1 ? null : homeAttendanceCode(commissioner, input.registration),
       plan: JSON.stringify({ objectives: input.plan.objectives, reintegrationPlan: input.plan.reintegrationPlan ?? null, transitionPlan: input.plan.transitionPlan ?? null, intendedPost16Route: input.plan.intendedPost16Route ?? null, readinessCriteria: input.plan.readinessCriteria ?? null }),
       first_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
       next_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
@@ -488,10 +491,12 @@ export class PlacementsService {
     for (const provider of providers) {
       const policy = await policyFor(this.db, provider.la_code)
       const minSessions = Math.ceil(policy.full_time_threshold_hours / SESSION_HOURS)
-      const rows = await this.db.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-        .select(['pupil.looked_after', 'pupil.sen_provision'])
+      const all = await this.db.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
+        .select(['pupil.looked_after', 'pupil.sen_provision', 'pupil.date_of_birth'])
         .where('placement.provider_id', '=', provider.id).where('placement.status', 'in', ['ACTIVE', 'PAUSED'])
         .where('placement.start_date', '<=', today).where('placement.sessions_at_provider', '>=', minSessions).execute()
+      // Pupils of compulsory school age only: past the last Friday of June in Year 11 they no longer count.
+      const rows = all.filter((r) => endOfCompulsorySchoolAge(r.date_of_birth) >= today)
       const vulnerable = rows.filter((r) => r.looked_after || r.sen_provision === 'E').length
       const unregistered = provider.registration_status === 'UNREGISTERED'
       checks.push({

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import { pupilScope, referralScope } from '../../auth/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
@@ -18,11 +18,12 @@ export async function reasonCodeKnown (db: Kysely<DB>, code: string, laCode: str
   return row !== undefined
 }
 
-/** Earliest start of a placement (not cancelled) for the pupil on or after `from`: what meets a sixth-day duty. */
+/** Earliest start of a full-time placement (not cancelled) for the pupil on or after `from`: what meets a sixth-day duty. */
 async function provisionStart (db: Kysely<DB>, pupilId: string, from: string | undefined): Promise<string | null> {
   if (!from) return null
   const row = await db.selectFrom('placement').select((eb) => eb.fn.min('start_date').as('start'))
-    .where('pupil_id', '=', pupilId).where('status', '<>', 'CANCELLED').where('start_date', '>=', from).executeTakeFirst()
+    .where('pupil_id', '=', pupilId).where('status', '<>', 'CANCELLED').where('start_date', '>=', from)
+    .where(sql<boolean>`sessions_at_provider + sessions_at_home_school >= 10`).executeTakeFirst()
   return (row?.start as string | null | undefined) ?? null
 }
 

@@ -1,16 +1,20 @@
 import type { Kysely } from 'kysely'
+import { DateTime } from 'luxon'
 import { nextReviewDue, type ReviewDue } from '../../domain/reviews.js'
 import type { DB, PlacementRow } from '../../db/schema.js'
 import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 
-/** Paused spans of a placement from its PAUSED / RESUMED events. */
+/**
+ * Paused spans of a placement from its PAUSED / RESUMED events: from the day it paused to the day before it
+ * resumed (the placement is running again on the day it resumes), `to` null while still paused.
+ */
 export async function pausesOf (db: Kysely<DB>, placementId: string): Promise<{ from: string, to: string | null }[]> {
   const events = await db.selectFrom('placement_event').select(['event', 'on_date']).where('placement_id', '=', placementId)
     .where('event', 'in', ['PAUSED', 'RESUMED']).orderBy('id').execute()
   const spans: { from: string, to: string | null }[] = []
   for (const e of events) {
     if (e.event === 'PAUSED') spans.push({ from: e.on_date, to: null })
-    else if (spans.at(-1)?.to === null) spans.at(-1)!.to = e.on_date
+    else if (spans.at(-1)?.to === null) spans.at(-1)!.to = DateTime.fromISO(e.on_date).minus({ days: 1 }).toISODate()!
   }
   return spans
 }

@@ -156,7 +156,8 @@ export async function worklist (db: Kysely<DB>, p: Principal, q: WorklistQuery, 
       const referrals = await referralBase().select(['referral.id', 'referral.pupil_id', 'referral.requested_tier', 'referral.exclusions', 'referral.referring_school_id', 'pupil.home_school_id', 'pupil.home_la_code'])
         .where('referral.status', 'in', ['SUBMITTED', 'ACCEPTED']).where(sql<boolean>`jsonb_array_length(referral.exclusions) > 0`).execute()
       const ids = referrals.map((r) => r.id)
-      const starts = ids.length === 0 ? [] : await db.selectFrom('placement').select(['referral_id', 'start_date']).where('referral_id', 'in', ids).where('status', '<>', 'CANCELLED').execute()
+      const starts = ids.length === 0 ? [] : await db.selectFrom('placement').select(['referral_id', 'start_date']).where('referral_id', 'in', ids).where('status', '<>', 'CANCELLED')
+        .where(sql<boolean>`sessions_at_provider + sessions_at_home_school >= 10`).execute()
       for (const r of referrals) {
         const exclusions = r.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
         const start = starts.find((s) => s.referral_id === r.id)?.start_date ?? null
