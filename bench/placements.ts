@@ -69,12 +69,15 @@ export async function seedPlacementFixture (db: Kysely<DB>, laCode: string, scho
 export function registerPlacementBaselines (bare: FastifyInstance, db: Kysely<DB>, laCode: string, fx: PlacementFixture, schoolId: string) {
   let next = 0
   bare.post('/placements', async (_request, reply) => {
+    // Once every pupil of the pool has a placement, further rows are recorded as cancelled so the
+    // no-overlap constraint does not refuse them; the INSERT is the same work either way.
+    const status = next >= fx.barePupilIds.length ? 'CANCELLED' : 'PLANNED'
     const pupilId = fx.barePupilIds[next++ % fx.barePupilIds.length]!
     const row = await sql<{ id: string }>`
       insert into placement (pupil_id, pupil_home_la_code, la_code, tier, provider_id, commissioner_type, commissioner_school_id, legal_basis,
-        reason_code, start_date, planned_end_date, sessions_at_provider, sessions_at_home_school, registration, home_attendance_code, plan, first_review_due_on)
+        reason_code, start_date, planned_end_date, sessions_at_provider, sessions_at_home_school, registration, home_attendance_code, plan, first_review_due_on, status)
       values (${pupilId}, ${laCode}, ${laCode}, 2, ${fx.providerId}, 'SCHOOL', ${schoolId}, 'SCHOOL_COMMISSIONED', 'BEH', '2026-01-05', '2026-03-27', 8, 2,
-        'ON_HOME_ROLL', 'B', ${JSON.stringify({ objectives: [OBJECTIVE] })}, '2026-02-02')
+        'ON_HOME_ROLL', 'B', ${JSON.stringify({ objectives: [OBJECTIVE] })}, '2026-02-02', ${status})
       returning id`.execute(db)
     return reply.code(201).send({ id: row.rows[0]!.id })
   })

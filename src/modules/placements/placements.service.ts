@@ -145,8 +145,7 @@ export class PlacementsService {
     // Locking the pupil's row serialises placements of the same pupil, so the overlap check below sees the
     // other one and names it (409) rather than the exclusion constraint failing the insert (500).
     await trx.selectFrom('pupil').select('id').where('id', '=', pupil.id).forUpdate().execute()
-    // Locking the provider's tier row serialises placements competing for its places.
-    const places = await trx.selectFrom('provider_tier').select('places').where('provider_id', '=', provider.id).where('tier', '=', input.tier).forUpdate().executeTakeFirst()
+    const places = await trx.selectFrom('provider_tier').select('places').where('provider_id', '=', provider.id).where('tier', '=', input.tier).executeTakeFirst()
     const calendar = await memo.once(calendarKey(pupil), () => calendarForPupil(trx, pupil))
     memo.set(`pupil:${pupil.id}`, pupil)
     if (links.referral) memo.set(`referral:${links.referral.id}`, links.referral)
@@ -170,10 +169,13 @@ export class PlacementsService {
     const end = input.plannedEndDate ?? null
     await this.#refuseOverlap(trx, pupil.id, input.startDate, end, null, '/startDate')
 
+    // Locking the provider's tier row serialises placements competing for its places; it is taken as late as
+    // possible so rule checks and calendar loads of concurrent requests do not queue behind it.
+    const locked = await trx.selectFrom('provider_tier').select('places').where('provider_id', '=', provider.id).where('tier', '=', input.tier).forUpdate().executeTakeFirstOrThrow()
     const { used } = await trx.selectFrom('placement').select((eb) => eb.fn.countAll<string>().as('used'))
       .where('provider_id', '=', provider.id).where('tier', '=', input.tier).where('status', 'in', OCCUPYING).executeTakeFirstOrThrow()
-    if (Number(used) >= places!.places) {
-      return { full: true as const, places: places!.places }
+    if (Number(used) >= locked.places) {
+      return { full: true as const, places: locked.places }
     }
 
     const commissioner = commissionerFor(input.legalBasis)
