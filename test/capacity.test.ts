@@ -3,25 +3,13 @@ import t from 'tap'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld, TEST_DATABASE_URL } from './helper.js'
+import { at, completeReferral, objective, placementBody } from './fixtures/bodies.js'
 
 /**
  * Capacity, waiting lists, the race for the last place, and the unregistered-provider registration
  * threshold (issue 4 §5–6, domain.md §2.5, §9.5).
  */
 
-const at = (date: string) => DateTime.fromISO(`${date}T10:00:00`, { zone: 'Europe/London' })
-const objective = { description: 'Attend all timetabled sessions', baseline: '62% attendance', target: '90% attendance' }
-const completeReferral = (pupilId: string, extra: Record<string, unknown> = {}) => ({
-  pupilId, requestedTier: 2, legalBasis: 'SCHOOL_COMMISSIONED', reasonCode: 'BEH',
-  needsSummary: 'Escalating dysregulation in lessons', interventionsTried: 'Mentoring, reduced timetable, EP assessment',
-  proposedObjectives: [objective], baselineAttendancePct: 62.5, baselineFrom: '2025-09-01', baselineTo: '2025-10-17',
-  parentConsultedOn: '2025-10-15', pupilViews: 'Wants a fresh start and smaller classes', ...extra
-})
-const placementBody = (referralId: string, providerId: string, extra: Record<string, unknown> = {}) => ({
-  referralId, providerId, startDate: '2025-11-03', plannedEndDate: '2026-02-13', sessionsAtProvider: 8, sessionsAtHomeSchool: 2,
-  registration: 'DUAL_REGISTERED', laNotifiedOn: '2025-10-20',
-  plan: { objectives: [objective], reintegrationPlan: 'Phased return from week 10', readinessCriteria: 'Four weeks at 90%+' }, ...extra
-})
 const PROBLEM = /^application\/problem\+json/
 
 t.test('capacity, waiting list and registration threshold', async (t) => {

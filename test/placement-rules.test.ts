@@ -3,6 +3,7 @@ import type { Response } from 'light-my-request'
 import t, { type Test } from 'tap'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld, TEST_DATABASE_URL } from './helper.js'
+import { at, completeReferral, objective, placementBody } from './fixtures/bodies.js'
 
 /**
  * Placement rules (issue 4 §3–4 and its "Bad input" list; domain.md §2.3–2.5, §4.3, §9.2–9.3): each refusal
@@ -10,19 +11,6 @@ import { bearer, buildTestApp, countRows, insertPupil, makeWorld, TEST_DATABASE_
  * notice clocks, home attendance codes and step-down in one transaction.
  */
 
-const at = (date: string) => DateTime.fromISO(`${date}T10:00:00`, { zone: 'Europe/London' })
-const objective = { description: 'Attend all timetabled sessions', baseline: '62% attendance', target: '90% attendance' }
-const completeReferral = (pupilId: string, extra: Record<string, unknown> = {}) => ({
-  pupilId, requestedTier: 2, legalBasis: 'SCHOOL_COMMISSIONED', reasonCode: 'BEH',
-  needsSummary: 'Escalating dysregulation in lessons', interventionsTried: 'Mentoring, reduced timetable, EP assessment',
-  proposedObjectives: [objective], baselineAttendancePct: 62.5, baselineFrom: '2025-09-01', baselineTo: '2025-10-17',
-  parentConsultedOn: '2025-10-15', pupilViews: 'Wants a fresh start and smaller classes', ...extra
-})
-const placementBody = (referralId: string, providerId: string, extra: Record<string, unknown> = {}) => ({
-  referralId, providerId, startDate: '2025-11-03', plannedEndDate: '2026-02-13', sessionsAtProvider: 8, sessionsAtHomeSchool: 2,
-  registration: 'DUAL_REGISTERED', laNotifiedOn: '2025-10-20',
-  plan: { objectives: [objective], reintegrationPlan: 'Phased return from week 10', readinessCriteria: 'Four weeks at 90%+' }, ...extra
-})
 const tier3Plan = { objectives: [objective], transitionPlan: 'Move to a new mainstream school via Fair Access' }
 const PROBLEM = /^application\/problem\+json/
 type FieldError = { path: string, code: string, message: string }

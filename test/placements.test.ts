@@ -1,20 +1,8 @@
 import { DateTime } from 'luxon'
 import t from 'tap'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
+import { completeReferral, objective, placementBody } from './fixtures/bodies.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from './helper.js'
-
-const objective = { description: 'Attend all timetabled sessions', baseline: '62% attendance', target: '90% attendance' }
-export const completeReferral = (pupilId: string, extra: Record<string, unknown> = {}) => ({
-  pupilId, requestedTier: 2, legalBasis: 'SCHOOL_COMMISSIONED', reasonCode: 'BEH',
-  needsSummary: 'Escalating dysregulation in lessons', interventionsTried: 'Mentoring, reduced timetable, EP assessment',
-  proposedObjectives: [objective], baselineAttendancePct: 62.5, baselineFrom: '2025-09-01', baselineTo: '2025-10-17',
-  parentConsultedOn: '2025-10-15', pupilViews: 'Wants a fresh start and smaller classes', ...extra
-})
-export const placementBody = (referralId: string, providerId: string, extra: Record<string, unknown> = {}) => ({
-  referralId, providerId, startDate: '2025-11-03', plannedEndDate: '2026-02-13', sessionsAtProvider: 8, sessionsAtHomeSchool: 2,
-  registration: 'DUAL_REGISTERED', laNotifiedOn: '2025-10-20',
-  plan: { objectives: [objective], reintegrationPlan: 'Phased return from week 10', readinessCriteria: 'Four weeks at 90%+' }, ...extra
-})
 
 t.test('refer, decide, place, activate, escalate', async (t) => {
   let now = DateTime.fromISO('2025-10-20T10:00:00', { zone: 'Europe/London' })

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import t from 'tap'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from './helper.js'
-import { completeReferral, placementBody } from './placements.test.js'
+import { completeReferral, placementBody } from './fixtures/bodies.js'
 
 const review = (extra: Record<string, unknown> = {}) => ({
   heldOn: '2025-11-20', attendees: { school: true, provider: true, la: true, parent: true, pupil: false, others: [] },
