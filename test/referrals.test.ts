@@ -147,6 +147,16 @@ t.test('referrals', async (t) => {
     t.equal(latePlaced.statusCode, 201, latePlaced.body.slice(0, 300))
     t.match((await getReferral(lateReferral.id)).clocks, [{ ...pending, status: 'breached', metOn: '2025-11-04' }], 'provision from the 7th school day breaches it')
 
+    now = at('2025-10-20')
+    const partTime = await pupil()
+    const partTimeReferral = await accepted(coordinator, pexReferral(partTime.id))
+    const partTimePlaced = await app.inject({
+      method: 'POST', url: '/v1/placements', headers: coordinator,
+      payload: placementBody(partTimeReferral.id, world.own.providerId, { sessionsAtProvider: 6, sessionsAtHomeSchool: 0, partTimePlan: { endDate: '2025-12-19', details: 'Build up to full time' } })
+    })
+    t.equal(partTimePlaced.statusCode, 201, partTimePlaced.body.slice(0, 300))
+    t.match((await getReferral(partTimeReferral.id)).clocks, [pending], 'a part-time placement does not meet the duty of full-time provision')
+
     const none = await pupil()
     const waiting = await accepted(coordinator, pexReferral(none.id))
     now = at('2025-10-31')

@@ -14,6 +14,12 @@ export type LegalBasis = typeof LEGAL_BASES[number]
 export const SCHOOL_BASES: readonly LegalBasis[] = ['SCHOOL_COMMISSIONED', 'OFF_SITE_DIRECTION_S29A', 'SUSPENSION_SIXTH_DAY']
 export const commissionerFor = (basis: LegalBasis): 'SCHOOL' | 'LA' => SCHOOL_BASES.includes(basis) ? 'SCHOOL' : 'LA'
 
+/** Half-day sessions in a full-time week. */
+export const FULL_TIME_SESSIONS = 10
+/** Full time across provider and home school: what a sixth-day duty needs, and below which a part-time plan is. */
+export const isFullTime = (p: { sessions_at_provider: number, sessions_at_home_school: number }): boolean =>
+  p.sessions_at_provider + p.sessions_at_home_school >= FULL_TIME_SESSIONS
+
 export interface Objective { description: string, baseline: string, target: string }
 export interface ExclusionInput { kind: 'SUSPENSION' | 'PERMANENT', firstDay: string, lengthSchoolDays?: number | null | undefined }
 
@@ -121,10 +127,10 @@ export function placementErrors (p: PlacementFacts, ctx: PlacementContext): Fiel
   if (tier === 1 && p.sessionsAtProvider !== 0) {
     out.push({ path: '/sessionsAtProvider', code: 'tier1_in_school', message: '/sessionsAtProvider must be 0: Tier 1 support is delivered in the home school' })
   }
-  if (p.sessionsAtProvider + p.sessionsAtHomeSchool > 10) {
+  if (p.sessionsAtProvider + p.sessionsAtHomeSchool > FULL_TIME_SESSIONS) {
     out.push({ path: '/sessionsAtHomeSchool', code: 'over_full_time', message: 'sessions at the provider and the home school add up to more than 10 a week' })
-  } else if (p.sessionsAtProvider + p.sessionsAtHomeSchool < 10) {
-    if (!p.partTimePlan) out.push(missing('partTimePlan', `because ${p.sessionsAtProvider + p.sessionsAtHomeSchool} sessions a week is below full time (10)`))
+  } else if (p.sessionsAtProvider + p.sessionsAtHomeSchool < FULL_TIME_SESSIONS) {
+    if (!p.partTimePlan) out.push(missing('partTimePlan', `because ${p.sessionsAtProvider + p.sessionsAtHomeSchool} sessions a week is below full time (${FULL_TIME_SESSIONS})`))
     else if (p.partTimePlan.endDate < p.startDate) out.push({ path: '/partTimePlan/endDate', code: 'end_before_start', message: '/partTimePlan/endDate is before /startDate' })
   }
   if (p.registration === 'DUAL_REGISTERED' && !ctx.providerIsSchool) {

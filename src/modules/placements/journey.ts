@@ -4,6 +4,7 @@ import { DateTime } from 'luxon'
 import { type Static, Type } from 'typebox'
 import { placementScope, pupilScope, referralScope } from '../../auth/scope.js'
 import { sixthDayClocks } from '../../domain/clocks.js'
+import { isFullTime } from '../../domain/placements.js'
 import type { DB } from '../../db/schema.js'
 import { notFound } from '../../shared/errors.js'
 import { Id, IsoDate, ref, Tier } from '../../shared/schemas.js'
@@ -45,7 +46,7 @@ export async function pupilJourney (db: Kysely<DB>, actor: Actor, pupilId: strin
       add({ date: r.submitted_on, kind: 'REFERRAL_SUBMITTED', referralId: r.id, placementId: null, tier: r.requested_tier, detail: `Referral for Tier ${r.requested_tier} (${r.legal_basis})` })
       if (r.decided_at) add({ date: londonDate(r.decided_at), kind: `REFERRAL_${r.status}`, referralId: r.id, placementId: null, tier: r.requested_tier, detail: r.decision_reason ?? r.status.toLowerCase() })
       const exclusions = r.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
-      const start = placements.filter((pl) => pl.referral_id === r.id && pl.status !== 'CANCELLED' && pl.sessions_at_provider + pl.sessions_at_home_school >= 10).map((pl) => pl.start_date)[0] ?? null
+      const start = placements.filter((pl) => pl.referral_id === r.id && pl.status !== 'CANCELLED' && isFullTime(pl)).map((pl) => pl.start_date)[0] ?? null
       for (const c of sixthDayClocks(calendar, exclusions, start, today)) {
         add({ date: c.deadline, kind: 'CLOCK_DEADLINE', referralId: r.id, placementId: null, tier: null, detail: `${c.kind}: ${c.status}${c.metOn ? ` (provision from ${c.metOn})` : ''}` })
       }

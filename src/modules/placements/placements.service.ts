@@ -5,7 +5,7 @@ import { placementScope, providerScope } from '../../auth/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
 import {
-  activationBlockers, commissionerFor, homeAttendanceCode, type LegalBasis, type PlacementFacts, placementErrors
+  activationBlockers, commissionerFor, homeAttendanceCode, isFullTime, type LegalBasis, type PlacementFacts, placementErrors
 } from '../../domain/placements.js'
 import { endOfCompulsorySchoolAge } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
@@ -74,8 +74,7 @@ export class PlacementsService {
       const referral = await memo.once(`referral:${referralId}`, () => db.selectFrom('referral').select(['id', 'exclusions']).where('id', '=', referralId).executeTakeFirstOrThrow())
       const exclusions = referral.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
       // Only full-time provision (10 sessions a week across provider and home school) meets a sixth-day duty.
-      const fullTime = row.sessions_at_provider + row.sessions_at_home_school >= 10
-      const started = row.status === 'CANCELLED' || !fullTime ? null : row.start_date
+      const started = row.status === 'CANCELLED' || !isFullTime(row) ? null : row.start_date
       clocks.push(...sixthDayClocks(calendar, exclusions, started, today))
     }
     return clocks
@@ -114,7 +113,7 @@ export class PlacementsService {
       endDate: row.end_date,
       sessionsAtProvider: row.sessions_at_provider,
       sessionsAtHomeSchool: row.sessions_at_home_school,
-      partTime: row.sessions_at_provider + row.sessions_at_home_school < 10,
+      partTime: !isFullTime(row),
       partTimePlan: row.part_time_plan_end_date ? { endDate: row.part_time_plan_end_date, details: row.part_time_plan_details ?? '' } : null,
       registration: row.registration as Placement['registration'],
       homeAttendanceCode: row.home_attendance_code as Placement['homeAttendanceCode'],

@@ -3,7 +3,7 @@ import type { Principal } from '../../auth/principal.js'
 import { pupilScope, referralScope } from '../../auth/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import { sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
-import { type LegalBasis, referralMissingItems, SCHOOL_BASES } from '../../domain/placements.js'
+import { FULL_TIME_SESSIONS, type LegalBasis, referralMissingItems, SCHOOL_BASES } from '../../domain/placements.js'
 import type { DB, ReferralRow } from '../../db/schema.js'
 import { AppError, conflict, fieldError, notFound, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
@@ -18,12 +18,15 @@ export async function reasonCodeKnown (db: Kysely<DB>, code: string, laCode: str
   return row !== undefined
 }
 
+/** SQL form of isFullTime, for queries on placement. */
+export const fullTimeSql = sql<boolean>`sessions_at_provider + sessions_at_home_school >= ${sql.lit(FULL_TIME_SESSIONS)}`
+
 /** Earliest start of a full-time placement (not cancelled) for the pupil on or after `from`: what meets a sixth-day duty. */
 async function provisionStart (db: Kysely<DB>, pupilId: string, from: string | undefined): Promise<string | null> {
   if (!from) return null
   const row = await db.selectFrom('placement').select((eb) => eb.fn.min('start_date').as('start'))
     .where('pupil_id', '=', pupilId).where('status', '<>', 'CANCELLED').where('start_date', '>=', from)
-    .where(sql<boolean>`sessions_at_provider + sessions_at_home_school >= 10`).executeTakeFirst()
+    .where(fullTimeSql).executeTakeFirst()
   return (row?.start as string | null | undefined) ?? null
 }
 

@@ -13,6 +13,7 @@ import { type Clock, todayIn } from '../../shared/time.js'
 import { type Actor, actorOf, writeAudit } from '../audit/audit.log.js'
 import { loadLaCalendar } from '../calendars/calendars.repository.js'
 import { calendarForPupil } from '../pupils/pupil-context.js'
+import { fullTimeSql } from '../referrals/referrals.service.js'
 
 export const WORK_KINDS = ['REVIEW_OVERDUE', 'REVIEW_DUE', 'PLANNED_END_PASSED', 'PLANNED_END_2_WEEKS', 'PLANNED_END_4_WEEKS',
   'REFERRAL_DECISION_OVERDUE', 'CLOCK_BREACHED', 'CLOCK_PENDING', 'REVIEW_REQUEST'] as const
@@ -48,8 +49,11 @@ type Pupilish = { home_school_id: string | null, home_la_code: string }
 type Candidate = Omit<WorkItem, 'overdueSchoolDays'> & Pupilish
 
 const KIND_RANK = (kind: string) => WORK_KINDS.indexOf(kind as WorkKind)
+/** Ids as the SQL orders them: numerically (bigint strings, no leading zeros), nulls last. */
+const byId = (x: string | null, y: string | null) => x === y ? 0 : x === null ? 1 : y === null ? -1 : x.length - y.length || (x < y ? -1 : 1)
+/** The SQL's order (due date, kind, placement id, referral id), so the rows it pages agree with the merge. */
 const byUrgency = (a: Candidate, b: Candidate) => a.dueDate.localeCompare(b.dueDate) || KIND_RANK(a.kind) - KIND_RANK(b.kind) ||
-  (a.placementId ?? a.referralId ?? '').localeCompare(b.placementId ?? b.referralId ?? '')
+  byId(a.placementId, b.placementId) || byId(a.referralId, b.referralId)
 
 /**
  * Everything due or overdue in the caller's scope, most urgent first (earliest due date, then kind), one page.
@@ -157,7 +161,7 @@ export async function worklist (db: Kysely<DB>, p: Principal, q: WorklistQuery, 
         .where('referral.status', 'in', ['SUBMITTED', 'ACCEPTED']).where(sql<boolean>`jsonb_array_length(referral.exclusions) > 0`).execute()
       const ids = referrals.map((r) => r.id)
       const starts = ids.length === 0 ? [] : await db.selectFrom('placement').select(['referral_id', 'start_date']).where('referral_id', 'in', ids).where('status', '<>', 'CANCELLED')
-        .where(sql<boolean>`sessions_at_provider + sessions_at_home_school >= 10`).execute()
+        .where(fullTimeSql).execute()
       for (const r of referrals) {
         const exclusions = r.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
         const start = starts.find((s) => s.referral_id === r.id)?.start_date ?? null
