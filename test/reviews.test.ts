@@ -51,7 +51,9 @@ t.test('review schedule, holding reviews, extensions, requests and the worklist'
   const held = await app.inject({ method: 'POST', url: `/v1/placements/${placement.id}/reviews`, headers: bearer(world.own.tokens.provider), payload: review() })
   t.equal(held.statusCode, 201, held.body)
   const after = (await app.inject({ method: 'GET', url: `/v1/placements/${placement.id}`, headers: coordinator })).json()
-  t.match(after, { nextReviewDueOn: '2025-12-12', nextReviewRule: 'SET_AT_REVIEW' }, 'the earlier date chosen at the review')
+  t.match(after, { nextReviewDueOn: '2025-12-12', nextReviewRule: 'SET_AT_REVIEW', lastReviewOn: '2025-11-20', reviewCount: 1 }, 'the earlier date chosen at the review')
+  const listed = await app.inject({ method: 'GET', url: `/v1/placements?pupilId=${pupil.id}`, headers: coordinator })
+  t.match(listed.json().results, [{ id: placement.id, lastReviewOn: '2025-11-20', reviewCount: 1 }], 'lists carry the review summary too')
 
   const view = await app.inject({ method: 'PUT', url: `/v1/placements/${placement.id}/reviews/${held.json().id}/school-view`, headers: bearer(world.own.tokens.school), payload: { view: 'Staff see a calmer pupil on his home-school days' } })
   t.equal(view.statusCode, 200)

@@ -89,6 +89,8 @@ export const Placement = Type.Object({
   firstReviewDueOn: IsoDate,
   nextReviewDueOn: Type.Union([IsoDate, Type.Null()], { description: 'When the next review is due, on the pupil\'s school calendar; null when the placement is paused or closed.' }),
   nextReviewRule: Type.Union([StringEnum(['FIRST_REVIEW', 'MAX_GAP', 'HALF_TERM', 'SET_AT_REVIEW'] as const), Type.Null()], { description: 'The rule that set nextReviewDueOn: the first-review deadline, the LA\'s longest gap, a review in every half-term, or an earlier date chosen at the last review.' }),
+  lastReviewOn: Type.Union([IsoDate, Type.Null()], { description: 'The last review held (GET /v1/placements/{id}/reviews lists them).' }),
+  reviewCount: Type.Integer({ minimum: 0 }),
   reviewOverdue: Type.Boolean(),
   extensionCount: Type.Integer({ minimum: 0 }),
   laNotifiedOn: Type.Union([IsoDate, Type.Null()]),

@@ -48,6 +48,11 @@ class ViewMemo {
       referralIds.length ? db.selectFrom('referral').select(['id', 'exclusions']).where('id', 'in', referralIds).execute() : [],
       providerIds.length ? db.selectFrom('provider').select(['id', 'registration_status', 'safeguarding_confirmed_on']).where('id', 'in', providerIds).execute() : []
     ])
+    const reviews = ids((r) => r.id)
+    const summaries = reviews.length === 0 ? [] : await db.selectFrom('review').select((eb) => ['placement_id', eb.fn.max('held_on').as('last'), eb.fn.countAll<string>().as('count')])
+      .where('placement_id', 'in', reviews).groupBy('placement_id').execute()
+    for (const id of reviews) this.set(`reviews:${id}`, { last: null, count: 0 })
+    for (const r of summaries) this.set(`reviews:${r.placement_id}`, { last: r.last as string, count: Number(r.count) })
     for (const p of pupils) this.set(`pupil:${p.id}`, p)
     for (const r of referrals) this.set(`referral:${r.id}`, r)
     for (const p of providers) this.set(`provider:${p.id}`, p)
@@ -84,6 +89,10 @@ export class PlacementsService {
     const pupil = await memo.once(`pupil:${row.pupil_id}`, () => db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow())
     const calendar = await memo.once(calendarKey(pupil), () => calendarForPupil(db, pupil))
     const clocks = await this.#clocks(db, row, calendar, pupil, memo)
+    const reviewed = await memo.once(`reviews:${row.id}`, async () => {
+      const r = await db.selectFrom('review').select((eb) => [eb.fn.max('held_on').as('last'), eb.fn.countAll<string>().as('count')]).where('placement_id', '=', row.id).executeTakeFirstOrThrow()
+      return { last: (r.last as string | null) ?? null, count: Number(r.count) }
+    })
     let blockers: FieldError[] = []
     if (row.status === 'PLANNED') {
       const provider = await memo.once(`provider:${row.provider_id}`, () => db.selectFrom('provider').select(['registration_status', 'safeguarding_confirmed_on']).where('id', '=', row.provider_id).executeTakeFirstOrThrow())
@@ -121,6 +130,8 @@ export class PlacementsService {
       firstReviewDueOn: row.first_review_due_on,
       nextReviewDueOn: row.next_review_due_on,
       nextReviewRule: row.next_review_rule as Placement['nextReviewRule'],
+      lastReviewOn: reviewed.last,
+      reviewCount: reviewed.count,
       reviewOverdue: row.status === 'ACTIVE' && row.next_review_due_on !== null && row.next_review_due_on < this.#today(),
       extensionCount: row.extension_count,
       laNotifiedOn: row.la_notified_on,
