@@ -83,6 +83,15 @@ t.test('review schedule, holding reviews, extensions, requests and the worklist'
   t.equal(escalate.statusCode, 422, 'escalation refused while a review is overdue')
   t.match(escalate.json(), { code: 'review_overdue', detail: /2026-01-16/ })
 
+  const other = await insertPupil(db, world.own, 2)
+  const r2 = (await app.inject({ method: 'POST', url: '/v1/referrals', headers: bearer(world.own.tokens.school), payload: completeReferral(other.id) })).json()
+  await app.inject({ method: 'POST', url: `/v1/referrals/${r2.id}/decision`, headers: coordinator, payload: { decision: 'ACCEPT' } })
+  const planned = (await app.inject({ method: 'POST', url: '/v1/placements', headers: coordinator, payload: placementBody(r2.id, world.own.providerId, { startDate: '2026-02-23', plannedEndDate: '2026-05-22' }) })).json()
+  const cancelled = await app.inject({ method: 'POST', url: `/v1/placements/${planned.id}/cancellation`, headers: { ...coordinator, 'if-match': '"1"' }, payload: { reason: 'Family moved away' } })
+  t.equal(cancelled.json().status, 'CANCELLED')
+  const approveCancelled = await app.inject({ method: 'POST', url: `/v1/placements/${planned.id}/extension-approvals`, headers: bearer(world.own.tokens.la_admin), payload: { upTo: '2026-07-17', reason: 'x' } })
+  t.equal(approveCancelled.statusCode, 409, 'no extension approval for a cancelled placement')
+
   const journey = await app.inject({ method: 'GET', url: `/v1/pupils/${pupil.id}/journey`, headers: coordinator })
   t.equal(journey.json().events.filter((e: { kind: string }) => e.kind === 'REVIEW_HELD').length, 2, 'reviews in the journey')
 })

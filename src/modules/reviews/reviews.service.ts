@@ -171,6 +171,7 @@ export class ReviewsService {
       const placement = await trx.selectFrom('placement').select(['id', 'pupil_id', 'pupil_home_la_code', 'start_date', 'status'])
         .where('id', '=', placementId).where('la_code', '=', actor.principal.laCode).executeTakeFirst()
       if (!placement) throw notFound('placement')
+      if (placement.status === 'ENDED' || placement.status === 'CANCELLED') throw conflict('placement_closed', `The placement is ${placement.status}; there is nothing to extend`)
       if (upTo <= placement.start_date) invalid([{ path: '/upTo', code: 'before_start', message: '/upTo must be after the placement start' }])
       const row = await trx.insertInto('extension_approval').values({ placement_id: placementId, up_to: upTo, reason, approved_by: actor.principal.subject }).returningAll().executeTakeFirstOrThrow()
       await writeAudit(trx, actor, [{ action: 'create', entity: 'extension_approval', entityId: row.id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code }])
@@ -190,6 +191,7 @@ export class ReviewsService {
         throw unprocessable('not_off_site_direction', 'Review requests apply to off-site directions (s29A)', [{ path: '/', code: 'not_off_site_direction', message: `placement ${placementId} is ${placement.legal_basis}` }])
       }
       if (placement.status !== 'ACTIVE' && placement.status !== 'PAUSED') throw conflict('placement_not_running', `The placement is ${placement.status}`)
+      if (receivedOn < placement.start_date) invalid([{ path: '/receivedOn', code: 'before_placement', message: `/receivedOn is before the placement started (${placement.start_date})` }])
       const since = DateTime.fromISO(receivedOn).minus({ weeks: REQUEST_LOOKBACK_WEEKS }).toISODate()!
       const recent = await trx.selectFrom('review').select(['id', 'held_on']).where('placement_id', '=', placementId)
         .where('held_on', '>', since).where('held_on', '<=', receivedOn).orderBy('held_on', 'desc').executeTakeFirst()
