@@ -39,7 +39,7 @@ export const DEMO_LAS = [
 ] as const
 
 // Fictional schools with well-formed identifiers: URNs are 6 digits, LAESTABs start with the LA number
-// (4xxx secondary, 2xxx primary, 7xxx special, 11xx PRU, as in GIAS numbering).
+// (4000s secondary, 2000s primary, 7000s special, 1100s PRU, as in GIAS numbering).
 export const DEMO_SCHOOLS: SeedSchool[] = [
   { urn: '190101', laestab: '9194001', name: 'Harpenden Vale Academy', phase: 'SECONDARY', type: 'ACADEMY' },
   { urn: '190102', laestab: '9194002', name: 'Stevenage Heath School', phase: 'SECONDARY', type: 'FOUNDATION' },
