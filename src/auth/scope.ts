@@ -73,13 +73,16 @@ export function referralScope (p: Principal) {
 
 /**
  * Placements (domain.md §9.9): the coordinating LA and the pupil's home LA; the commissioning school and the
- * pupil's home school; the provider it is with.
+ * pupil's home school; the provider it is with. `write` narrows an LA to the placements it arranged.
  */
-export function placementScope (p: Principal) {
+export function placementScope (p: Principal, access: 'read' | 'write' = 'read') {
   return (eb: ExpressionBuilder<DB, 'placement'>): Expression<SqlBool> => {
     switch (p.role) {
       case 'coordinator':
-        return eb.or([eb('placement.la_code', '=', p.laCode), eb('placement.pupil_home_la_code', '=', p.laCode)])
+        // The pupil's home LA follows a placement another LA arranged, but only the arranging LA changes it.
+        return access === 'write'
+          ? eb('placement.la_code', '=', p.laCode)
+          : eb.or([eb('placement.la_code', '=', p.laCode), eb('placement.pupil_home_la_code', '=', p.laCode)])
       case 'school':
         return eb.or([
           eb('placement.commissioner_school_id', '=', p.schoolId!),

@@ -77,6 +77,9 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
       return sendProblem(request, reply, 400, 'constraint_violated', `The record breaks the rule ${err.constraint ?? '(unnamed)'}`, [{ path: '/', code: err.constraint ?? 'check', message: `breaks ${err.constraint ?? 'a database rule'}` }])
     case '23503':
       return sendProblem(request, reply, 422, 'unknown_reference', 'The record refers to something that does not exist', [{ path: '/', code: 'foreign_key', message: err.constraint ?? 'unknown reference' }])
+    case '22008': // a date or time PostgreSQL cannot hold
+    case '22007':
+      return sendProblem(request, reply, 400, 'invalid_date', 'A date in the request is out of range', [{ path: '/', code: 'invalid_date', message: 'a date is out of range' }])
     case '23P01': // an exclusion constraint: a pupil's placements overlapping in time
       return sendProblem(request, reply, 409, 'placement_overlap', 'The pupil already has a placement covering these dates',
         [{ path: '/startDate', code: 'placement_overlap', message: `breaks ${err.constraint ?? 'the no-overlap rule'}` }])

@@ -10,8 +10,17 @@ import { badRequest, conflict, unprocessable } from '../shared/errors.js'
 declare module 'fastify' {
   interface FastifyRequest { idempotencyKey: string | null }
   interface FastifyContextConfig {
-    /** The pupil-data entity a creating POST returns; a replay of it is audited as a read. */
-    replayAudit?: 'pupil'
+    /** The pupil-data entity a creating POST returns; a replay of it is audited as a read of that pupil. */
+    replayAudit?: 'pupil' | 'referral' | 'placement' | 'review'
+  }
+}
+
+async function replayedPupil (db: Kysely<DB>, entity: 'pupil' | 'referral' | 'placement' | 'review', id: string): Promise<string | undefined> {
+  switch (entity) {
+    case 'pupil': return id
+    case 'referral': return (await db.selectFrom('referral').select('pupil_id').where('id', '=', id).executeTakeFirst())?.pupil_id
+    case 'placement': return (await db.selectFrom('placement').select('pupil_id').where('id', '=', id).executeTakeFirst())?.pupil_id
+    case 'review': return (await db.selectFrom('review').innerJoin('placement', 'placement.id', 'review.placement_id').select('placement.pupil_id').where('review.id', '=', id).executeTakeFirst())?.pupil_id
   }
 }
 
@@ -39,8 +48,9 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { db: Kys
     const principal = request.principal.subject
     const path = request.url
     const requestHash = createHash('sha256').update(`${request.method} ${path}\n${JSON.stringify(request.body ?? null)}`).digest('hex')
+    // Stored responses can hold pupil data: every expired key of this caller goes, not just this one.
     await db.deleteFrom('idempotency_key')
-      .where('principal', '=', principal).where('key', '=', key)
+      .where('principal', '=', principal)
       .where('created_at', '<', sql<Date>`now() - interval '24 hours'`)
       .execute()
     const reserved = await db.insertInto('idempotency_key')
@@ -63,11 +73,12 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { db: Kys
     }
     const entity = request.routeOptions.config.replayAudit
     const entityId = /\/([0-9]+)$/.exec(existing.response_headers?.location ?? '')?.[1]
-    if (entity === 'pupil' && entityId) {
-      // A replay shows the pupil record again, so it is a read of pupil data like any other.
-      const pupil = await db.selectFrom('pupil').select('home_la_code').where('id', '=', entityId).executeTakeFirst()
+    if (entity && entityId) {
+      // A replay shows the record again, so it is a read of pupil data like any other.
+      const pupilId = await replayedPupil(db, entity, entityId)
+      const pupil = pupilId ? await db.selectFrom('pupil').select('home_la_code').where('id', '=', pupilId).executeTakeFirst() : undefined
       await writeAudit(db, { principal: request.principal, requestId: request.id },
-        [{ action: 'read', entity, entityId, pupilId: entityId, pupilLaCode: pupil?.home_la_code ?? null }])
+        [{ action: 'read', entity, entityId, pupilId: pupilId ?? null, pupilLaCode: pupil?.home_la_code ?? null }])
     }
     reply.code(existing.status_code).headers({ ...(existing.response_headers ?? {}), 'idempotent-replayed': 'true' })
     return reply.send(existing.response_body)

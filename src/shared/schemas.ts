@@ -5,7 +5,7 @@ export const ref = <T extends TSchema>(schema: T) =>
   Type.Unsafe<Static<T>>(Type.Ref((schema as { $id?: string }).$id!))
 
 export const Id = Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'Identifier: a decimal string.', examples: ['42'] })
-export const IsoDate = Type.String({ format: 'date', description: 'Calendar date, YYYY-MM-DD.', examples: ['2026-09-03'] })
+export const IsoDate = Type.String({ format: 'date', pattern: '^(19|20)[0-9]{2}-', description: 'Calendar date, YYYY-MM-DD, in the years 1900–2099.', examples: ['2026-09-03'] })
 export const Timestamp = Type.String({ format: 'date-time', description: 'UTC timestamp, ISO 8601.', examples: ['2026-11-23T09:30:00.000Z'] })
 export const LaCode = Type.String({ pattern: '^[0-9]{3}$', description: 'Three-digit DfE local authority number.', examples: ['919'] })
 export const Urn = Type.String({ pattern: '^[0-9]{6}$', description: 'GIAS Unique Reference Number (6 digits).', examples: ['117890'] })

@@ -21,7 +21,7 @@ export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = new PlacementsService(app.db, app.clock)
 
   app.post('/placements', {
-    config: { access: ['coordinator'], idempotent: true },
+    config: { access: ['coordinator'], idempotent: true, replayAudit: 'placement' },
     schema: {
       tags, operationId: 'createPlacement', summary: 'Place a pupil from an accepted referral',
       description: 'Checks the tier rules, the provider\'s tier and capacity (409 and a waiting-list place when full), the pupil\'s other placements (409 naming the clash), and sets the first review date from LA policy on the pupil\'s school calendar.',
@@ -106,7 +106,7 @@ export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/providers/:id/waiting-list', {
     config: { access: ['coordinator', 'provider'] },
     schema: { tags, operationId: 'getWaitingList', summary: 'Accepted referrals waiting for a place at the provider, with position and days waited', params: PlacementParams, response: { 200: ref(WaitingList) } }
-  }, async (request) => service.waitingList(principalOf(request), request.params.id))
+  }, async (request) => service.waitingList(actorOf(request), request.params.id))
 
   app.get('/providers/:id/registration-check', {
     config: { access: ['la_admin', 'coordinator', 'analyst', 'provider'] },

@@ -128,7 +128,7 @@ export const WaitingList = Type.Object({
   results: Type.Array(Type.Object({
     position: Type.Integer({ minimum: 1 }),
     referralId: Id,
-    pupilId: Id,
+    pupilId: Type.Union([Id, Type.Null()], { description: 'Null for the provider itself, which does not see referrals.' }),
     tier: Tier,
     addedAt: Timestamp,
     daysWaited: Type.Integer({ description: 'Calendar days since the referral joined the list.' }),

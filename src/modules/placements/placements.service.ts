@@ -189,6 +189,11 @@ export class PlacementsService {
     }
 
     const commissioner = commissionerFor(input.legalBasis)
+    const commissioningSchool = commissioner === 'SCHOOL' ? (links.referral?.referring_school_id ?? pupil.home_school_id) : null
+    if (commissioner === 'SCHOOL' && !commissioningSchool) {
+      throw unprocessable('no_commissioning_school', `${input.legalBasis} is commissioned by a school, and the pupil has no home school`,
+        [{ path: '/legalBasis', code: 'no_commissioning_school', message: `/legalBasis ${input.legalBasis} needs a commissioning school` }])
+    }
     const row = await trx.insertInto('placement').values({
       referral_id: links.referral?.id ?? null,
       previous_placement_id: links.previousPlacementId,
@@ -198,7 +203,7 @@ export class PlacementsService {
       tier: input.tier,
       provider_id: provider.id,
       commissioner_type: commissioner,
-      commissioner_school_id: commissioner === 'SCHOOL' ? (links.referral?.referring_school_id ?? pupil.home_school_id) : null,
+      commissioner_school_id: commissioningSchool,
       legal_basis: input.legalBasis,
       reason_code: input.reasonCode ?? null,
       start_date: input.startDate,
@@ -286,8 +291,9 @@ export class PlacementsService {
     return Number(ahead) + 1
   }
 
+  /** A placement in scope; `lock` also means the caller will change it, so only the arranging LA's. */
   async #load (db: Kysely<DB>, p: Principal, id: string, lock = false) {
-    const row = await db.selectFrom('placement').selectAll().where(placementScope(p)).where('id', '=', id)
+    const row = await db.selectFrom('placement').selectAll().where(placementScope(p, lock ? 'write' : 'read')).where('id', '=', id)
       .$if(lock, (qb) => qb.forUpdate()).executeTakeFirst()
     if (!row) throw notFound('placement')
     return row
@@ -468,7 +474,9 @@ export class PlacementsService {
     })
   }
 
-  async waitingList (p: Principal, providerId: string) {
+  /** A provider's waiting list. A provider sees positions and waits but not which pupils (it sees no referrals). */
+  async waitingList (actor: Actor, providerId: string) {
+    const p = actor.principal
     const provider = await this.db.selectFrom('provider').select('id').where(providerScope(p)).where('id', '=', providerId).executeTakeFirst()
     if (!provider) throw notFound('provider')
     const rows = await this.db.selectFrom('waiting_list_entry').innerJoin('referral', 'referral.id', 'waiting_list_entry.referral_id')
@@ -485,10 +493,13 @@ export class PlacementsService {
       const pupil = await this.db.selectFrom('pupil').select(['home_school_id', 'home_la_code']).where('id', '=', r.pupil_id).executeTakeFirstOrThrow()
       const calendar = await calendarForPupil(this.db, pupil)
       results.push({
-        position: n, referralId: r.referral_id, pupilId: r.pupil_id, tier: r.tier, addedAt: toIso(r.added_at),
+        position: n, referralId: r.referral_id, pupilId: p.role === 'provider' ? null : r.pupil_id, tier: r.tier, addedAt: toIso(r.added_at),
         daysWaited: Math.round(DateTime.fromISO(today).diff(DateTime.fromISO(added), 'days').days),
         schoolDaysWaited: added < today ? calendar.countSchoolDays(DateTime.fromISO(added).plus({ days: 1 }).toISODate()!, today) : 0
       })
+    }
+    if (p.role !== 'provider') {
+      await writeAudit(this.db, actor, rows.map((r) => ({ action: 'list' as const, entity: 'waiting_list_entry', entityId: r.referral_id, pupilId: r.pupil_id })))
     }
     return { providerId, results }
   }

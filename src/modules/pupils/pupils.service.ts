@@ -159,6 +159,10 @@ export class PupilsService {
       const row = await trx.updateTable('pupil')
         .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
         .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+      if (input.homeLaCode !== undefined && input.homeLaCode !== current.home_la_code) {
+        // Placements carry the pupil's home LA for scoping; it moves with the pupil.
+        await trx.updateTable('placement').set({ pupil_home_la_code: input.homeLaCode }).where('pupil_id', '=', id).execute()
+      }
       await writeAudit(trx, actor, [{ action: 'update', entity: 'pupil', entityId: id, pupilId: id, pupilLaCode: row.home_la_code, changedFields: Object.keys(input) }])
       return { body: toPupil(row, this.#today()), version: row.version }
     })

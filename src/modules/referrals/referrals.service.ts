@@ -18,6 +18,9 @@ export async function reasonCodeKnown (db: Kysely<DB>, code: string, laCode: str
   return row !== undefined
 }
 
+const pupilLa = async (db: Kysely<DB>, pupilId: string): Promise<string> =>
+  (await db.selectFrom('pupil').select('home_la_code').where('id', '=', pupilId).executeTakeFirstOrThrow()).home_la_code
+
 /** SQL form of isFullTime, for queries on placement. */
 export const fullTimeSql = sql<boolean>`sessions_at_provider + sessions_at_home_school >= ${sql.lit(FULL_TIME_SESSIONS)}`
 
@@ -129,7 +132,7 @@ export class ReferralsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('referral').selectAll().where(referralScope(actor.principal)).where('id', '=', id).executeTakeFirst()
       if (!row) throw notFound('referral')
-      await writeAudit(trx, actor, [{ action: 'read', entity: 'referral', entityId: id, pupilId: row.pupil_id }])
+      await writeAudit(trx, actor, [{ action: 'read', entity: 'referral', entityId: id, pupilId: row.pupil_id, pupilLaCode: await pupilLa(trx, row.pupil_id) }])
       return { body: await this.#view(trx, row), version: row.version }
     })
   }
@@ -145,7 +148,8 @@ export class ReferralsService {
         .$if(q.overdue === true, (qb) => qb.where('status', '=', 'SUBMITTED').where('decision_due_on', '<', today))
       const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
       const rows = await base.selectAll().orderBy('decision_due_on').orderBy('id').limit(q.pageSize).offset((q.page - 1) * q.pageSize).execute()
-      await writeAudit(trx, actor, rows.map((r) => ({ action: 'list' as const, entity: 'referral', entityId: r.id, pupilId: r.pupil_id })))
+      const las = rows.length === 0 ? [] : await trx.selectFrom('pupil').select(['id', 'home_la_code']).where('id', 'in', rows.map((r) => r.pupil_id)).execute()
+      await writeAudit(trx, actor, rows.map((r) => ({ action: 'list' as const, entity: 'referral', entityId: r.id, pupilId: r.pupil_id, pupilLaCode: las.find((l) => l.id === r.pupil_id)?.home_la_code ?? null })))
       const results: Referral[] = []
       for (const r of rows) results.push(await this.#view(trx, r))
       return { results, paging: paging(q.page, q.pageSize, Number(total)) }
@@ -163,7 +167,7 @@ export class ReferralsService {
         decided_at: this.clock().toJSDate(), decided_by: actor.principal.subject, decision_reason: input.reason ?? null,
         version: eb('version', '+', 1), updated_at: new Date()
       })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
-      await writeAudit(trx, actor, [{ action: 'update', entity: 'referral', entityId: id, pupilId: row.pupil_id, changedFields: ['status', 'decisionReason'] }])
+      await writeAudit(trx, actor, [{ action: 'update', entity: 'referral', entityId: id, pupilId: row.pupil_id, pupilLaCode: await pupilLa(trx, row.pupil_id), changedFields: ['status', 'decisionReason'] }])
       return { body: await this.#view(trx, updated), version: updated.version }
     })
   }
@@ -179,7 +183,7 @@ export class ReferralsService {
       const updated = await trx.updateTable('referral').set((eb) => ({
         status: 'WITHDRAWN', decision_reason: reason, decided_at: this.clock().toJSDate(), decided_by: actor.principal.subject, version: eb('version', '+', 1), updated_at: new Date()
       })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
-      await writeAudit(trx, actor, [{ action: 'update', entity: 'referral', entityId: id, pupilId: row.pupil_id, changedFields: ['status'] }])
+      await writeAudit(trx, actor, [{ action: 'update', entity: 'referral', entityId: id, pupilId: row.pupil_id, pupilLaCode: await pupilLa(trx, row.pupil_id), changedFields: ['status'] }])
       return { body: await this.#view(trx, updated), version: updated.version }
     })
   }

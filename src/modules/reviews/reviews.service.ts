@@ -44,8 +44,9 @@ export class ReviewsService {
 
   #today (): string { return todayIn(this.clock) }
 
+  /** A placement in scope; `lock` means the caller will change it, so only the arranging LA's. */
   async #placement (db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> {
-    const row = await db.selectFrom('placement').selectAll().where(placementScope(p)).where('id', '=', id)
+    const row = await db.selectFrom('placement').selectAll().where(placementScope(p, lock ? 'write' : 'read')).where('id', '=', id)
       .$if(lock, (qb) => qb.forUpdate()).executeTakeFirst()
     if (!row) throw notFound('placement')
     return row
@@ -186,7 +187,7 @@ export class ReviewsService {
   async requestReview (actor: Actor, placementId: string, requestedBy: 'PARENT' | 'LA', receivedOn: string) {
     if (receivedOn > this.#today()) invalid([{ path: '/receivedOn', code: 'date_in_future', message: '/receivedOn cannot be in the future' }])
     return this.db.transaction().execute(async (trx) => {
-      const placement = await this.#placement(trx, actor.principal, placementId)
+      const placement = await this.#placement(trx, actor.principal, placementId, true)
       if (placement.legal_basis !== 'OFF_SITE_DIRECTION_S29A') {
         throw unprocessable('not_off_site_direction', 'Review requests apply to off-site directions (s29A)', [{ path: '/', code: 'not_off_site_direction', message: `placement ${placementId} is ${placement.legal_basis}` }])
       }

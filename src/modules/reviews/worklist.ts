@@ -194,8 +194,13 @@ export const worklistRoutes: FastifyPluginAsyncTypebox<{ clock: Clock }> = async
   }, async (request) => {
     const q = request.query
     const actor: Actor = actorOf(request)
-    const { results, total } = await worklist(app.db, actor.principal, q, todayIn(clock))
-    await writeAudit(app.db, actor, [...new Set(results.map((i) => i.pupilId))].map((pupilId) => ({ action: 'list' as const, entity: 'worklist', pupilId })))
+    const { results, total } = await app.db.transaction().execute(async (trx) => {
+      const page = await worklist(trx, actor.principal, q, todayIn(clock))
+      const pupilIds = [...new Set(page.results.map((i) => i.pupilId))]
+      const las = pupilIds.length === 0 ? [] : await trx.selectFrom('pupil').select(['id', 'home_la_code']).where('id', 'in', pupilIds).execute()
+      await writeAudit(trx, actor, las.map((l) => ({ action: 'list' as const, entity: 'worklist', pupilId: l.id, pupilLaCode: l.home_la_code })))
+      return page
+    })
     const pg = paging(q.page, q.pageSize, total)
     return { results, paging: pg, _links: pageLinks(request, q.page, pg.totalPages) }
   })
