@@ -59,6 +59,17 @@ class ViewMemo {
   }
 }
 
+/**
+ * A placement in the caller's scope, else 404. `lock` means the caller will change it: the row is locked
+ * and only the arranging LA (not the pupil's home LA) may.
+ */
+export async function loadPlacement (db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> {
+  const row = await db.selectFrom('placement').selectAll().where(placementScope(p, lock ? 'write' : 'read')).where('id', '=', id)
+    .$if(lock, (qb) => qb.forUpdate()).executeTakeFirst()
+  if (!row) throw notFound('placement')
+  return row
+}
+
 const calendarKey = (pupil: Pick<PupilRow, 'home_school_id' | 'home_la_code'>) => `calendar:${pupil.home_school_id ?? `la:${pupil.home_la_code}`}`
 
 type Input = Omit<CreatePlacement, 'referralId'> & { tier: number, legalBasis: LegalBasis }
@@ -291,13 +302,7 @@ export class PlacementsService {
     return Number(ahead) + 1
   }
 
-  /** A placement in scope; `lock` also means the caller will change it, so only the arranging LA's. */
-  async #load (db: Kysely<DB>, p: Principal, id: string, lock = false) {
-    const row = await db.selectFrom('placement').selectAll().where(placementScope(p, lock ? 'write' : 'read')).where('id', '=', id)
-      .$if(lock, (qb) => qb.forUpdate()).executeTakeFirst()
-    if (!row) throw notFound('placement')
-    return row
-  }
+  #load (db: Kysely<DB>, p: Principal, id: string, lock = false) { return loadPlacement(db, p, id, lock) }
 
   async get (actor: Actor, id: string) {
     return this.db.transaction().execute(async (trx) => {

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../auth/principal.js'
-import { placementScope } from '../../auth/scope.js'
 import type { DB, PlacementRow, ReviewRow } from '../../db/schema.js'
 import { AppError, conflict, type FieldError, notFound, unprocessable } from '../../shared/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
+import { loadPlacement } from '../placements/placements.service.js'
 import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import type { CreateReview, Review } from './reviews.schemas.js'
 import { refreshSchedule, scheduleFor } from './schedule.js'
@@ -44,13 +44,7 @@ export class ReviewsService {
 
   #today (): string { return todayIn(this.clock) }
 
-  /** A placement in scope; `lock` means the caller will change it, so only the arranging LA's. */
-  async #placement (db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> {
-    const row = await db.selectFrom('placement').selectAll().where(placementScope(p, lock ? 'write' : 'read')).where('id', '=', id)
-      .$if(lock, (qb) => qb.forUpdate()).executeTakeFirst()
-    if (!row) throw notFound('placement')
-    return row
-  }
+  #placement (db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> { return loadPlacement(db, p, id, lock) }
 
   async list (actor: Actor, placementId: string) {
     return this.db.transaction().execute(async (trx) => {
