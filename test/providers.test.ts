@@ -1,28 +1,16 @@
 import { DateTime } from 'luxon'
 import t, { type Test } from 'tap'
 import { bearer, buildTestApp, countRows, makeWorld } from './helper.js'
+import { problem } from './fixtures/problem.js'
 
 // AP providers: exactly one of URN, UKPRN or AP setting type; registration, QA, safeguarding and tiers.
 
-interface InjectResult { statusCode: number, headers: Record<string, unknown>, json: () => any }
 interface TierPlaces { tier: number, places: number }
 interface ProviderJson {
   id: string, name: string, laCode: string, urn: string | null, ukprn: string | null, settingType: string | null,
   registrationStatus: string, qaStatus: string, qaDate: string | null, safeguardingConfirmedOn: string | null, tiers: TierPlaces[]
 }
 
-function problem (t: Test, res: InjectResult, status: number, path?: string, fieldCode?: string) {
-  t.equal(res.statusCode, status, `status ${status}`)
-  t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'problem content type')
-  const body = res.json() as { status: number, code: string, errors: { path: string, code: string }[] }
-  t.equal(body.status, status)
-  if (path !== undefined) {
-    const hit = body.errors.find((e) => e.path === path)
-    t.ok(hit, `names ${path} (got ${body.errors.map((e) => e.path).join(', ') || 'none'})`)
-    if (fieldCode !== undefined) t.equal(hit?.code, fieldCode)
-  }
-  return body
-}
 
 // A fixed "today" so the "not in the future" rules do not depend on when the suite runs.
 const clock = () => DateTime.fromISO('2026-01-15T10:00:00', { zone: 'Europe/London' })

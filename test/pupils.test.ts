@@ -7,27 +7,15 @@ import type { DB } from '../src/db/schema.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld, type Org, upnFor } from './helper.js'
+import { problem } from './fixtures/problem.js'
 
 // Pupils: create, read, list, search and update, each scoped to the caller and each audited.
 
-interface InjectResult { statusCode: number, headers: Record<string, unknown>, json: () => any }
 interface PupilJson {
   id: string, upn: string, uln: string | null, homeSchoolId: string | null, homeLaCode: string, dateOfBirth: string,
   ncYear: number, ncYearDerived: number, ncYearOverride: number | null, endOfCompulsorySchoolAge: string, [k: string]: unknown
 }
 
-function problem (t: Test, res: InjectResult, status: number, path?: string, fieldCode?: string) {
-  t.equal(res.statusCode, status, `status ${status}`)
-  t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'problem content type')
-  const body = res.json() as { status: number, code: string, errors: { path: string, code: string }[] }
-  t.equal(body.status, status)
-  if (path !== undefined) {
-    const hit = body.errors.find((e) => e.path === path)
-    t.ok(hit, `names ${path} (got ${body.errors.map((e) => e.path).join(', ') || 'none'})`)
-    if (fieldCode !== undefined) t.equal(hit?.code, fieldCode)
-  }
-  return body
-}
 
 // A fixed "today" (spring term of 2025/26) so NC years and ages do not depend on when the suite runs.
 const clock = () => DateTime.fromISO('2026-01-15T10:00:00', { zone: 'Europe/London' })

@@ -2,14 +2,8 @@ import { DateTime } from 'luxon'
 import t from 'tap'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from './helper.js'
-import { completeReferral, placementBody } from './fixtures/bodies.js'
+import { completeReferral, placementBody, review } from './fixtures/bodies.js'
 
-const review = (extra: Record<string, unknown> = {}) => ({
-  heldOn: '2025-11-20', attendees: { school: true, provider: true, la: true, parent: true, pupil: false, others: [] },
-  parentViews: 'Pleased with progress', pupilViewsMissingReason: 'Pupil chose not to attend; views to follow',
-  attendanceSinceLastPct: 88.5, objectives: [{ objective: 0, progress: 'PARTLY', evidence: 'Attendance up from 62% to 88%' }],
-  decision: 'CONTINUE', nextReviewOn: '2025-12-12', ...extra
-})
 
 t.test('review schedule, holding reviews, extensions, requests and the worklist', async (t) => {
   let now = DateTime.fromISO('2025-10-20T10:00:00', { zone: 'Europe/London' })

@@ -1,23 +1,11 @@
 import t, { type Test } from 'tap'
 import { bearer, buildTestApp, countRows, makeWorld } from './helper.js'
+import { type InjectResult, problem } from './fixtures/problem.js'
 
 // Schools (GIAS reference data): create, read, list and update within the caller's LA.
 
-interface InjectResult { statusCode: number, headers: Record<string, unknown>, json: () => any }
 interface SchoolJson { id: string, urn: string, laestab: string, name: string, laCode: string, phase: string, type: string, setsOwnTermDates: boolean }
 
-function problem (t: Test, res: InjectResult, status: number, path?: string, fieldCode?: string) {
-  t.equal(res.statusCode, status, `status ${status}`)
-  t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'problem content type')
-  const body = res.json() as { status: number, code: string, errors: { path: string, code: string }[] }
-  t.equal(body.status, status)
-  if (path !== undefined) {
-    const hit = body.errors.find((e) => e.path === path)
-    t.ok(hit, `names ${path} (got ${body.errors.map((e) => e.path).join(', ') || 'none'})`)
-    if (fieldCode !== undefined) t.equal(hit?.code, fieldCode)
-  }
-  return body
-}
 
 const { app, db } = await buildTestApp(t)
 const { own, other } = await makeWorld(db)

@@ -4,6 +4,7 @@ import t from 'tap'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, insertPupil, makeWorld } from './helper.js'
+import { completeReferral, objective, placementBody, review } from './fixtures/bodies.js'
 
 /**
  * Issue 5, the worklist: one LA's placements and referrals set up over spring 1 2026 on Staffordshire's term
@@ -45,24 +46,6 @@ const tokenFor = async (role: 'school' | 'provider', ids: { schoolId?: string, p
 const school2Token = await tokenFor('school', { schoolId: school2.id })
 const provider2Token = await tokenFor('provider', { providerId: provider2.id })
 
-const objective = { description: 'Attend all timetabled sessions', baseline: '62% attendance', target: '90% attendance' }
-const completeReferral = (pupilId: string, extra: Record<string, unknown> = {}) => ({
-  pupilId, requestedTier: 2, legalBasis: 'SCHOOL_COMMISSIONED', reasonCode: 'BEH',
-  needsSummary: 'Escalating dysregulation in lessons', interventionsTried: 'Mentoring, reduced timetable, EP assessment',
-  proposedObjectives: [objective], baselineAttendancePct: 62.5, baselineFrom: '2025-09-01', baselineTo: '2025-10-17',
-  parentConsultedOn: '2025-10-15', pupilViews: 'Wants a fresh start and smaller classes', ...extra
-})
-const placementBody = (referralId: string, providerId: string, extra: Record<string, unknown> = {}) => ({
-  referralId, providerId, startDate: '2025-11-03', plannedEndDate: '2026-02-13', sessionsAtProvider: 8, sessionsAtHomeSchool: 2,
-  registration: 'DUAL_REGISTERED', laNotifiedOn: '2025-10-20',
-  plan: { objectives: [objective], reintegrationPlan: 'Phased return from week 10', readinessCriteria: 'Four weeks at 90%+' }, ...extra
-})
-const review = (extra: Record<string, unknown> = {}) => ({
-  heldOn: '2025-11-20', attendees: { school: true, provider: true, la: true, parent: true, pupil: false, others: [] },
-  parentViews: 'Pleased with progress', pupilViewsMissingReason: 'Pupil chose not to attend; views to follow',
-  attendanceSinceLastPct: 88.5, objectives: [{ objective: 0, progress: 'PARTLY', evidence: 'Attendance up from 62% to 88%' }],
-  decision: 'CONTINUE', nextReviewOn: '2025-12-12', ...extra
-})
 
 const ok = (res: LightMyRequestResponse, status: number) => {
   if (res.statusCode !== status) throw new Error(`${res.statusCode} instead of ${status}: ${res.body}`)
