@@ -349,7 +349,10 @@ export class PlacementsService {
         const v = input[field]
         if (v && v > today) throw fieldError(`/${field}`, 'date_in_future', `/${field} cannot be in the future`)
       }
-      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
+      const datesChange = 'startDate' in input || 'plannedEndDate' in input
+      // Locking the pupil serialises date changes against other placements of the same pupil.
+      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id)
+        .$if(datesChange, (qb) => qb.forUpdate()).executeTakeFirstOrThrow()
       const merged = {
         startDate: input.startDate ?? row.start_date,
         plannedEndDate: input.plannedEndDate !== undefined ? input.plannedEndDate : row.planned_end_date,
@@ -358,22 +361,19 @@ export class PlacementsService {
         partTimePlan: input.partTimePlan !== undefined ? input.partTimePlan : (row.part_time_plan_end_date ? { endDate: row.part_time_plan_end_date, details: row.part_time_plan_details ?? '' } : null),
         plan: input.plan ?? row.plan
       }
-      if (structural.length > 0 || input.plan) {
+      const revalidate = structural.length > 0 || input.plan !== undefined
+      const [calendar, policy] = revalidate ? await Promise.all([calendarForPupil(trx, pupil), policyFor(trx, row.la_code)]) : [undefined, undefined]
+      if (calendar && policy) {
         const provider = await trx.selectFrom('provider').select(['urn']).where('id', '=', row.provider_id).executeTakeFirstOrThrow()
-        const calendar = await calendarForPupil(trx, pupil)
-        const policy = await policyFor(trx, row.la_code)
         const errors = placementErrors({ ...merged, tier: row.tier, legalBasis: row.legal_basis as LegalBasis, reasonCode: row.reason_code, registration: row.registration as 'ON_HOME_ROLL' }, {
           calendar, tierLimitsSchoolWeeks: { 1: policy.tier1_max_school_weeks, 2: policy.tier2_max_school_weeks, 3: policy.tier3_max_school_weeks },
           pupilDateOfBirth: pupil.date_of_birth, providerOffersTier: true, providerIsSchool: provider.urn !== null, reasonCodeKnown: true
         })
         if (errors.length > 0) invalid(errors)
       }
-      if ('startDate' in input || 'plannedEndDate' in input) {
-        await trx.selectFrom('pupil').select('id').where('id', '=', row.pupil_id).forUpdate().execute()
+      if (datesChange) {
         await this.#refuseOverlap(trx, row.pupil_id, merged.startDate, merged.plannedEndDate, row.id, 'startDate' in input ? '/startDate' : '/plannedEndDate')
       }
-      const calendar = await calendarForPupil(trx, pupil)
-      const policy = await policyFor(trx, row.la_code)
       const updated = await trx.updateTable('placement').set((eb) => ({
         start_date: merged.startDate,
         planned_end_date: merged.plannedEndDate,
@@ -382,7 +382,7 @@ export class PlacementsService {
         part_time_plan_end_date: merged.partTimePlan?.endDate ?? null,
         part_time_plan_details: merged.partTimePlan?.details ?? null,
         plan: JSON.stringify(merged.plan),
-        first_review_due_on: input.startDate ? calendar.addSchoolDays(merged.startDate, policy.first_review_school_days) : row.first_review_due_on,
+        first_review_due_on: input.startDate && calendar && policy ? calendar.addSchoolDays(merged.startDate, policy.first_review_school_days) : row.first_review_due_on,
         la_notified_on: input.laNotifiedOn !== undefined ? input.laNotifiedOn : row.la_notified_on,
         parent_notice_given_on: input.parentNoticeGivenOn !== undefined ? input.parentNoticeGivenOn : row.parent_notice_given_on,
         la_notice_given_on: input.laNoticeGivenOn !== undefined ? input.laNoticeGivenOn : row.la_notice_given_on,
