@@ -11,6 +11,11 @@ import type { Kysely } from 'kysely'
 import { hashToken, TokenVerifier } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { DB } from './db/schema.js'
+import { attainmentRoutes } from './modules/attainment/attainment.routes.js'
+import { Attainment, QualificationResult } from './modules/attainment/attainment.schemas.js'
+import { attendanceRoutes } from './modules/attendance/attendance.routes.js'
+import { AttendanceSummary } from './modules/attendance/attendance.schemas.js'
+import { FollowUp, Outcome } from './modules/outcomes/outcomes.schemas.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
 import { calendarRoutes } from './modules/calendars/calendars.routes.js'
 import { journeyRoutes } from './modules/placements/journey.js'
@@ -134,7 +139,10 @@ export async function buildApp (deps: AppDeps) {
         { name: 'calendars', description: 'Term dates, INSET days and school-day arithmetic that every clock runs on' },
         { name: 'referrals', description: 'Referrals from schools and the LA, completeness, decisions and statutory clocks' },
         { name: 'placements', description: 'Placements across the three tiers: lifecycle, capacity, waiting lists, registration threshold' },
-        { name: 'reviews', description: 'Reviews at least half-termly, extensions, review requests and the worklist' }
+        { name: 'reviews', description: 'Reviews at least half-termly, extensions, review requests and the worklist' },
+        { name: 'outcomes', description: 'Coded outcomes that close placements, corrections, and follow-ups that show whether an outcome was sustained' },
+        { name: 'attendance', description: 'AM and PM session marks at the provider, corrections, and attendance against the baseline' },
+        { name: 'attainment', description: 'English and maths assessments, progress from baseline, and Year 11 qualification results' }
       ]
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
@@ -148,6 +156,8 @@ export async function buildApp (deps: AppDeps) {
 
   await app.register(healthRoutes)
   await app.register(async (v1) => {
+    // Shared by the placement view and the outcome, attendance and attainment routes.
+    for (const schema of [FollowUp, Outcome, AttendanceSummary, QualificationResult, Attainment]) v1.addSchema(schema)
     await v1.register(meRoutes)
     await v1.register(localAuthorityRoutes, { prefix: '/local-authorities' })
     await v1.register(schoolRoutes, { prefix: '/schools' })
@@ -161,6 +171,8 @@ export async function buildApp (deps: AppDeps) {
     await v1.register(journeyRoutes)
     await v1.register(reviewRoutes)
     await v1.register(worklistRoutes, { clock: app.clock })
+    await v1.register(attendanceRoutes)
+    await v1.register(attainmentRoutes)
   }, { prefix: '/v1' })
 
   return app

@@ -60,8 +60,8 @@ t.test('access matrix', async (t) => {
       reason_code: 'BEH', proposed_objectives: JSON.stringify([objective]), exclusions: '[]', status, submitted_on: '2025-10-20', decision_due_on: '2025-11-03'
     }).returningAll().executeTakeFirstOrThrow()
   }
-  const freshPlacement = async (org: Org, status: string, legalBasis = 'SCHOOL_COMMISSIONED') => {
-    const pupil = await freshPupil(org)
+  const freshPlacement = async (org: Org, status: string, legalBasis = 'SCHOOL_COMMISSIONED', dateOfBirth?: string) => {
+    const pupil = dateOfBirth ? await insertPupil(db, org, serial++, { date_of_birth: dateOfBirth }) : await freshPupil(org)
     return db.insertInto('placement').values({
       pupil_id: pupil.id, pupil_home_la_code: org.laCode, la_code: org.laCode, tier: 2, provider_id: org.providerId,
       commissioner_type: 'SCHOOL', commissioner_school_id: org.schoolId, legal_basis: legalBasis, reason_code: 'BEH',
@@ -83,6 +83,16 @@ t.test('access matrix', async (t) => {
     standingReview[side] = row.id
   }
   let reasonSeq = 0
+  // Ended placements: closed through the API by the target LA's own coordinator, to a return or a post-16 move.
+  const returned = { code: 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', effectiveDate: '2026-01-05', finalReviewMissingReason: 'Returned at the start of term' }
+  const post16 = { code: 'POST16_TRANSITION', effectiveDate: '2026-07-01', finalReviewMissingReason: 'Left after exams', destination: { code: 'FE_COLLEGE', septemberGuarantee: 'OFFER_MADE', provider: { name: 'Town College' } } }
+  const endedPlacement = async (org: Org, outcome: Record<string, unknown> = returned) => {
+    const row = await freshPlacement(org, 'ACTIVE', 'SCHOOL_COMMISSIONED', outcome === post16 ? '2010-03-14' : undefined)
+    const res = await app.inject({ method: 'POST', url: `/v1/placements/${row.id}/outcome`, headers: { ...bearer(org.tokens.coordinator), 'if-match': '"1"' }, payload: outcome })
+    if (res.statusCode !== 200) throw new Error(`closing placement ${row.id}: ${res.body}`)
+    return row
+  }
+  const standingEnded = { own: await endedPlacement(world.own), other: await endedPlacement(world.other) }
 
   const samples: Record<string, Sample> = {
     'GET /v1/reason-codes': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/reason-codes' }) },
@@ -175,6 +185,41 @@ t.test('access matrix', async (t) => {
     'POST /v1/placements/:id/review-requests': {
       ok: 201,
       request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE', 'OFF_SITE_DIRECTION_S29A')).id}/review-requests`, payload: { requestedBy: 'PARENT', receivedOn: '2025-12-01' } })
+    },
+    'POST /v1/placements/:id/outcome': {
+      ok: 200,
+      request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE')).id}/outcome`, headers: { 'if-match': '"1"' }, payload: returned })
+    },
+    'POST /v1/placements/:id/outcome/corrections': {
+      ok: 200,
+      request: async ({ target }) => ({
+        method: 'POST', url: `/v1/placements/${(await endedPlacement(target)).id}/outcome/corrections`, headers: { 'if-match': '"2"' },
+        payload: { ...returned, effectiveDate: '2026-01-06', correctionReason: 'Returned a day later than recorded' }
+      })
+    },
+    'GET /v1/placements/:id/outcome': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/placements/${standingEnded[sideOf(target)].id}/outcome` }) },
+    'POST /v1/placements/:id/follow-ups/:checkpoint/result': {
+      ok: 201,
+      // Schools record checks after a return to school, providers after a post-16 transition.
+      request: async ({ target, role }) => role === 'provider'
+        ? { method: 'POST', url: `/v1/placements/${(await endedPlacement(target, post16)).id}/follow-ups/POST16_OCTOBER/result`, payload: { participating: true, destination: 'FE_COLLEGE' } }
+        : { method: 'POST', url: `/v1/placements/${(await endedPlacement(target)).id}/follow-ups/SIX_SCHOOL_WEEKS/result`, payload: { onRoll: true, attendancePct: 95, permanentlyExcluded: false, suspensionDays: 0 } }
+    },
+    'POST /v1/attendance/marks': {
+      ok: 200,
+      // The provider names pupils; another provider's pupil is refused as not placed here (400), not hidden.
+      otherStatus: 400,
+      request: ({ target }) => ({ method: 'POST', url: '/v1/attendance/marks', payload: { marks: [{ pupilId: standingPlacement[sideOf(target)].pupil_id, date: '2025-11-04', session: 'AM', code: 'PRESENT' }] } })
+    },
+    'GET /v1/placements/:id/attendance': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/attendance` }) },
+    'GET /v1/placements/:id/assessments': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/assessments` }) },
+    'POST /v1/placements/:id/assessments': {
+      ok: 201,
+      request: ({ target }) => ({ method: 'POST', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/assessments`, payload: { subject: 'ENGLISH', stage: 'REVIEW', assessedOn: '2025-12-01', scale: 'STANDARDISED_SCORE', score: 92 } })
+    },
+    'POST /v1/placements/:id/qualification-results': {
+      ok: 201,
+      request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE', 'SCHOOL_COMMISSIONED', '2010-03-14')).id}/qualification-results`, payload: { subject: 'MATHS', qualification: 'GCSE', grade: '4', awardedOn: '2026-08-20' } })
     },
     'GET /v1/worklist': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/worklist' }) },
     'GET /v1/pupils/:id/journey': {

@@ -46,6 +46,7 @@ t.test('a fully valid outcome has no errors', async (t) => {
   t.same(check({}), [])
   t.same(check({ code: 'PLACEMENT_BROKE_DOWN', tier: 3 }), [], 'a Tier 3 breakdown needs nothing more')
   t.same(check({ ...year11, code: 'POST16_TRANSITION', tier: 3, effectiveDate: '2026-06-26', finalReviewHeldOn: '2026-06-19', destination: fe }), [], 'a Year 11 leaver with a named college')
+  t.same(check({ ...year11, code: 'POST16_TRANSITION', tier: 2, effectiveDate: '2026-06-26', finalReviewHeldOn: '2026-06-19', destination: fe }), [], 'from Tier 2 too, with no reasons: the destination is the plan')
 })
 
 t.test('the effective date: not in the future, after the placement started', async (t) => {
@@ -64,6 +65,7 @@ t.test('a Tier 2 placement that ends other than in a reintegration or escalation
   t.same(check({ code: 'PLACEMENT_BROKE_DOWN', reasons: 'the pupil refused to attend' }), [], 'with reasons')
   t.same(check({ code: 'PLACEMENT_BROKE_DOWN', tier: 3 }), [], 'Tier 3, same code, no reasons: fine')
   t.same(check({ code: 'ESCALATED_TIER_2_TO_3' }), [], 'escalation needs no reasons')
+  t.same(check({ code: 'ELECTIVE_HOME_EDUCATION' }), ['/reasons required'], 'elective home education from Tier 2 needs the reasons')
   t.same(check({ code: 'MOVED_TO_NEW_MAINSTREAM', receiving: { name: 'Another High School' } }), [], 'a reintegration needs no reasons')
   t.same(check({ code: 'RETURNED_TO_HOME_SCHOOL_PHASED', phasedPlan: { endDate: '2026-02-13', details: 'mornings first' } }), [], 'nor a phased return')
 })

@@ -419,7 +419,7 @@ t.test('placement rules', async (t) => {
     const moved = await stepDown(tier1)
     t.equal(moved.statusCode, 201, moved.body.slice(0, 400))
     const { ended, next } = moved.json()
-    t.match(ended, { id, status: 'ENDED', tier: 2, endDate: '2026-01-04', endedReason: 'STEPPED_DOWN_TO_TIER_1' })
+    t.match(ended, { id, status: 'ENDED', tier: 2, endDate: '2026-01-04', endedReason: 'RETURNED_TO_HOME_SCHOOL_FULL_TIME' })
     t.match(next, { tier: 1, previousPlacementId: id, status: 'PLANNED', startDate: '2026-01-05', sessionsAtProvider: 0, sessionsAtHomeSchool: 10, registration: 'ON_HOME_ROLL', legalBasis: 'SCHOOL_COMMISSIONED', referralId: null })
     t.equal(moved.headers.location, `/v1/placements/${next.id}`)
     const after = await counts()

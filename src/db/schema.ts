@@ -29,6 +29,8 @@ export interface LaPolicyTable {
   tier3_max_school_weeks: number | null
   small_number_threshold: Generated<number>
   full_time_threshold_hours: Generated<number>
+  sustained_attendance_pct: Generated<Numeric>
+  follow_up_response_school_days: Generated<number>
   version: Generated<number>
   updated_at: Timestamp
 }
@@ -244,6 +246,7 @@ export interface PlacementTable {
   next_review_due_on: DateString | null
   next_review_rule: string | null
   extension_count: Generated<number>
+  outcome_id: Int8 | null
   version: Generated<number>
   created_at: Generated<Date>
   updated_at: Timestamp
@@ -313,6 +316,111 @@ export interface ExtensionApprovalTable {
   approved_at: Generated<Date>
 }
 
+export interface PlacementOutcomeTable {
+  id: Generated<string>
+  placement_id: Int8
+  code: string
+  effective_date: DateString
+  receiving_school_id: Int8 | null
+  receiving_provider_id: Int8 | null
+  receiving_name: string | null
+  receiving_identifier: string | null
+  final_review_id: Int8 | null
+  final_review_missing_reason: string | null
+  reasons: string | null
+  other_text: string | null
+  phased_plan_end_date: DateString | null
+  phased_plan_details: string | null
+  destination: string | null
+  destination_source: string | null
+  september_guarantee: string | null
+  destination_provider_name: string | null
+  destination_provider_identifier: string | null
+  corrects_id: Int8 | null
+  correction_reason: string | null
+  recorded_by: string
+  created_at: Generated<Date>
+}
+
+export interface OutcomeFollowUpTable {
+  id: Generated<string>
+  placement_id: Int8
+  checkpoint: string
+  opens_on: DateString
+  due_on: DateString
+  status: Generated<string>
+  on_roll: boolean | null
+  roll_school_id: Int8 | null
+  attendance_pct: Numeric | null
+  permanently_excluded: boolean | null
+  suspension_days: Numeric | null
+  new_placement: boolean | null
+  new_placement_id: Int8 | null
+  participating: boolean | null
+  destination: string | null
+  months_in_education: number | null
+  months_in_employment: number | null
+  met: boolean | null
+  not_met_reasons: ColumnType<string[], string | undefined, string>
+  notes: string | null
+  recorded_on: DateString | null
+  recorded_by: string | null
+  recorded_role: string | null
+  created_at: Generated<Date>
+}
+
+export interface AttendanceMarkTable {
+  placement_id: Int8
+  on_date: DateString
+  session: string
+  code: string
+  reason: string | null
+  recorded_by: string
+  updated_at: Generated<Date>
+}
+
+export interface AttendanceCorrectionTable {
+  id: Generated<string>
+  placement_id: Int8
+  on_date: DateString
+  session: string
+  old_code: string
+  old_reason: string | null
+  new_code: string
+  new_reason: string | null
+  corrected_by: string
+  request_id: string
+  at: Generated<Date>
+}
+
+export interface AssessmentTable {
+  id: Generated<string>
+  placement_id: Int8
+  subject: string
+  stage: string
+  assessed_on: DateString
+  scale: string
+  scale_name: string | null
+  scale_min: Numeric
+  scale_max: Numeric
+  score: Numeric
+  review_id: Int8 | null
+  recorded_by: string
+  created_at: Generated<Date>
+}
+
+export interface QualificationResultTable {
+  id: Generated<string>
+  placement_id: Int8
+  subject: string
+  qualification: string
+  level: string | null
+  grade: string
+  awarded_on: DateString
+  recorded_by: string
+  created_at: Generated<Date>
+}
+
 export interface DB {
   local_authority: LocalAuthorityTable
   la_policy: LaPolicyTable
@@ -334,7 +442,17 @@ export interface DB {
   review: ReviewTable
   review_request: ReviewRequestTable
   extension_approval: ExtensionApprovalTable
+  placement_outcome: PlacementOutcomeTable
+  outcome_follow_up: OutcomeFollowUpTable
+  attendance_mark: AttendanceMarkTable
+  attendance_correction: AttendanceCorrectionTable
+  assessment: AssessmentTable
+  qualification_result: QualificationResultTable
 }
+
+export type PlacementOutcomeRow = Selectable<PlacementOutcomeTable>
+export type FollowUpRow = Selectable<OutcomeFollowUpTable>
+export type AssessmentRow = Selectable<AssessmentTable>
 
 export type ReviewRow = Selectable<ReviewTable>
 

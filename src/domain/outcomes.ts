@@ -83,8 +83,9 @@ export function outcomeErrors (f: OutcomeFacts, calendar: SchoolCalendar, today:
   if (f.effectiveDate > today) err('/effectiveDate', 'date_in_future', '/effectiveDate cannot be in the future: record the outcome when it takes effect')
   if (f.effectiveDate <= f.placementStart) err('/effectiveDate', 'not_after_start', `/effectiveDate must be after the placement started (${f.placementStart})`)
 
-  if (f.tier === 2 && !isReintegration(f.code) && f.code !== 'ESCALATED_TIER_2_TO_3' && !f.reasons) {
-    err('/reasons', 'required', `/reasons is required: a Tier 2 placement that ends in ${f.code} rather than a reintegration or an escalation needs the reasons`)
+  // A Year 11 pupil's move on to post-16 is the planned end of any tier, recorded with its destination.
+  if (f.tier === 2 && !isReintegration(f.code) && f.code !== 'ESCALATED_TIER_2_TO_3' && f.code !== 'POST16_TRANSITION' && !f.reasons) {
+    err('/reasons', 'required', `/reasons is required: a Tier 2 placement that ends in ${f.code} rather than a reintegration, an escalation or a post-16 transition needs the reasons`)
   }
   if (f.code === 'OTHER' && !f.otherText) err('/otherText', 'required', '/otherText is required when the code is OTHER')
   if (f.code !== 'OTHER' && f.otherText) err('/otherText', 'not_allowed', '/otherText is only for the code OTHER')

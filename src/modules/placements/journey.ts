@@ -10,11 +10,14 @@ import { notFound } from '../../shared/errors.js'
 import { Id, IsoDate, ref, Tier } from '../../shared/schemas.js'
 import { type Clock, todayIn } from '../../shared/time.js'
 import { type Actor, actorOf, writeAudit } from '../audit/audit.log.js'
+import { attendanceSummary } from '../../domain/attendance.js'
+import { sustainedStatus } from '../../domain/outcomes.js'
+import { marksByPlacement } from '../attendance/attendance.service.js'
 import { calendarForPupil } from '../pupils/pupil-context.js'
 
 const JourneyEvent = Type.Object({
   date: IsoDate,
-  kind: Type.String({ description: 'REFERRAL_SUBMITTED, REFERRAL_ACCEPTED, REFERRAL_DECLINED, REFERRAL_WITHDRAWN, PLACEMENT_PLANNED, PLACEMENT_ACTIVATED, PLACEMENT_PAUSED, PLACEMENT_RESUMED, PLACEMENT_CANCELLED, PLACEMENT_ESCALATED, PLACEMENT_STEPPED_DOWN, REVIEW_HELD, CLOCK_DEADLINE' }),
+  kind: Type.String({ description: 'REFERRAL_SUBMITTED, REFERRAL_ACCEPTED, REFERRAL_DECLINED, REFERRAL_WITHDRAWN, PLACEMENT_PLANNED, PLACEMENT_ACTIVATED, PLACEMENT_PAUSED, PLACEMENT_RESUMED, PLACEMENT_CANCELLED, PLACEMENT_ESCALATED, PLACEMENT_STEPPED_DOWN, PLACEMENT_ENDED (with its outcome), PLACEMENT_OUTCOME_CORRECTED, REVIEW_HELD, CLOCK_DEADLINE, FOLLOW_UP_RECORDED, FOLLOW_UP_DUE, ASSESSMENT, QUALIFICATION_RESULT, ATTENDANCE (the placement\'s attendance to date, on its last marked day)' }),
   referralId: Type.Union([Id, Type.Null()]),
   placementId: Type.Union([Id, Type.Null()]),
   tier: Type.Union([Tier, Type.Null()]),
@@ -65,6 +68,43 @@ export async function pupilJourney (db: Kysely<DB>, actor: Actor, pupilId: strin
     for (const r of reviews) {
       const pl = placements.find((x) => x.id === r.placement_id)!
       add({ date: r.held_on, kind: 'REVIEW_HELD', referralId: pl.referral_id, placementId: pl.id, tier: pl.tier, detail: `Review: ${r.decision}${r.extension_new_end ? ` to ${r.extension_new_end}` : ''}` })
+    }
+    if (ids.length > 0) {
+      const [outcomes, followUps, assessments, qualifications, marks] = await Promise.all([
+        trx.selectFrom('placement_outcome').select(['id', 'placement_id', 'code', 'effective_date']).where('placement_id', 'in', ids).execute(),
+        trx.selectFrom('outcome_follow_up').selectAll().where('placement_id', 'in', ids).where('status', '<>', 'SUPERSEDED').orderBy('opens_on').execute(),
+        trx.selectFrom('assessment').selectAll().where('placement_id', 'in', ids).orderBy('assessed_on').orderBy('id').execute(),
+        trx.selectFrom('qualification_result').selectAll().where('placement_id', 'in', ids).orderBy('awarded_on').orderBy('id').execute(),
+        marksByPlacement(trx, ids, today)
+      ])
+      const sustained = new Map(placements.filter((pl) => pl.outcome_id).map((pl) => {
+        const o = outcomes.find((x) => x.id === pl.outcome_id)!
+        return [pl.id, sustainedStatus(o.code, followUps.filter((f) => f.placement_id === pl.id))]
+      }))
+      for (const e of events) {
+        if (e.kind === 'PLACEMENT_ENDED' && e.placementId && sustained.get(e.placementId)) e.detail = `Outcome ${e.detail}: ${sustained.get(e.placementId)!.toLowerCase().replace('_', ' ')}`
+      }
+      for (const f of followUps) {
+        const pl = placements.find((x) => x.id === f.placement_id)!
+        if (f.status === 'RECORDED') add({ date: f.recorded_on!, kind: 'FOLLOW_UP_RECORDED', referralId: pl.referral_id, placementId: pl.id, tier: pl.tier, detail: `${f.checkpoint}: ${f.met ? 'held' : `not held (${f.not_met_reasons.join('; ')})`}` })
+        else add({ date: f.due_on, kind: 'FOLLOW_UP_DUE', referralId: pl.referral_id, placementId: pl.id, tier: pl.tier, detail: `${f.checkpoint} check opens ${f.opens_on}${f.due_on < today ? ', overdue' : ''}` })
+      }
+      for (const a of assessments) {
+        const pl = placements.find((x) => x.id === a.placement_id)!
+        add({ date: a.assessed_on, kind: 'ASSESSMENT', referralId: pl.referral_id, placementId: pl.id, tier: pl.tier, detail: `${a.subject} ${a.stage}: ${Number(a.score)} (${a.scale_name ?? a.scale})` })
+      }
+      for (const q of qualifications) {
+        const pl = placements.find((x) => x.id === q.placement_id)!
+        add({ date: q.awarded_on, kind: 'QUALIFICATION_RESULT', referralId: pl.referral_id, placementId: pl.id, tier: pl.tier, detail: `${q.subject} ${q.qualification}${q.level ? ` ${q.level}` : ''}: ${q.grade}` })
+      }
+      const lastMarked = await trx.selectFrom('attendance_mark').select((eb) => ['placement_id', eb.fn.max('on_date').as('last')]).where('placement_id', 'in', ids).groupBy('placement_id').execute()
+      for (const l of lastMarked) {
+        const pl = placements.find((x) => x.id === l.placement_id)!
+        const summary = attendanceSummary(marks.get(pl.id)!.counts, null)
+        const baseline = referrals.find((r) => r.id === pl.referral_id)?.baseline_attendance_pct
+        const change = baseline == null || summary.attendancePct === null ? '' : `, ${summary.attendancePct - Number(baseline) >= 0 ? '+' : ''}${(Math.round((summary.attendancePct - Number(baseline)) * 10) / 10)} points on the ${Number(baseline)}% baseline`
+        add({ date: l.last as string, kind: 'ATTENDANCE', referralId: pl.referral_id, placementId: pl.id, tier: pl.tier, detail: `Attendance ${summary.attendancePct ?? '–'}% over ${summary.scheduledSessions} scheduled sessions${change}` })
+      }
     }
     events.sort((a, b) => a.date.localeCompare(b.date) || a.seq - b.seq)
     await writeAudit(trx, actor, [{ action: 'read', entity: 'pupil_journey', entityId: pupilId, pupilId, pupilLaCode: pupil.home_la_code }])

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { principalOf } from '../../plugins/auth.js'
-import { notFound } from '../../shared/errors.js'
+import { notFound, unprocessable } from '../../shared/errors.js'
 import { IfMatchHeaders, ifMatchVersion, pageLinks, sendWithEtag } from '../../shared/http.js'
 import { LaCode, Problem, ref } from '../../shared/schemas.js'
 import { actorOf } from '../audit/audit.log.js'
@@ -10,6 +10,7 @@ import {
   PlanSchema, ProviderAlerts, ReasonBody, RegistrationCheck, UpdatePlacement, WaitingList
 } from './placements.schemas.js'
 import { PlacementsService } from './placements.service.js'
+import { outcomeRoutes } from '../outcomes/outcomes.routes.js'
 
 const tags = ['placements']
 const READERS = ['coordinator', 'school', 'provider'] as const
@@ -51,7 +52,16 @@ export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch('/placements/:id', {
     config: { access: ['coordinator'] },
-    schema: { tags, operationId: 'updatePlacement', summary: 'Record notices and LA notification, change the plan, or (while planned) dates and sessions', params: PlacementParams, headers: IfMatchHeaders, body: UpdatePlacement, response: transitionErrors }
+    // A placement never just stops: ending it through an update is refused with the route that does it.
+    preValidation: async (request) => {
+      const body = request.body as Record<string, unknown> | null
+      const ending = ['status', 'endDate', 'endedReason', 'outcome'].filter((k) => body && typeof body === 'object' && k in body)
+      if (ending.length > 0) {
+        throw unprocessable('use_outcome', `A placement ends only with a coded outcome: POST /v1/placements/${(request.params as { id: string }).id}/outcome`,
+          ending.map((k) => ({ path: `/${k}`, code: 'use_outcome', message: `/${k} is set by closing the placement with an outcome, not by an update` })))
+      }
+    },
+    schema: { tags, operationId: 'updatePlacement', summary: 'Record notices and LA notification, change the plan, or (while planned) dates and sessions', description: 'Never ends a placement: status, endDate or an outcome in the body answer 422 pointing to POST /v1/placements/{id}/outcome.', params: PlacementParams, headers: IfMatchHeaders, body: UpdatePlacement, response: transitionErrors }
   }, async (request, reply) => {
     const { body, version } = await service.update(actorOf(request), request.params.id, ifMatchVersion(request), request.body)
     return sendWithEtag(reply, version, body)
@@ -121,4 +131,7 @@ export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.params.code !== p.laCode) throw notFound('local_authority')
     return { results: (await service.registrationChecks(p)).filter((c) => c.flagged) }
   })
+
+  // Outcome routes answer with the Placement schema registered here.
+  await app.register(outcomeRoutes)
 }

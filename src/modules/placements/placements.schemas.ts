@@ -1,5 +1,8 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, PageQuery, pageOf, StringEnum, Tier, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, PageQuery, pageOf, ref, StringEnum, Tier, Timestamp } from '../../shared/schemas.js'
+import { Attainment } from '../attainment/attainment.schemas.js'
+import { AttendanceSummary } from '../attendance/attendance.schemas.js'
+import { OutcomeOrNull } from '../outcomes/outcomes.schemas.js'
 import { ClockSchema, LegalBasis, ObjectiveSchema, ReasonCodeRef } from '../referrals/referrals.schemas.js'
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
@@ -97,7 +100,10 @@ export const Placement = Type.Object({
   parentNoticeGivenOn: Type.Union([IsoDate, Type.Null()]),
   laNoticeGivenOn: Type.Union([IsoDate, Type.Null()]),
   pauseReason: Type.Union([Type.String(), Type.Null()]),
-  endedReason: Type.Union([Type.String(), Type.Null()]),
+  endedReason: Type.Union([Type.String(), Type.Null()], { description: 'The outcome code (or the cancellation reason) that closed the placement.' }),
+  outcome: OutcomeOrNull,
+  attendance: ref(AttendanceSummary),
+  attainment: ref(Attainment),
   clocks: Type.Array(ClockSchema),
   activationBlockers: Type.Array(Blocker, { description: 'For a PLANNED placement: each precondition not yet met.' }),
   estimatedCalendar: Type.Boolean(),

@@ -13,6 +13,9 @@ import { AppError, conflict, type FieldError, fieldError, notFound, precondition
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
+import { attainmentByPlacement } from '../attainment/attainment.service.js'
+import { marksByPlacement, summaryFor } from '../attendance/attendance.service.js'
+import { currentOutcomes, lastDayBefore, storeOutcome } from '../outcomes/outcome-store.js'
 import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import { refreshSchedule } from '../reviews/schedule.js'
 import { reasonCodeKnown } from '../referrals/referrals.service.js'
@@ -38,14 +41,14 @@ class ViewMemo {
   set<T> (key: string, value: T): void { this.#values.set(key, Promise.resolve(value)) }
 
   /** Loads the pupils, referrals' exclusions and providers of a page of placements in three queries. */
-  async preload (db: Kysely<DB>, rows: PlacementRow[]): Promise<void> {
+  async preload (db: Kysely<DB>, rows: PlacementRow[], today: string): Promise<void> {
     const ids = (pick: (r: PlacementRow) => string | null) => [...new Set(rows.map(pick).filter((v): v is string => v !== null))]
     const pupilIds = ids((r) => r.pupil_id)
     const referralIds = ids((r) => r.referral_id)
     const providerIds = ids((r) => r.provider_id)
     const [pupils, referrals, providers] = await Promise.all([
       pupilIds.length ? db.selectFrom('pupil').select(['id', 'home_school_id', 'home_la_code', 'sen_provision']).where('id', 'in', pupilIds).execute() : [],
-      referralIds.length ? db.selectFrom('referral').select(['id', 'exclusions']).where('id', 'in', referralIds).execute() : [],
+      referralIds.length ? db.selectFrom('referral').select(['id', 'exclusions', 'baseline_attendance_pct']).where('id', 'in', referralIds).execute() : [],
       providerIds.length ? db.selectFrom('provider').select(['id', 'registration_status', 'safeguarding_confirmed_on']).where('id', 'in', providerIds).execute() : []
     ])
     const reviews = ids((r) => r.id)
@@ -53,6 +56,12 @@ class ViewMemo {
       .where('placement_id', 'in', reviews).groupBy('placement_id').execute()
     for (const id of reviews) this.set(`reviews:${id}`, { last: null, count: 0 })
     for (const r of summaries) this.set(`reviews:${r.placement_id}`, { last: r.last as string, count: Number(r.count) })
+    const [outcomes, marks, attainment] = await Promise.all([currentOutcomes(db, rows, today), marksByPlacement(db, reviews, today), attainmentByPlacement(db, reviews)])
+    for (const id of reviews) {
+      this.set(`outcome:${id}`, outcomes.get(id) ?? null)
+      this.set(`marks:${id}`, marks.get(id)!)
+      this.set(`attainment:${id}`, attainment.get(id)!)
+    }
     for (const p of pupils) this.set(`pupil:${p.id}`, p)
     for (const r of referrals) this.set(`referral:${r.id}`, r)
     for (const p of providers) this.set(`provider:${p.id}`, p)
@@ -87,7 +96,7 @@ export class PlacementsService {
     }
     if (row.referral_id) {
       const referralId = row.referral_id
-      const referral = await memo.once(`referral:${referralId}`, () => db.selectFrom('referral').select(['id', 'exclusions']).where('id', '=', referralId).executeTakeFirstOrThrow())
+      const referral = await memo.once(`referral:${referralId}`, () => db.selectFrom('referral').select(['id', 'exclusions', 'baseline_attendance_pct']).where('id', '=', referralId).executeTakeFirstOrThrow())
       const exclusions = referral.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
       // Only full-time provision (10 sessions a week across provider and home school) meets a sixth-day duty.
       const started = row.status === 'CANCELLED' || !isFullTime(row) ? null : row.start_date
@@ -104,6 +113,14 @@ export class PlacementsService {
       const r = await db.selectFrom('review').select((eb) => [eb.fn.max('held_on').as('last'), eb.fn.countAll<string>().as('count')]).where('placement_id', '=', row.id).executeTakeFirstOrThrow()
       return { last: (r.last as string | null) ?? null, count: Number(r.count) }
     })
+    const today = this.#today()
+    const [outcome, marks, attainment, referral] = await Promise.all([
+      memo.once(`outcome:${row.id}`, async () => (await currentOutcomes(db, [row], today)).get(row.id) ?? null),
+      memo.once(`marks:${row.id}`, async () => (await marksByPlacement(db, [row.id], today)).get(row.id)!),
+      memo.once(`attainment:${row.id}`, async () => (await attainmentByPlacement(db, [row.id])).get(row.id)!),
+      row.referral_id ? memo.once(`referral:${row.referral_id}`, () => db.selectFrom('referral').select(['id', 'exclusions', 'baseline_attendance_pct']).where('id', '=', row.referral_id!).executeTakeFirstOrThrow()) : undefined
+    ])
+    const baseline = referral?.baseline_attendance_pct == null ? null : Number(referral.baseline_attendance_pct)
     let blockers: FieldError[] = []
     if (row.status === 'PLANNED') {
       const provider = await memo.once(`provider:${row.provider_id}`, () => db.selectFrom('provider').select(['registration_status', 'safeguarding_confirmed_on']).where('id', '=', row.provider_id).executeTakeFirstOrThrow())
@@ -150,6 +167,9 @@ export class PlacementsService {
       laNoticeGivenOn: row.la_notice_given_on,
       pauseReason: row.pause_reason,
       endedReason: row.ended_reason,
+      outcome,
+      attendance: summaryFor(marks, baseline, calendar, row, today),
+      attainment,
       clocks,
       activationBlockers: blockers,
       estimatedCalendar: calendar.sourcesUsed().some((s) => s.source === 'estimated'),
@@ -304,6 +324,12 @@ export class PlacementsService {
 
   #load (db: Kysely<DB>, p: Principal, id: string, lock = false) { return loadPlacement(db, p, id, lock) }
 
+  /** The current view of a placement the caller has already loaded in scope (after changing it in `db`). */
+  async viewById (db: Kysely<DB>, id: string) {
+    const row = await db.selectFrom('placement').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+    return { body: await this.#view(db, row), version: row.version }
+  }
+
   async get (actor: Actor, id: string) {
     return this.db.transaction().execute(async (trx) => {
       const row = await this.#load(trx, actor.principal, id)
@@ -328,7 +354,7 @@ export class PlacementsService {
       await writeAudit(trx, actor, rows.map((r) => ({ action: 'list' as const, entity: 'placement', entityId: r.id, pupilId: r.pupil_id, pupilLaCode: r.pupil_home_la_code })))
       const results: Placement[] = []
       const memo = new ViewMemo()
-      await memo.preload(trx, rows)
+      await memo.preload(trx, rows, this.#today())
       for (const r of rows) results.push(await this.#view(trx, r, memo))
       return { results, paging: paging(q.page, q.pageSize, Number(total)) }
     })
@@ -464,14 +490,26 @@ export class PlacementsService {
         throw unprocessable('review_overdue', `A review was due on ${row.next_review_due_on} and has not been held; hold it before escalating`,
           [{ path: '/nextReviewDueOn', code: 'review_overdue', message: `review due ${row.next_review_due_on} is overdue` }])
       }
-      const endDate = DateTime.fromISO(next.startDate).minus({ days: 1 }).toISODate()!
+      const endDate = lastDayBefore(next.startDate)
+      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
+      // The move is the placement's outcome: an escalation, or a return to the home school (followed up).
+      const lastReview = await trx.selectFrom('review').select('id').where('placement_id', '=', id).orderBy('held_on', 'desc').orderBy('id', 'desc').executeTakeFirst()
+      const code = kind === 'ESCALATED' ? 'ESCALATED_TIER_2_TO_3' : next.partTimePlan ? 'RETURNED_TO_HOME_SCHOOL_PHASED' : 'RETURNED_TO_HOME_SCHOOL_FULL_TIME'
+      const outcome = await storeOutcome(trx, row, pupil, {
+        code, effectiveDate: next.startDate,
+        receiving: kind === 'ESCALATED' ? { providerId: next.providerId } : { schoolId: pupil.home_school_id ?? undefined },
+        ...(lastReview ? { finalReviewId: lastReview.id } : { finalReviewMissingReason: `No review was held before the ${kind === 'ESCALATED' ? 'escalation' : 'step-down'}` }),
+        ...(next.partTimePlan && kind === 'STEPPED_DOWN' ? { phasedPlan: next.partTimePlan } : {})
+      }, actor.principal.subject)
       const ended = await trx.updateTable('placement').set((eb) => ({
-        status: 'ENDED', end_date: endDate, ended_reason: kind === 'ESCALATED' ? 'ESCALATED_TIER_2_TO_3' : 'STEPPED_DOWN_TO_TIER_1', next_review_due_on: null, next_review_rule: null,
+        status: 'ENDED', end_date: endDate, ended_reason: code, outcome_id: outcome.id, next_review_due_on: null, next_review_rule: null,
         version: eb('version', '+', 1), updated_at: new Date()
       })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
       await trx.insertInto('placement_event').values({ placement_id: id, event: kind, on_date: endDate, actor: actor.principal.subject }).execute()
-      await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: ['status', 'endDate'] }])
-      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
+      await writeAudit(trx, actor, [
+        { action: 'create', entity: 'placement_outcome', entityId: outcome.id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code },
+        { action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: ['status', 'endDate', 'outcome'] }
+      ])
       const tier = kind === 'ESCALATED' ? 3 : 1
       const result = await this.#insert(trx, actor, pupil, row.la_code, { ...next, tier, legalBasis: row.legal_basis as LegalBasis, reasonCode: next.reasonCode ?? row.reason_code ?? undefined }, { referral: null, previousPlacementId: id })
       if (result.full) throw conflict('provider_full', `All ${result.places} Tier ${tier} places at the provider are taken`, [{ path: '/providerId', code: 'no_capacity', message: 'no free place' }])

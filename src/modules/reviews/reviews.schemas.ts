@@ -22,7 +22,7 @@ export const CreateReview = Type.Object({
   parentViewsMissingReason: Type.Optional(Text(1000)),
   pupilViews: Type.Optional(Text(4000)),
   pupilViewsMissingReason: Type.Optional(Text(1000)),
-  attendanceSinceLastPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Attendance since the last review, entered when no session marks are recorded.' })),
+  attendanceSinceLastPct: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Attendance since the last review, used only when the provider has recorded no session marks for the period; with marks, the recorded figure is stored (attendanceSource RECORDED).' })),
   objectives: Type.Array(ObjectiveProgress, { minItems: 1, maxItems: 20, description: 'Progress on every objective of the plan, each once.' }),
   decision: StringEnum(DECISIONS),
   extension: Type.Optional(Type.Object({

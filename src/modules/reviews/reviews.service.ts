@@ -5,6 +5,7 @@ import type { DB, PlacementRow, ReviewRow } from '../../db/schema.js'
 import { AppError, conflict, type FieldError, notFound, unprocessable } from '../../shared/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
+import { attendanceSince } from '../attendance/attendance.service.js'
 import { loadPlacement } from '../placements/placements.service.js'
 import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import type { CreateReview, Review } from './reviews.schemas.js'
@@ -120,6 +121,9 @@ export class ReviewsService {
         extension = { newEnd }
       }
 
+      // Attendance since the last review comes from the provider's marks when it keeps them; else as entered.
+      const previous = await trx.selectFrom('review').select((eb) => eb.fn.max('held_on').as('last')).where('placement_id', '=', placementId).where('held_on', '<', input.heldOn).executeTakeFirstOrThrow()
+      const recorded = await attendanceSince(trx, placementId, (previous.last as string | null) ?? null, input.heldOn)
       const review = await trx.insertInto('review').values({
         placement_id: placementId,
         held_on: input.heldOn,
@@ -128,8 +132,8 @@ export class ReviewsService {
         parent_views_missing_reason: input.parentViews ? null : input.parentViewsMissingReason ?? null,
         pupil_views: input.pupilViews ?? null,
         pupil_views_missing_reason: input.pupilViews ? null : input.pupilViewsMissingReason ?? null,
-        attendance_since_last_pct: input.attendanceSinceLastPct ?? null,
-        attendance_source: input.attendanceSinceLastPct !== undefined ? 'ENTERED' : 'NONE',
+        attendance_since_last_pct: recorded ?? input.attendanceSinceLastPct ?? null,
+        attendance_source: recorded !== null ? 'RECORDED' : input.attendanceSinceLastPct !== undefined ? 'ENTERED' : 'NONE',
         objectives: JSON.stringify(input.objectives),
         decision: input.decision,
         extension_new_end: extension?.newEnd ?? null,

@@ -15,8 +15,8 @@ import { loadLaCalendar } from '../calendars/calendars.repository.js'
 import { calendarForPupil } from '../pupils/pupil-context.js'
 import { fullTimeSql } from '../referrals/referrals.service.js'
 
-export const WORK_KINDS = ['REVIEW_OVERDUE', 'REVIEW_DUE', 'PLANNED_END_PASSED', 'PLANNED_END_2_WEEKS', 'PLANNED_END_4_WEEKS',
-  'REFERRAL_DECISION_OVERDUE', 'CLOCK_BREACHED', 'CLOCK_PENDING', 'REVIEW_REQUEST'] as const
+export const WORK_KINDS = ['UNEXPLAINED_ABSENCE', 'REVIEW_OVERDUE', 'REVIEW_DUE', 'PLANNED_END_PASSED', 'PLANNED_END_2_WEEKS', 'PLANNED_END_4_WEEKS',
+  'REFERRAL_DECISION_OVERDUE', 'CLOCK_BREACHED', 'CLOCK_PENDING', 'REVIEW_REQUEST', 'FOLLOW_UP_OVERDUE', 'FOLLOW_UP_DUE'] as const
 type WorkKind = typeof WORK_KINDS[number]
 
 const WorkItem = Type.Object({
@@ -95,6 +95,22 @@ export async function worklist (db: Kysely<DB>, p: Principal, q: WorklistQuery, 
       .select([...common, 'review_request.due_on as due', sql<string>`'REVIEW_REQUEST'`.as('kind'), 'review_request.requested_by as note'])
       .where('review_request.status', '=', 'OPEN'))
   }
+  if (wantAny('FOLLOW_UP_OVERDUE', 'FOLLOW_UP_DUE')) {
+    // Each check goes to those who record it: schools after a reintegration, providers after post-16 transition.
+    branches.push(placementBase().innerJoin('outcome_follow_up', 'outcome_follow_up.placement_id', 'placement.id')
+      .select([...common, 'outcome_follow_up.due_on as due', sql<string>`case when outcome_follow_up.due_on < ${today} then 'FOLLOW_UP_OVERDUE' else 'FOLLOW_UP_DUE' end`.as('kind'), 'outcome_follow_up.checkpoint as note'])
+      .where('outcome_follow_up.status', '=', 'PENDING').where('outcome_follow_up.opens_on', '<=', reviewHorizon)
+      .$if(p.role === 'provider', (qb) => qb.where('outcome_follow_up.checkpoint', 'like', 'POST16_%'))
+      .$if(p.role === 'school', (qb) => qb.where('outcome_follow_up.checkpoint', 'not like', 'POST16_%'))
+      .$if(q.kind === 'FOLLOW_UP_OVERDUE', (qb) => qb.where('outcome_follow_up.due_on', '<', today))
+      .$if(q.kind === 'FOLLOW_UP_DUE', (qb) => qb.where('outcome_follow_up.due_on', '>=', today)))
+  }
+  if (want('UNEXPLAINED_ABSENCE') && p.role !== 'provider') {
+    // Unauthorised absence marked at the provider today: the commissioning school hears the same day.
+    const sessions = sql<string | null>`(select string_agg(m.session, ' and ' order by m.session) from attendance_mark m where m.placement_id = placement.id and m.on_date = ${today}::date and m.code = 'ABSENT_UNAUTH')`
+    branches.push(placementBase().select([...common, sql<string>`${today}::date`.as('due'), sql<string>`'UNEXPLAINED_ABSENCE'`.as('kind'), sessions.as('note')])
+      .where('placement.status', 'in', ['ACTIVE', 'PAUSED']).where(sql<boolean>`${sessions} is not null`))
+  }
   const referralBase = () => db.selectFrom('referral').innerJoin('pupil', 'pupil.id', 'referral.pupil_id').where(referralScope(p))
     .$if(q.tier !== undefined, (qb) => qb.where('referral.requested_tier', '=', q.tier!))
     .$if(q.schoolId !== undefined, (qb) => qb.where((eb) => eb.or([eb('referral.referring_school_id', '=', q.schoolId!), eb('pupil.home_school_id', '=', q.schoolId!)])))
@@ -126,7 +142,9 @@ export async function worklist (db: Kysely<DB>, p: Principal, q: WorklistQuery, 
     ])
     sqlTotal = Number(total)
     for (const r of rows) {
-      const detail = r.kind === 'REVIEW_REQUEST' ? `Review requested by the ${r.note === 'LA' ? 'LA' : 'parent'}`
+      const detail = r.kind === 'UNEXPLAINED_ABSENCE' ? `Unexplained absence at the provider today (${r.note ?? ''})`
+        : r.kind.startsWith('FOLLOW_UP_') ? `Outcome follow-up ${r.note ?? ''} ${r.kind === 'FOLLOW_UP_OVERDUE' ? 'overdue' : 'due'}`
+          : r.kind === 'REVIEW_REQUEST' ? `Review requested by the ${r.note === 'LA' ? 'LA' : 'parent'}`
         : r.kind.startsWith('REVIEW_') ? `Review ${r.kind === 'REVIEW_OVERDUE' ? 'overdue' : 'due'} (${r.note ?? 'schedule'})`
           : r.kind === 'PLANNED_END_PASSED' ? 'Planned end passed without an outcome'
             : r.kind === 'PLANNED_END_2_WEEKS' ? 'Planned end within 2 school weeks'
@@ -188,7 +206,7 @@ export const worklistRoutes: FastifyPluginAsyncTypebox<{ clock: Clock }> = async
     config: { access: ['coordinator', 'school', 'provider'] },
     schema: {
       tags: ['reviews'], operationId: 'getWorklist', summary: 'Everything due or overdue in the caller\'s scope, most urgent first',
-      description: 'Reviews due within `withinSchoolDays` or overdue; planned ends within 4 and 2 school weeks or passed without an outcome; referral decisions past the LA deadline; statutory clocks pending or breached; open review requests. Each item has its due date and how many school days it is overdue on the pupil\'s school calendar.',
+      description: 'Reviews due within `withinSchoolDays` or overdue; planned ends within 4 and 2 school weeks or passed without an outcome; referral decisions past the LA deadline; statutory clocks pending or breached; open review requests; outcome follow-ups opening within `withinSchoolDays` or overdue (schools see reintegration checks, providers post-16 checks); unauthorised absences at the provider today (not for providers). Each item has its due date and how many school days it is overdue on the pupil\'s school calendar.',
       querystring: WorklistQuery, response: { 200: ref(WorkPage) }
     }
   }, async (request) => {
