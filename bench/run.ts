@@ -6,7 +6,7 @@
  * Database: DATABASE_URL when set (migrated, and it receives a benchmark LA 990 and audit rows, which are
  * append-only: use a throwaway database), else a temporary PGlite folder that is removed afterwards.
  *
- *   npm run bench                    the standard benchmarks (get-pupil)
+ *   npm run bench                    the standard benchmarks, then attendance-ingest (PostgreSQL only: it compares with COPY)
  *   npm run bench -- me get-pupil    only the named ones, including the optional diagnostics
  *   npm run bench -- all             everything
  *   BENCH_DURATION=8 BENCH_WARMUP=2 BENCH_CONNECTIONS=10 npm run bench
@@ -31,6 +31,7 @@ import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
 import { PupilsRepository } from '../src/modules/pupils/pupils.repository.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
+import { benchAttendanceIngest } from './attendance.js'
 import { benchAddSchoolDays } from './calendar.js'
 import { type PlacementFixture, placementRequestBody, registerPlacementBaselines, seedPlacementFixture } from './placements.js'
 
@@ -107,6 +108,7 @@ export interface Benchmark {
 }
 
 const BENCH_LA = '990'
+const INGEST = 'attendance-ingest'
 /** The coordinator token, for benchmarks whose target is built before the fixture exists. */
 const BENCH_TOKEN = { value: '' }
 const withPlacementBaselines = new WeakSet<FastifyInstance>()
@@ -268,10 +270,11 @@ function databaseLabel (config: Config, dataDir: string | undefined): string {
 
 async function main (): Promise<void> {
   const wanted = process.argv.slice(2)
-  const unknown = wanted.filter((w) => w !== 'all' && !BENCHMARKS.some((b) => b.name === w))
-  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}, or all`)
+  const unknown = wanted.filter((w) => w !== 'all' && w !== INGEST && !BENCHMARKS.some((b) => b.name === w))
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${[...BENCHMARKS.map((b) => b.name), INGEST].join(', ')}, or all`)
   const selected = wanted.includes('all') ? BENCHMARKS
     : wanted.length > 0 ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS.filter((b) => !b.optional)
+  const ingest = wanted.length === 0 || wanted.includes('all') || wanted.includes(INGEST)
 
   // The load-shedding guards stay in the request path but cannot trip: a 429 or 503 would measure the guard.
   const config: Config = { ...loadConfig(), RATE_LIMIT_MAX: 1_000_000_000, MAX_EVENT_LOOP_DELAY_MS: 0 }
@@ -336,6 +339,15 @@ async function main (): Promise<void> {
       if (api.non2xx + api.errors + bare.non2xx + bare.errors > 0) {
         failures++
         console.log(`  ${bench.name}: some requests failed (api ${JSON.stringify(api.statusCodeStats)}, bare ${JSON.stringify(bare.statusCodeStats)}); the figures are not comparable`)
+      }
+    }
+    if (ingest) {
+      console.log('')
+      if (!config.DATABASE_URL) {
+        console.log(`${INGEST}: skipped: its baseline is PostgreSQL COPY, so it needs DATABASE_URL`)
+      } else {
+        const r = await benchAttendanceIngest({ db, apiBase, laCode: fx.laCode, schoolId: fx.schoolId, databaseUrl: config.DATABASE_URL, batches: Math.round(env('BENCH_MARK_BATCHES', 4)) })
+        console.log(`${INGEST}: ${r.batches} batches of ${fmt(r.marksPerBatch)} marks; API ${fmt(r.apiMarksPerSecond)} marks/s (${r.apiMsPerBatch.map((m) => fmt(m)).join(', ')} ms a batch) vs COPY ${fmt(r.copyMarksPerSecond)} marks/s (${r.copyMsPerBatch.map((m) => fmt(m)).join(', ')} ms) = ${r.ratio.toFixed(2)}×  (target ≥ 0.5×: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`)
       }
     }
     const cal = benchAddSchoolDays()
