@@ -29,7 +29,7 @@ export interface LaPolicyTable {
   tier3_max_school_weeks: number | null
   small_number_threshold: Generated<number>
   full_time_threshold_hours: Generated<number>
-  sustained_attendance_pct: Generated<Numeric>
+  sustained_attendance_pct: ColumnType<string | number, string | number | undefined, string | number>
   follow_up_response_school_days: Generated<number>
   version: Generated<number>
   updated_at: Timestamp

@@ -12,10 +12,20 @@ export const LaPolicyFields = {
   fullTimeThresholdHours: Type.Integer({ minimum: 1, maximum: 40, description: 'Weekly hours from which an unregistered setting counts as full-time. Default 18.' })
 }
 
-export const LaPolicy = Type.Object({ laCode: LaCode, ...LaPolicyFields, updatedAt: Timestamp }, { $id: 'LaPolicy', additionalProperties: false })
+/** Added with outcomes; optional in a PUT, which keeps the current value when one is left out. */
+const OutcomePolicyFields = {
+  sustainedAttendancePct: Type.Number({ minimum: 0, maximum: 100, description: 'Attendance a reintegration needs at each follow-up to count as sustained. Default 90 (the persistent-absence threshold).' }),
+  followUpResponseSchoolDays: Type.Integer({ minimum: 1, maximum: 65, description: 'School days a reintegration follow-up stays open before it is overdue. Default 10.' })
+}
+
+export const LaPolicy = Type.Object({ laCode: LaCode, ...LaPolicyFields, ...OutcomePolicyFields, updatedAt: Timestamp }, { $id: 'LaPolicy', additionalProperties: false })
 export type LaPolicy = Static<typeof LaPolicy>
 
-export const PutLaPolicy = Type.Object(LaPolicyFields, { additionalProperties: false })
+export const PutLaPolicy = Type.Object({
+  ...LaPolicyFields,
+  sustainedAttendancePct: Type.Optional(OutcomePolicyFields.sustainedAttendancePct),
+  followUpResponseSchoolDays: Type.Optional(OutcomePolicyFields.followUpResponseSchoolDays)
+}, { additionalProperties: false })
 export type PutLaPolicy = Static<typeof PutLaPolicy>
 
 export const LocalAuthority = Type.Object({

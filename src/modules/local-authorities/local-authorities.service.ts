@@ -22,6 +22,8 @@ const toPolicy = (row: Selectable<LaPolicyTable>): LaPolicy => ({
   tier3MaxSchoolWeeks: row.tier3_max_school_weeks,
   smallNumberThreshold: row.small_number_threshold,
   fullTimeThresholdHours: row.full_time_threshold_hours,
+  sustainedAttendancePct: Number(row.sustained_attendance_pct),
+  followUpResponseSchoolDays: row.follow_up_response_school_days,
   updatedAt: toIso(row.updated_at)
 })
 
@@ -61,6 +63,8 @@ export class LocalAuthoritiesService {
           tier3_max_school_weeks: input.tier3MaxSchoolWeeks,
           small_number_threshold: input.smallNumberThreshold,
           full_time_threshold_hours: input.fullTimeThresholdHours,
+          ...(input.sustainedAttendancePct !== undefined ? { sustained_attendance_pct: input.sustainedAttendancePct } : {}),
+          ...(input.followUpResponseSchoolDays !== undefined ? { follow_up_response_school_days: input.followUpResponseSchoolDays } : {}),
           version: eb('version', '+', 1),
           updated_at: new Date()
         }))
