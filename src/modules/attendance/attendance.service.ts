@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { DateTime } from 'luxon'
 import {
-  attendanceSummary, countMarks, expectedSessions, type MarkCounts, type PlacementSpan, resolveMarks, weekOf
+  attendanceSummary, countMarks, expectedSessions, type MarkCounts, overScheduledWeeks, type PlacementSpan, type ResolvedMark, resolveMarks, weekOf
 } from '../../domain/attendance.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import type { DB, PlacementRow } from '../../db/schema.js'
@@ -88,49 +88,68 @@ export class AttendanceService {
       })
       if (errorCount > 0) throw refused(errors, errorCount)
 
-      const [stats] = (await sql<{ created: string, corrected: string }>`
-        with input as (
-          select * from unnest(${marks.map((m) => m.placementId)}::bigint[], ${marks.map((m) => m.date)}::date[], ${marks.map((m) => m.session)}::text[],
-            ${marks.map((m) => m.code)}::text[], ${marks.map((m) => m.reason)}::text[]) as i (placement_id, on_date, session, code, reason)
-        ), old as (
-          select m.placement_id, m.on_date, m.session, m.code, m.reason from attendance_mark m join input i using (placement_id, on_date, session)
-        ), up as (
-          insert into attendance_mark (placement_id, on_date, session, code, reason, recorded_by)
-          select placement_id, on_date, session, code, reason, ${p.subject} from input
-          on conflict (placement_id, on_date, session) do update set code = excluded.code, reason = excluded.reason, recorded_by = excluded.recorded_by, updated_at = now()
-          where attendance_mark.code is distinct from excluded.code or attendance_mark.reason is distinct from excluded.reason
-          returning placement_id, on_date, session, code, reason
-        ), corrections as (
-          insert into attendance_correction (placement_id, on_date, session, old_code, old_reason, new_code, new_reason, corrected_by, request_id)
-          select o.placement_id, o.on_date, o.session, o.code, o.reason, u.code, u.reason, ${p.subject}, ${actor.requestId}
-          from up u join old o using (placement_id, on_date, session)
-          returning 1
-        )
-        select (select count(*) from up) - (select count(*) from corrections) as created, (select count(*) from corrections) as corrected
-      `.execute(trx)).rows
-      const created = Number(stats!.created)
-      const corrected = Number(stats!.corrected)
-
-      // Scheduled marks a week, after the batch, against each placement's sessions a week.
       const touched = [...new Set(marks.map((m) => m.placementId))]
       const weeks = [...new Set(marks.map((m) => weekOf(m.date)))].sort()
-      const over = await trx.selectFrom('attendance_mark').innerJoin('placement', 'placement.id', 'attendance_mark.placement_id')
-        .select((eb) => ['attendance_mark.placement_id', sql<string>`to_char(date_trunc('week', attendance_mark.on_date), 'YYYY-MM-DD')`.as('week'),
-          eb.fn.countAll<string>().as('n'), 'placement.sessions_at_provider'])
-        .where('attendance_mark.placement_id', 'in', touched).where('attendance_mark.code', '<>', 'NOT_SCHEDULED')
-        .where('attendance_mark.on_date', '>=', weeks[0]!).where('attendance_mark.on_date', '<=', DateTime.fromISO(weeks.at(-1)!).plus({ days: 6 }).toISODate()!)
-        .groupBy(['attendance_mark.placement_id', 'week', 'placement.sessions_at_provider'])
-        .having((eb) => eb(eb.fn.countAll(), '>', eb.ref('placement.sessions_at_provider'))).execute()
-      if (over.length > 0) {
+      const from = weeks[0]!
+      const to = DateTime.fromISO(weeks.at(-1)!).plus({ days: 6 }).toISODate()!
+      const byPlacement = new Map(rows.map((r) => [r.id, r]))
+      const overWeeks = (over: { placement_id: string, week: string, n: number | string, sessions_at_provider: number }[]) => {
         const listed = over.slice(0, 100).map((o) => {
           // With no refused mark, the resolved marks are the batch's in its order.
           const at = marks.findIndex((m) => m.placementId === o.placement_id && weekOf(m.date) === o.week)
           return { path: `/marks/${at}/code`, code: 'more_sessions_than_planned', message: `placement ${o.placement_id} has ${o.n} scheduled sessions in the week of ${o.week}; its plan has ${o.sessions_at_provider} a week (mark the others NOT_SCHEDULED)` }
         })
-        throw refused(listed, over.length, 422, 'more_sessions_than_planned')
+        return refused(listed, over.length, 422, 'more_sessions_than_planned')
+      }
+      const input = sql`unnest(${marks.map((m) => m.placementId)}::bigint[], ${marks.map((m) => m.date)}::date[], ${marks.map((m) => m.session)}::text[],
+            ${marks.map((m) => m.code)}::text[], ${marks.map((m) => m.reason)}::text[]) as i (placement_id, on_date, session, code, reason)`
+      const stored = await trx.selectFrom('attendance_mark').select('placement_id').where('placement_id', 'in', touched)
+        .where('on_date', '>=', from).where('on_date', '<=', to).limit(1).executeTakeFirst()
+      let created: number
+      let corrected: number
+      if (!stored) {
+        // Nothing stored in these weeks: the batch alone decides the sessions a week, and every mark is new.
+        const grouped = new Map<string, ResolvedMark[]>()
+        for (const m of marks) { const list = grouped.get(m.placementId); if (list) list.push(m); else grouped.set(m.placementId, [m]) }
+        const over = touched.flatMap((id) => overScheduledWeeks(grouped.get(id)!, byPlacement.get(id)!.sessions_at_provider)
+          .map((w) => ({ placement_id: id, week: w.week, n: w.scheduled, sessions_at_provider: byPlacement.get(id)!.sessions_at_provider })))
+        if (over.length > 0) throw overWeeks(over)
+        await sql`insert into attendance_mark (placement_id, on_date, session, code, reason, recorded_by) select placement_id, on_date, session, code, reason, ${p.subject} from ${input}`.execute(trx)
+        created = marks.length
+        corrected = 0
+      } else {
+        const [stats] = (await sql<{ created: string, corrected: string }>`
+          with input as (
+            select * from ${input}
+          ), old as (
+            select m.placement_id, m.on_date, m.session, m.code, m.reason from attendance_mark m join input i using (placement_id, on_date, session)
+          ), up as (
+            insert into attendance_mark (placement_id, on_date, session, code, reason, recorded_by)
+            select placement_id, on_date, session, code, reason, ${p.subject} from input
+            on conflict (placement_id, on_date, session) do update set code = excluded.code, reason = excluded.reason, recorded_by = excluded.recorded_by, updated_at = now()
+            where attendance_mark.code is distinct from excluded.code or attendance_mark.reason is distinct from excluded.reason
+            returning placement_id, on_date, session, code, reason
+          ), corrections as (
+            insert into attendance_correction (placement_id, on_date, session, old_code, old_reason, new_code, new_reason, corrected_by, request_id)
+            select o.placement_id, o.on_date, o.session, o.code, o.reason, u.code, u.reason, ${p.subject}, ${actor.requestId}
+            from up u join old o using (placement_id, on_date, session)
+            returning 1
+          )
+          select (select count(*) from up) - (select count(*) from corrections) as created, (select count(*) from corrections) as corrected
+        `.execute(trx)).rows
+        created = Number(stats!.created)
+        corrected = Number(stats!.corrected)
+        // Scheduled marks a week, after the batch and with the stored ones, against each placement's sessions a week.
+        const over = await trx.selectFrom('attendance_mark').innerJoin('placement', 'placement.id', 'attendance_mark.placement_id')
+          .select((eb) => ['attendance_mark.placement_id', sql<string>`to_char(date_trunc('week', attendance_mark.on_date), 'YYYY-MM-DD')`.as('week'),
+            eb.fn.countAll<string>().as('n'), 'placement.sessions_at_provider'])
+          .where('attendance_mark.placement_id', 'in', touched).where('attendance_mark.code', '<>', 'NOT_SCHEDULED')
+          .where('attendance_mark.on_date', '>=', from).where('attendance_mark.on_date', '<=', to)
+          .groupBy(['attendance_mark.placement_id', 'week', 'placement.sessions_at_provider'])
+          .having((eb) => eb(eb.fn.countAll(), '>', eb.ref('placement.sessions_at_provider'))).execute()
+        if (over.length > 0) throw overWeeks(over)
       }
 
-      const byPlacement = new Map(rows.map((r) => [r.id, r]))
       await writeAudit(trx, actor, touched.map((id) => ({
         action: created + corrected > 0 ? 'update' as const : 'read' as const, entity: 'attendance', entityId: id,
         pupilId: byPlacement.get(id)!.pupil_id, pupilLaCode: byPlacement.get(id)!.pupil_home_la_code, changedFields: ['marks']
