@@ -85,7 +85,8 @@ const UP: string[] = [
       recorded_role text,
       created_at timestamptz not null default now(),
       constraint outcome_follow_up_window_check check (opens_on <= due_on),
-      constraint outcome_follow_up_recorded_check check ((status = 'RECORDED') = (recorded_on is not null))
+      -- A recorded result stays when a corrected outcome no longer needs its check (status SUPERSEDED).
+      constraint outcome_follow_up_recorded_check check ((status <> 'RECORDED' or recorded_on is not null) and (status <> 'PENDING' or recorded_on is null))
     )
   `,
   `create unique index outcome_follow_up_live_uq on outcome_follow_up (placement_id, checkpoint) where status <> 'SUPERSEDED'`,

@@ -18,7 +18,7 @@ export const lastDayBefore = (effectiveDate: string) => DateTime.fromISO(effecti
 /**
  * Inserts an outcome (a correction when `correcting` is given) and brings the placement's follow-ups into line
  * with it: pending checks move to the new dates, recorded ones stand, ones the new outcome does not have are
- * superseded, new ones are added. The follow-ups run on the receiving school's calendar when it is one of ours.
+ * superseded (a recorded result is kept on the superseded row), new ones are added. The follow-ups run on the receiving school's calendar when it is one of ours.
  */
 export async function storeOutcome (
   trx: Kysely<DB>, placement: PlacementRow, pupil: Pick<PupilRow, 'home_school_id' | 'home_la_code' | 'date_of_birth'>, input: OutcomeInput, recordedBy: string,
