@@ -14,6 +14,7 @@ import { issueToken } from '../src/modules/tokens/tokens.service.js'
  * Attendance ingest: marks per second through POST /v1/attendance/marks (batches of 10,000: validation, placement
  * and calendar checks, upsert with corrections, weekly session check, audit, one transaction) against PostgreSQL
  * COPY of the same rows into the same table. Each batch is new marks (later school days), so both sides insert.
+ * One warm-up batch on each side goes first and is not counted.
  */
 
 const PUPILS = 100
@@ -30,7 +31,7 @@ async function placedPupils (db: Kysely<DB>, laCode: string, schoolId: string, t
   })).returning('id').execute()
   const placements = await db.insertInto('placement').values(pupils.map((p) => ({
     pupil_id: p.id, pupil_home_la_code: laCode, la_code: laCode, tier: 2, provider_id: provider.id, commissioner_type: 'SCHOOL', commissioner_school_id: schoolId,
-    legal_basis: 'SCHOOL_COMMISSIONED', reason_code: 'BEH', start_date: '2025-09-01', planned_end_date: '2027-07-16', status: 'ACTIVE',
+    legal_basis: 'SCHOOL_COMMISSIONED', reason_code: 'BEH', start_date: '2024-09-02', planned_end_date: '2027-07-16', status: 'ACTIVE',
     sessions_at_provider: 10, sessions_at_home_school: 0, registration: 'ON_HOME_ROLL', home_attendance_code: 'B', first_review_due_on: '2025-10-01',
     plan: JSON.stringify({ objectives: [{ description: 'Attend', baseline: '60%', target: '90%' }], reintegrationPlan: 'Return', transitionPlan: null, intendedPost16Route: null, readinessCriteria: null })
   }))).returning('id').execute()
@@ -47,15 +48,16 @@ export async function benchAttendanceIngest (opts: { db: Kysely<DB>, apiBase: st
   const { token } = await issueToken(db, { role: 'provider', laCode, providerId: api.providerId, label: 'npm run bench (attendance)', createdBy: 'bench', expiresAt: DateTime.utc().plus({ hours: 6 }).toJSDate() })
   const calendar = await calendarForPupil(db, { home_school_id: schoolId, home_la_code: laCode })
   const yesterday = DateTime.now().setZone('Europe/London').minus({ days: 1 }).toISODate()!
-  const days = calendar.schoolDaysBetween('2025-09-01', yesterday)
-  if (days.length < opts.batches * DAYS_PER_BATCH) throw new Error(`attendance-ingest needs ${opts.batches * DAYS_PER_BATCH} past school days; found ${days.length}`)
+  const days = calendar.schoolDaysBetween('2024-09-02', yesterday)
+  if (days.length < (opts.batches + 1) * DAYS_PER_BATCH) throw new Error(`attendance-ingest needs ${(opts.batches + 1) * DAYS_PER_BATCH} past school days; found ${days.length}`)
 
   const client = new pg.Client({ connectionString: opts.databaseUrl })
   await client.connect()
   const apiMs: number[] = []
   const copyMs: number[] = []
   try {
-    for (let b = 0; b < opts.batches; b++) {
+    // Batch 0 warms up both sides (JIT, plans, caches) and is not counted.
+    for (let b = 0; b <= opts.batches; b++) {
       const window = days.slice(b * DAYS_PER_BATCH, (b + 1) * DAYS_PER_BATCH)
       const marks: { pupilId: string, date: string, session: 'AM' | 'PM', code: string }[] = []
       const lines: string[] = []
@@ -72,12 +74,12 @@ export async function benchAttendanceIngest (opts: { db: Kysely<DB>, apiBase: st
       let started = performance.now()
       const res = await fetch(`${opts.apiBase}/v1/attendance/marks`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body })
       const answer = await res.json() as { created?: number }
-      apiMs.push(performance.now() - started)
+      if (b > 0) apiMs.push(performance.now() - started)
       if (res.status !== 200 || answer.created !== marks.length) throw new Error(`attendance batch ${b} answered ${res.status}: ${JSON.stringify(answer).slice(0, 300)}`)
 
       started = performance.now()
       await pipeline(Readable.from([lines.join('')]), client.query(copyStreams.from('copy attendance_mark (placement_id, on_date, session, code, reason, recorded_by) from stdin (format csv)')))
-      copyMs.push(performance.now() - started)
+      if (b > 0) copyMs.push(performance.now() - started)
     }
   } finally {
     await client.end()

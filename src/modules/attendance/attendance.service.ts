@@ -101,54 +101,47 @@ export class AttendanceService {
         })
         return refused(listed, over.length, 422, 'more_sessions_than_planned')
       }
-      const input = sql`unnest(${marks.map((m) => m.placementId)}::bigint[], ${marks.map((m) => m.date)}::date[], ${marks.map((m) => m.session)}::text[],
-            ${marks.map((m) => m.code)}::text[], ${marks.map((m) => m.reason)}::text[]) as i (placement_id, on_date, session, code, reason)`
-      const stored = await trx.selectFrom('attendance_mark').select('placement_id').where('placement_id', 'in', touched)
-        .where('on_date', '>=', from).where('on_date', '<=', to).limit(1).executeTakeFirst()
-      let created: number
-      let corrected: number
-      if (!stored) {
-        // Nothing stored in these weeks: the batch alone decides the sessions a week, and every mark is new.
-        const grouped = new Map<string, ResolvedMark[]>()
-        for (const m of marks) { const list = grouped.get(m.placementId); if (list) list.push(m); else grouped.set(m.placementId, [m]) }
-        const over = touched.flatMap((id) => overScheduledWeeks(grouped.get(id)!, byPlacement.get(id)!.sessions_at_provider)
-          .map((w) => ({ placement_id: id, week: w.week, n: w.scheduled, sessions_at_provider: byPlacement.get(id)!.sessions_at_provider })))
-        if (over.length > 0) throw overWeeks(over)
-        await sql`insert into attendance_mark (placement_id, on_date, session, code, reason, recorded_by) select placement_id, on_date, session, code, reason, ${p.subject} from ${input}`.execute(trx)
-        created = marks.length
-        corrected = 0
-      } else {
-        const [stats] = (await sql<{ created: string, corrected: string }>`
-          with input as (
-            select * from ${input}
-          ), old as (
-            select m.placement_id, m.on_date, m.session, m.code, m.reason from attendance_mark m join input i using (placement_id, on_date, session)
-          ), up as (
-            insert into attendance_mark (placement_id, on_date, session, code, reason, recorded_by)
-            select placement_id, on_date, session, code, reason, ${p.subject} from input
-            on conflict (placement_id, on_date, session) do update set code = excluded.code, reason = excluded.reason, recorded_by = excluded.recorded_by, updated_at = now()
-            where attendance_mark.code is distinct from excluded.code or attendance_mark.reason is distinct from excluded.reason
-            returning placement_id, on_date, session, code, reason
-          ), corrections as (
-            insert into attendance_correction (placement_id, on_date, session, old_code, old_reason, new_code, new_reason, corrected_by, request_id)
-            select o.placement_id, o.on_date, o.session, o.code, o.reason, u.code, u.reason, ${p.subject}, ${actor.requestId}
-            from up u join old o using (placement_id, on_date, session)
-            returning 1
-          )
-          select (select count(*) from up) - (select count(*) from corrections) as created, (select count(*) from corrections) as corrected
-        `.execute(trx)).rows
-        created = Number(stats!.created)
-        corrected = Number(stats!.corrected)
-        // Scheduled marks a week, after the batch and with the stored ones, against each placement's sessions a week.
-        const over = await trx.selectFrom('attendance_mark').innerJoin('placement', 'placement.id', 'attendance_mark.placement_id')
-          .select((eb) => ['attendance_mark.placement_id', sql<string>`to_char(date_trunc('week', attendance_mark.on_date), 'YYYY-MM-DD')`.as('week'),
-            eb.fn.countAll<string>().as('n'), 'placement.sessions_at_provider'])
-          .where('attendance_mark.placement_id', 'in', touched).where('attendance_mark.code', '<>', 'NOT_SCHEDULED')
-          .where('attendance_mark.on_date', '>=', from).where('attendance_mark.on_date', '<=', to)
-          .groupBy(['attendance_mark.placement_id', 'week', 'placement.sessions_at_provider'])
-          .having((eb) => eb(eb.fn.countAll(), '>', eb.ref('placement.sessions_at_provider'))).execute()
-        if (over.length > 0) throw overWeeks(over)
+      // The stored marks of these placements in these weeks (a resend's own marks, or a week's earlier days)
+      // decide, in memory, what is new, what changed, and the sessions a week once the batch is applied.
+      const stored = await trx.selectFrom('attendance_mark').select(['placement_id', 'on_date', 'session', 'code', 'reason'])
+        .where('placement_id', 'in', touched).where('on_date', '>=', from).where('on_date', '<=', to).execute()
+      const keyOf = (placementId: string, date: string, session: string) => `${placementId}|${date}|${session}`
+      const after = new Map(stored.map((m) => [keyOf(m.placement_id, m.on_date, m.session), { placementId: m.placement_id, date: m.on_date, code: m.code, reason: m.reason }]))
+      const fresh: ResolvedMark[] = []
+      const changed: { mark: ResolvedMark, old: { code: string, reason: string | null } }[] = []
+      for (const m of marks) {
+        const key = keyOf(m.placementId, m.date, m.session)
+        const old = after.get(key)
+        if (!old) fresh.push(m)
+        else if (old.code !== m.code || old.reason !== m.reason) changed.push({ mark: m, old: { code: old.code, reason: old.reason } })
+        after.set(key, { placementId: m.placementId, date: m.date, code: m.code, reason: m.reason })
       }
+      const grouped = new Map<string, { date: string, code: string }[]>()
+      for (const m of after.values()) { const list = grouped.get(m.placementId); if (list) list.push(m); else grouped.set(m.placementId, [m]) }
+      const batchWeeks = new Set(weeks)
+      const over = touched.flatMap((id) => overScheduledWeeks(grouped.get(id)!, byPlacement.get(id)!.sessions_at_provider)
+        .filter((w) => batchWeeks.has(w.week))
+        .map((w) => ({ placement_id: id, week: w.week, n: w.scheduled, sessions_at_provider: byPlacement.get(id)!.sessions_at_provider })))
+      if (over.length > 0) throw overWeeks(over)
+
+      const rowsOf = (list: ResolvedMark[]) => sql`unnest(${list.map((m) => m.placementId)}::bigint[], ${list.map((m) => m.date)}::date[], ${list.map((m) => m.session)}::text[],
+        ${list.map((m) => m.code)}::text[], ${list.map((m) => m.reason)}::text[]) as i (placement_id, on_date, session, code, reason)`
+      if (fresh.length > 0) {
+        await sql`insert into attendance_mark (placement_id, on_date, session, code, reason, recorded_by)
+          select placement_id, on_date, session, code, reason, ${p.subject} from ${rowsOf(fresh)}`.execute(trx)
+      }
+      if (changed.length > 0) {
+        const list = changed.map((c) => c.mark)
+        await sql`update attendance_mark m set code = i.code, reason = i.reason, recorded_by = ${p.subject}, updated_at = now() from ${rowsOf(list)}
+          where m.placement_id = i.placement_id and m.on_date = i.on_date and m.session = i.session`.execute(trx)
+        await sql`insert into attendance_correction (placement_id, on_date, session, old_code, old_reason, new_code, new_reason, corrected_by, request_id)
+          select placement_id, on_date, session, old_code, old_reason, new_code, new_reason, ${p.subject}, ${actor.requestId}
+          from unnest(${list.map((m) => m.placementId)}::bigint[], ${list.map((m) => m.date)}::date[], ${list.map((m) => m.session)}::text[],
+            ${changed.map((c) => c.old.code)}::text[], ${changed.map((c) => c.old.reason)}::text[], ${list.map((m) => m.code)}::text[], ${list.map((m) => m.reason)}::text[])
+            as c (placement_id, on_date, session, old_code, old_reason, new_code, new_reason)`.execute(trx)
+      }
+      const created = fresh.length
+      const corrected = changed.length
 
       await writeAudit(trx, actor, touched.map((id) => ({
         action: created + corrected > 0 ? 'update' as const : 'read' as const, entity: 'attendance', entityId: id,

@@ -107,9 +107,12 @@ export async function worklist (db: Kysely<DB>, p: Principal, q: WorklistQuery, 
   }
   if (want('UNEXPLAINED_ABSENCE') && p.role !== 'provider') {
     // Unauthorised absence marked at the provider today: the commissioning school hears the same day.
-    const sessions = sql<string | null>`(select string_agg(m.session, ' and ' order by m.session) from attendance_mark m where m.placement_id = placement.id and m.on_date = ${today}::date and m.code = 'ABSENT_UNAUTH')`
-    branches.push(placementBase().select([...common, sql<string>`${today}::date`.as('due'), sql<string>`'UNEXPLAINED_ABSENCE'`.as('kind'), sessions.as('note')])
-      .where('placement.status', 'in', ['ACTIVE', 'PAUSED']).where(sql<boolean>`${sessions} is not null`))
+    // Today's unauthorised marks come from the partial index on them, so the cost follows today's absences.
+    const absent = db.selectFrom('attendance_mark').select(['attendance_mark.placement_id', sql<string>`string_agg(attendance_mark.session, ' and ' order by attendance_mark.session)`.as('sessions')])
+      .where('attendance_mark.on_date', '=', today).where('attendance_mark.code', '=', 'ABSENT_UNAUTH').groupBy('attendance_mark.placement_id').as('absent')
+    branches.push(placementBase().innerJoin(absent, 'absent.placement_id', 'placement.id')
+      .select([...common, sql<string>`${today}::date`.as('due'), sql<string>`'UNEXPLAINED_ABSENCE'`.as('kind'), 'absent.sessions as note'])
+      .where('placement.status', 'in', ['ACTIVE', 'PAUSED']))
   }
   const referralBase = () => db.selectFrom('referral').innerJoin('pupil', 'pupil.id', 'referral.pupil_id').where(referralScope(p))
     .$if(q.tier !== undefined, (qb) => qb.where('referral.requested_tier', '=', q.tier!))
