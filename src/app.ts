@@ -11,6 +11,7 @@ import type { Kysely } from 'kysely'
 import { hashToken, TokenVerifier } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { DB } from './db/schema.js'
+import { reportRoutes } from './modules/reports/reports.routes.js'
 import { attainmentRoutes } from './modules/attainment/attainment.routes.js'
 import { Attainment, QualificationResult } from './modules/attainment/attainment.schemas.js'
 import { attendanceRoutes } from './modules/attendance/attendance.routes.js'
@@ -142,7 +143,8 @@ export async function buildApp (deps: AppDeps) {
         { name: 'reviews', description: 'Reviews at least half-termly, extensions, review requests and the worklist' },
         { name: 'outcomes', description: 'Coded outcomes that close placements, corrections, and follow-ups that show whether an outcome was sustained' },
         { name: 'attendance', description: 'AM and PM session marks at the provider, corrections, and attendance against the baseline' },
-        { name: 'attainment', description: 'English and maths assessments, progress from baseline, and Year 11 qualification results' }
+        { name: 'attainment', description: 'English and maths assessments, progress from baseline, and Year 11 qualification results' },
+        { name: 'reports', description: 'LA reports on the five AP outcomes (with small-number suppression) and compliance' }
       ]
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
@@ -173,6 +175,7 @@ export async function buildApp (deps: AppDeps) {
     await v1.register(worklistRoutes, { clock: app.clock })
     await v1.register(attendanceRoutes)
     await v1.register(attainmentRoutes)
+    await v1.register(reportRoutes)
   }, { prefix: '/v1' })
 
   return app

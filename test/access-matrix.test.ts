@@ -221,6 +221,8 @@ t.test('access matrix', async (t) => {
       ok: 201,
       request: async ({ target }) => ({ method: 'POST', url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE', 'SCHOOL_COMMISSIONED', '2010-03-14')).id}/qualification-results`, payload: { subject: 'MATHS', qualification: 'GCSE', grade: '4', awardedOn: '2026-08-20' } })
     },
+    'GET /v1/local-authorities/:code/reports/outcomes': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/reports/outcomes?academicYear=2025-26&groupBy=tier` }) },
+    'GET /v1/local-authorities/:code/reports/compliance': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/reports/compliance` }) },
     'GET /v1/worklist': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/worklist' }) },
     'GET /v1/pupils/:id/journey': {
       ok: 200,
