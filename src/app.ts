@@ -12,6 +12,7 @@ import { hashToken, TokenVerifier } from './auth/tokens.js'
 import type { Config } from './config.js'
 import type { DB } from './db/schema.js'
 import { reportRoutes } from './modules/reports/reports.routes.js'
+import { exportRoutes } from './modules/exports/exports.routes.js'
 import { attainmentRoutes } from './modules/attainment/attainment.routes.js'
 import { Attainment, QualificationResult } from './modules/attainment/attainment.schemas.js'
 import { attendanceRoutes } from './modules/attendance/attendance.routes.js'
@@ -176,6 +177,7 @@ export async function buildApp (deps: AppDeps) {
     await v1.register(attendanceRoutes)
     await v1.register(attainmentRoutes)
     await v1.register(reportRoutes)
+    await v1.register(exportRoutes)
   }, { prefix: '/v1' })
 
   return app

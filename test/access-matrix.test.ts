@@ -223,6 +223,7 @@ t.test('access matrix', async (t) => {
     },
     'GET /v1/local-authorities/:code/reports/outcomes': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/reports/outcomes?academicYear=2025-26&groupBy=tier` }) },
     'GET /v1/local-authorities/:code/reports/compliance': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/reports/compliance` }) },
+    'GET /v1/local-authorities/:code/exports/:kind': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/local-authorities/${target.laCode}/exports/census?academicYear=2025-26` }) },
     'GET /v1/worklist': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/worklist' }) },
     'GET /v1/pupils/:id/journey': {
       ok: 200,

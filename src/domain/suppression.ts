@@ -19,8 +19,9 @@ export function suppressColumn (groups: number[], total: number, threshold: numb
   const withheld = new Set<number>(forced)
   groups.forEach((v, i) => { if (primarySuppressed(v, threshold)) withheld.add(i) })
   const totalWithheld = primarySuppressed(total, threshold)
-  // A lone withheld group under a shown total is recoverable: withhold the smallest other non-zero group as well.
-  if (!totalWithheld && withheld.size === 1) {
+  // A lone withheld non-zero group under a shown total is recoverable: withhold the smallest other non-zero group
+  // as well. A withheld zero is no cover (it adds nothing to the sum being hidden).
+  if (!totalWithheld && [...withheld].filter((i) => groups[i]! > 0).length === 1) {
     const candidates = groups.map((v, i) => ({ v, i })).filter(({ v, i }) => !withheld.has(i) && v > 0).sort((a, b) => a.v - b.v || a.i - b.i)
     if (candidates[0]) withheld.add(candidates[0].i)
   }
