@@ -32,6 +32,7 @@ import { upsertLocalAuthority } from '../src/modules/local-authorities/local-aut
 import { PupilsRepository } from '../src/modules/pupils/pupils.repository.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { benchAttendanceIngest } from './attendance.js'
+import { benchReports } from './reports.js'
 import { benchAddSchoolDays } from './calendar.js'
 import { type PlacementFixture, placementRequestBody, registerPlacementBaselines, seedPlacementFixture } from './placements.js'
 
@@ -109,6 +110,7 @@ export interface Benchmark {
 
 const BENCH_LA = '990'
 const INGEST = 'attendance-ingest'
+const REPORTS = 'reports'
 /** The coordinator token, for benchmarks whose target is built before the fixture exists. */
 const BENCH_TOKEN = { value: '' }
 const withPlacementBaselines = new WeakSet<FastifyInstance>()
@@ -270,11 +272,12 @@ function databaseLabel (config: Config, dataDir: string | undefined): string {
 
 async function main (): Promise<void> {
   const wanted = process.argv.slice(2)
-  const unknown = wanted.filter((w) => w !== 'all' && w !== INGEST && !BENCHMARKS.some((b) => b.name === w))
-  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${[...BENCHMARKS.map((b) => b.name), INGEST].join(', ')}, or all`)
+  const unknown = wanted.filter((w) => w !== 'all' && w !== INGEST && w !== REPORTS && !BENCHMARKS.some((b) => b.name === w))
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${[...BENCHMARKS.map((b) => b.name), INGEST, REPORTS].join(', ')}, or all`)
   const selected = wanted.includes('all') ? BENCHMARKS
     : wanted.length > 0 ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS.filter((b) => !b.optional)
   const ingest = wanted.length === 0 || wanted.includes('all') || wanted.includes(INGEST)
+  const reports = wanted.length === 0 || wanted.includes('all') || wanted.includes(REPORTS)
 
   // The load-shedding guards stay in the request path but cannot trip: a 429 or 503 would measure the guard.
   const config: Config = { ...loadConfig(), RATE_LIMIT_MAX: 1_000_000_000, MAX_EVENT_LOOP_DELAY_MS: 0 }
@@ -348,6 +351,18 @@ async function main (): Promise<void> {
       } else {
         const r = await benchAttendanceIngest({ db, apiBase, laCode: fx.laCode, schoolId: fx.schoolId, databaseUrl: config.DATABASE_URL, batches: Math.round(env('BENCH_MARK_BATCHES', 4)) })
         console.log(`${INGEST}: ${r.batches} batches of ${fmt(r.marksPerBatch)} marks; API ${fmt(r.apiMarksPerSecond)} marks/s (${r.apiMsPerBatch.map((m) => fmt(m)).join(', ')} ms a batch) vs COPY ${fmt(r.copyMarksPerSecond)} marks/s (${r.copyMsPerBatch.map((m) => fmt(m)).join(', ')} ms) = ${r.ratio.toFixed(2)}×  (target ≥ 0.5×: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`)
+      }
+    }
+    if (reports) {
+      console.log('')
+      const r = config.DATABASE_URL ? await benchReports({ db, apiBase, databaseUrl: config.DATABASE_URL, runs: Math.round(env('BENCH_REPORT_RUNS', 9)) }) : undefined
+      if (!r) {
+        console.log(`${REPORTS}: skipped: it needs DATABASE_URL and the synthetic England of \`npm run seed:scale\` in that database`)
+      } else {
+        console.log(`${REPORTS}: ${fmt(r.placements)} placements and ${fmt(r.marks)} marks in the database; the largest LA (${r.laCode}) holds ${fmt(r.laPlacements)} placements; median of ${env('BENCH_REPORT_RUNS', 9)} calls`)
+        printTable([['report', 'target', 'api ms', 'sql ms', 'api/sql'], ...r.rows.map((x) => [x.name, '', fmt(x.apiMs), Number.isNaN(x.sqlMs) ? '–' : fmt(x.sqlMs), Number.isNaN(x.sqlMs) ? '–' : `${(x.apiMs / x.sqlMs).toFixed(2)}×`])])
+        const one = r.rows[0]!
+        console.log(`${REPORTS}: one LA's outcomes report ${fmt(one.apiMs)} ms = ${(one.apiMs / one.sqlMs).toFixed(2)}× the hand-written SQL (target ≤ 1.5× and < 300 ms: ${one.apiMs / one.sqlMs <= 1.5 && one.apiMs < 300 ? 'met' : 'NOT met'}); all England (${r.las} LAs' reports in turn) ${fmt(r.englandMs)} ms`)
       }
     }
     const cal = benchAddSchoolDays()

@@ -16,7 +16,7 @@ import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { attainmentByPlacement } from '../attainment/attainment.service.js'
 import { marksByPlacement, summaryFor } from '../attendance/attendance.service.js'
 import { currentOutcomes, lastDayBefore, storeOutcome } from '../outcomes/outcome-store.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { calendarForPupil, type LaPolicyRow, policyFor } from '../pupils/pupil-context.js'
 import { refreshSchedule } from '../reviews/schedule.js'
 import { reasonCodeKnown } from '../referrals/referrals.service.js'
 import type { CreatePlacement, NextPlacement, Placement, PlacementListQuery, UpdatePlacement } from './placements.schemas.js'
@@ -553,16 +553,19 @@ export class PlacementsService {
     const providers = await this.db.selectFrom('provider').select(['id', 'registration_status', 'la_code']).where(providerScope(p))
       .$if(providerId !== undefined, (qb) => qb.where('id', '=', providerId!)).orderBy('id').execute()
     if (providerId !== undefined && providers.length === 0) throw notFound('provider')
+    // One query for the placements of every provider asked about, one for each LA's policy.
+    const policies = new Map<string, LaPolicyRow>()
+    for (const la of new Set(providers.map((pr) => pr.la_code))) policies.set(la, await policyFor(this.db, la))
+    const running = providers.length === 0 ? [] : await this.db.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
+      .select(['placement.provider_id', 'placement.sessions_at_provider', 'pupil.looked_after', 'pupil.sen_provision', 'pupil.date_of_birth'])
+      .where('placement.provider_id', 'in', providers.map((pr) => pr.id)).where('placement.status', 'in', ['ACTIVE', 'PAUSED'])
+      .where('placement.start_date', '<=', today).execute()
     const checks = []
     for (const provider of providers) {
-      const policy = await policyFor(this.db, provider.la_code)
+      const policy = policies.get(provider.la_code)!
       const minSessions = Math.ceil(policy.full_time_threshold_hours / SESSION_HOURS)
-      const all = await this.db.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-        .select(['pupil.looked_after', 'pupil.sen_provision', 'pupil.date_of_birth'])
-        .where('placement.provider_id', '=', provider.id).where('placement.status', 'in', ['ACTIVE', 'PAUSED'])
-        .where('placement.start_date', '<=', today).where('placement.sessions_at_provider', '>=', minSessions).execute()
       // Pupils of compulsory school age only: past the last Friday of June in Year 11 they no longer count.
-      const rows = all.filter((r) => endOfCompulsorySchoolAge(r.date_of_birth) >= today)
+      const rows = running.filter((r) => r.provider_id === provider.id && r.sessions_at_provider >= minSessions && endOfCompulsorySchoolAge(r.date_of_birth) >= today)
       const vulnerable = rows.filter((r) => r.looked_after || r.sen_provision === 'E').length
       const unregistered = provider.registration_status === 'UNREGISTERED'
       checks.push({

@@ -41,7 +41,9 @@ export async function outcomesReport (db: Kysely<DB>, actor: Actor, code: string
   if (view === 'internal' && p.role !== 'la_admin') {
     throw forbidden('internal_view_la_admin_only', 'Only an LA administrator may see unsuppressed figures (view=internal)', [{ path: '/querystring/view', code: 'internal_view_la_admin_only', message: '/querystring/view internal needs the la_admin role' }])
   }
-  return db.transaction().execute(async (trx) => {
+  {
+    // Read-only: the reads run side by side on the pool (not one transaction's connection); the audit row follows.
+    const trx = db
     // The LA's placements running at some point in the year (cancelled ones never ran).
     const inYear = () => trx.selectFrom('placement').select('placement.id').where('placement.la_code', '=', code).where('placement.status', '<>', 'CANCELLED')
       .where('placement.start_date', '<=', to).where((eb) => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', from)]))
@@ -159,7 +161,7 @@ export async function outcomesReport (db: Kysely<DB>, actor: Actor, code: string
       laCode: code, academicYear: q.academicYear, from, to, view, suppressionThreshold: view === 'published' ? threshold : null, groupBy: q.groupBy ?? null,
       definitions: DEFINITIONS, groups: q.groupBy ? shownGroups : [], total: shownTotal
     }
-  })
+  }
 }
 
 const RULES: Record<ComplianceReport['checks'][number]['kind'], string> = {
