@@ -1,5 +1,5 @@
 import t from 'tap'
-import { type Measure, primarySuppressed, shown, type ShownMeasure, suppressColumn, suppressMeasure } from '../src/domain/suppression.js'
+import { type Measure, primarySuppressed, shown, type ShownMeasure, suppressColumn, suppressFamily, suppressMeasure } from '../src/domain/suppression.js'
 
 /**
  * Small-number suppression for figures that leave the LA (domain.md §8): counts from 1 to below the threshold are
@@ -335,4 +335,28 @@ t.test('property: suppressColumn alone leaves no lone withheld group under a sho
     if (!ok) { bad++; if (bad <= 3) t.fail('unsafe column', { groups, total, threshold, withheld: sorted(withheld), totalWithheld }) }
   }
   t.equal(bad, 0)
+})
+
+t.test('suppressFamily: measures partitioning one denominator are withheld together', async (t) => {
+  // 20 post-16 transitions: 10 in a destination, 2 NEET, 8 not known. NEET (2) is small; shown alone, the other
+  // two would give it away as 20 − 10 − 8, so all three totals are withheld.
+  const [dest, neet, unknown] = suppressFamily([
+    { groups: [], total: { numerator: 10, denominator: 20 } },
+    { groups: [], total: { numerator: 2, denominator: 20 } },
+    { groups: [], total: { numerator: 8, denominator: 20 } }
+  ], 5)
+  t.same([dest!.total.suppressed, neet!.total.suppressed, unknown!.total.suppressed], [true, true, true])
+  // By group: group 0's NEET count is small, so group 0 is withheld in all three, and secondary suppression
+  // withholds another group in each so the totals cannot give group 0 away.
+  const groups = [{ d: 20, n: [10, 2, 8] }, { d: 30, n: [20, 5, 5] }, { d: 40, n: [30, 5, 5] }]
+  const results = suppressFamily([0, 1, 2].map((k) => ({
+    groups: groups.map((g) => ({ numerator: g.n[k]!, denominator: g.d })),
+    total: { numerator: groups.reduce((s, g) => s + g.n[k]!, 0), denominator: 90 }
+  })), 5)
+  for (const r of results) {
+    t.equal(r.groups[0]!.suppressed, true, 'group 0 withheld in every measure of the family')
+    t.ok(r.groups.filter((g) => g.suppressed).length >= 2 || r.total.suppressed, 'never a lone withheld group under a shown total')
+  }
+  const none = suppressFamily([{ groups: [{ numerator: 10, denominator: 20 }], total: { numerator: 10, denominator: 20 } }], 5)
+  t.same(none[0]!.total, { numerator: 10, denominator: 20, rate: 50, suppressed: false }, 'nothing small, nothing withheld')
 })

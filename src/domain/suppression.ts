@@ -41,12 +41,12 @@ export const shown = (m: Measure): ShownMeasure => ({ numerator: m.numerator, de
  * (denominator − numerator, e.g. "not sustained") are each an additive column: a group whose count in any of
  * them is small is withheld whole (counts and rate), and secondary suppression keeps each column safe.
  */
-export function suppressMeasure (groups: Measure[], total: Measure, threshold: number): { groups: ShownMeasure[], total: ShownMeasure } {
+export function suppressMeasure (groups: Measure[], total: Measure, threshold: number, forced: ReadonlySet<number> = new Set(), forceTotal = false): { groups: ShownMeasure[], total: ShownMeasure } {
   const nums = groups.map((g) => g.numerator)
   const dens = groups.map((g) => g.denominator)
   const rests = groups.map((g) => g.denominator - g.numerator)
   // A group's cell is withheld whole; repeat until no column has a lone withheld group under a shown total.
-  let hidden = new Set<number>()
+  let hidden = new Set<number>(forced)
   let totals = { num: false, den: false, rest: false }
   for (let round = 0; round < groups.length + 1; round++) {
     const n = suppressColumn(nums, total.numerator, threshold, hidden)
@@ -62,6 +62,25 @@ export function suppressMeasure (groups: Measure[], total: Measure, threshold: n
     : { numerator: m.numerator, denominator: m.denominator, rate: rateOf(m), suppressed: false }
   return {
     groups: groups.map((g, i) => cell(g, hidden.has(i))),
-    total: cell(total, totals.num || totals.den || totals.rest)
+    total: cell(total, forceTotal || totals.num || totals.den || totals.rest)
+  }
+}
+
+/**
+ * Suppresses measures that share a denominator and partition it (post-16: in a destination, NEET, not known), so
+ * one withheld cell cannot be recovered as the denominator minus its siblings: a group withheld in one is
+ * withheld in all, and each is re-suppressed with that until nothing changes.
+ */
+export function suppressFamily (measures: { groups: Measure[], total: Measure }[], threshold: number): { groups: ShownMeasure[], total: ShownMeasure }[] {
+  let forced = new Set<number>()
+  let forceTotal = false
+  for (let round = 0; ; round++) {
+    const results = measures.map((m) => suppressMeasure(m.groups, m.total, threshold, forced, forceTotal))
+    const next = new Set<number>()
+    for (const r of results) r.groups.forEach((g, i) => { if (g.suppressed) next.add(i) })
+    const nextTotal = results.some((r) => r.total.suppressed)
+    if ((next.size === forced.size && nextTotal === forceTotal) || round > measures[0]!.groups.length + 1) return results
+    forced = next
+    forceTotal = nextTotal
   }
 }

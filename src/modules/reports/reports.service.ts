@@ -5,7 +5,7 @@ import { attendanceSummary, countMarks } from '../../domain/attendance.js'
 import { parseAcademicYear } from '../../domain/calendar.js'
 import { isReintegration, NOT_PARTICIPATING } from '../../domain/outcomes.js'
 import { academicYearStart, ncYear } from '../../domain/school-year.js'
-import { type Measure, shown, suppressMeasure } from '../../domain/suppression.js'
+import { type Measure, shown, type ShownMeasure, suppressFamily, suppressMeasure } from '../../domain/suppression.js'
 import type { DB } from '../../db/schema.js'
 import { fieldError, forbidden, notFound } from '../../shared/errors.js'
 import { type Clock, todayIn } from '../../shared/time.js'
@@ -36,7 +36,7 @@ const ownLa = (p: Principal, code: string) => { if (code !== p.laCode) throw not
 export async function outcomesReport (db: Kysely<DB>, actor: Actor, code: string, q: OutcomesReportQuery, today: string): Promise<OutcomesReport> {
   const p = actor.principal
   ownLa(p, code)
-  const { from, to } = reportYear(q.academicYear, today)
+  const { start, from, to } = reportYear(q.academicYear, today)
   const view = q.view ?? 'published'
   if (view === 'internal' && p.role !== 'la_admin') {
     throw forbidden('internal_view_la_admin_only', 'Only an LA administrator may see unsuppressed figures (view=internal)', [{ path: '/querystring/view', code: 'internal_view_la_admin_only', message: '/querystring/view internal needs the la_admin role' }])
@@ -46,7 +46,8 @@ export async function outcomesReport (db: Kysely<DB>, actor: Actor, code: string
     const trx = db
     // The LA's placements running at some point in the year (cancelled ones never ran).
     const inYear = () => trx.selectFrom('placement').select('placement.id').where('placement.la_code', '=', code).where('placement.status', '<>', 'CANCELLED')
-      .where('placement.start_date', '<=', to).where((eb) => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', from)]))
+      // A placement ending on 31 August has its outcome effective on 1 September: it belongs to the year.
+      .where('placement.start_date', '<=', to).where((eb) => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', `${start - 1}-08-31`)]))
     const [placements, followUps, marks, assessments, results, policy] = await Promise.all([
       trx.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
         .leftJoin('referral', 'referral.id', 'placement.referral_id').leftJoin('placement_outcome', 'placement_outcome.id', 'placement.outcome_id')
@@ -116,7 +117,8 @@ export async function outcomesReport (db: Kysely<DB>, actor: Actor, code: string
         }
         const summary = attendanceSummary(counts, Number(r.baseline_attendance_pct))
         if (summary.attendancePct !== null) {
-          count('attendanceImproved', summary.attendancePct > Number(r.baseline_attendance_pct))
+          // Compared on the exact rate, as the absence flags are; the figure shown is rounded.
+          count('attendanceImproved', summary.attendedSessions / summary.scheduledSessions * 100 > Number(r.baseline_attendance_pct))
           if (Number(r.baseline_attendance_pct) < 90) count('leftPersistentAbsence', !summary.persistentAbsence)
         }
       }
@@ -146,15 +148,19 @@ export async function outcomesReport (db: Kysely<DB>, actor: Actor, code: string
     const threshold = policy.small_number_threshold
     const shownGroups = keys.map((key) => ({ key, measures: {} as OutcomesReport['total'] }))
     const shownTotal = {} as OutcomesReport['total']
+    // Post-16 destination, NEET and not known partition the same transitions: they are withheld together.
+    const family: MeasureName[] = ['post16Destination', 'post16Neet', 'post16NotKnown']
+    const put = (m: MeasureName, result: { groups: ShownMeasure[], total: ShownMeasure }) => {
+      result.groups.forEach((cell, i) => { shownGroups[i]!.measures[m] = cell })
+      shownTotal[m] = result.total
+    }
     for (const m of MEASURES) {
-      if (view === 'internal') {
-        keys.forEach((key, i) => { shownGroups[i]!.measures[m] = shown(groups.get(key)![m]) })
-        shownTotal[m] = shown(total[m])
-      } else {
-        const result = suppressMeasure(keys.map((key) => groups.get(key)![m]), total[m], threshold)
-        result.groups.forEach((cell, i) => { shownGroups[i]!.measures[m] = cell })
-        shownTotal[m] = result.total
-      }
+      if (view === 'internal') put(m, { groups: keys.map((key) => shown(groups.get(key)![m])), total: shown(total[m]) })
+      else if (!family.includes(m)) put(m, suppressMeasure(keys.map((key) => groups.get(key)![m]), total[m], threshold))
+    }
+    if (view === 'published') {
+      const results = suppressFamily(family.map((m) => ({ groups: keys.map((key) => groups.get(key)![m]), total: total[m] })), threshold)
+      family.forEach((m, i) => put(m, results[i]!))
     }
     await writeAudit(trx, actor, [{ action: 'export', entity: 'report_outcomes', entityId: `${code}:${q.academicYear}`, changedFields: [`view:${view}`, `groupBy:${q.groupBy ?? 'none'}`] }])
     return {
