@@ -1,10 +1,8 @@
-import type { LightMyRequestResponse } from 'fastify'
-import { DateTime } from 'luxon'
-import t, { type Test } from 'tap'
-import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
+import t from 'tap'
 import { completeReferral, placementBody, review } from './fixtures/bodies.js'
 import { problem } from './fixtures/problem.js'
-import { bearer, buildTestApp, countRows, insertPupil, makeWorld, type Org, type World } from './helper.js'
+import { at, type Ctx, expectStatus, setupWithCalendars as setup } from './fixtures/setup.js'
+import { bearer, countRows, insertPupil, type Org } from './helper.js'
 
 /**
  * English and maths attainment through the API: assessments at baseline, at reviews and at exit on a stated scale,
@@ -12,31 +10,7 @@ import { bearer, buildTestApp, countRows, insertPupil, makeWorld, type Org, type
  * to 13 February 2026) on Staffordshire's 2025/26 term dates.
  */
 
-const at = (date: string, time = '10:00') => DateTime.fromISO(`${date}T${time}:00`, { zone: 'Europe/London' })
 
-interface Ctx {
-  app: Awaited<ReturnType<typeof buildTestApp>>['app']
-  db: Awaited<ReturnType<typeof buildTestApp>>['db']
-  world: World
-  clock: { now: DateTime }
-  serial: { next: number }
-}
-
-async function setup (t: Test, today: string): Promise<Ctx> {
-  const clock = { now: at(today) }
-  const { app, db } = await buildTestApp(t, { clock: () => clock.now })
-  const world = await makeWorld(db)
-  for (const org of [world.own, world.other]) {
-    const res = await app.inject({ method: 'PUT', url: `/v1/local-authorities/${org.laCode}/calendars/2025-26`, headers: bearer(org.tokens.la_admin), payload: { halfTerms: STAFFORDSHIRE_2025_26 } })
-    if (res.statusCode >= 300) throw new Error(`calendar for ${org.laCode}: ${res.body}`)
-  }
-  return { app, db, world, clock, serial: { next: 1 } }
-}
-
-const expectStatus = (res: LightMyRequestResponse, status: number, what: string) => {
-  if (res.statusCode !== status) throw new Error(`${what}: ${res.statusCode} instead of ${status}: ${res.body}`)
-  return res
-}
 
 /**
  * A pupil of `org`'s school referred, accepted and placed with `org`'s provider through the API, and unless
