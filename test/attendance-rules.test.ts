@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  attendanceSummary, countMarks, expectedSessions, type MarkCounts, type MarkInput, MAX_LISTED_ERRORS, overScheduledWeeks,
+  addMarks, attendanceSummary, countMarks, expectedSessions, type MarkCounts, type MarkInput, MAX_LISTED_ERRORS, overScheduledWeeks,
   type PlacementSpan, resolveMarks, weekOf
 } from '../src/domain/attendance.js'
 import { type AcademicYearCalendar, estimatedYear, SchoolCalendar } from '../src/domain/calendar.js'
@@ -216,4 +216,11 @@ t.test('expectedSessions', async (t) => {
   t.equal(expectedSessions(calendar, '2025-11-07', '2025-11-07', 10), 2, 'one day')
   t.equal(expectedSessions(calendar, '2025-11-07', '2025-11-06', 10), 0, 'to before from')
   t.equal(expectedSessions(calendar, '2025-10-27', '2025-10-31', 10), 0, 'half-term')
+})
+
+t.test('addMarks adds counts grouped in SQL, as countMarks counts one by one', async (t) => {
+  const c = countMarks(['PRESENT'])
+  t.same(addMarks(c, 'PRESENT', 3), { present: 4, late: 0, authorised: 0, unauthorised: 0, notScheduled: 0 })
+  t.same(addMarks(addMarks(c, 'NOT_SCHEDULED', 2), 'ABSENT_UNAUTH', 5), { present: 4, late: 0, authorised: 0, unauthorised: 5, notScheduled: 2 })
+  t.same(addMarks(countMarks([]), 'UNKNOWN', 9), countMarks([]), 'an unknown code counts nowhere')
 })

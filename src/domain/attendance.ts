@@ -51,16 +51,20 @@ export function attendanceSummary (counts: MarkCounts, baselinePct: number | nul
   }
 }
 
+/** Adds `n` marks of `code` to `counts` (for counts grouped in SQL). */
+export function addMarks (counts: MarkCounts, code: string, n = 1): MarkCounts {
+  if (code === 'PRESENT') counts.present += n
+  else if (code === 'LATE') counts.late += n
+  else if (code === 'ABSENT_AUTH') counts.authorised += n
+  else if (code === 'ABSENT_UNAUTH') counts.unauthorised += n
+  else if (code === 'NOT_SCHEDULED') counts.notScheduled += n
+  return counts
+}
+
 /** Counts marks by code. */
 export function countMarks (codes: Iterable<string>): MarkCounts {
   const c: MarkCounts = { present: 0, late: 0, authorised: 0, unauthorised: 0, notScheduled: 0 }
-  for (const code of codes) {
-    if (code === 'PRESENT') c.present++
-    else if (code === 'LATE') c.late++
-    else if (code === 'ABSENT_AUTH') c.authorised++
-    else if (code === 'ABSENT_UNAUTH') c.unauthorised++
-    else if (code === 'NOT_SCHEDULED') c.notScheduled++
-  }
+  for (const code of codes) addMarks(c, code)
   return c
 }
 

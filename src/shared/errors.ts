@@ -33,3 +33,8 @@ export const preconditionFailed = (message = 'If-Match does not match the curren
 export const preconditionRequired = () =>
   new AppError(428, 'precondition_required', 'This update needs an If-Match header carrying the ETag you last read')
 export const unprocessable = (code: string, message: string, errors: FieldError[] = []) => new AppError(422, code, message, errors)
+
+/** 400 listing every broken rule of a request; each item names its field. */
+export const validationFailed = (errors: FieldError[]) => new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
+/** Throws `validationFailed(errors)`. */
+export function invalid (errors: FieldError[]): never { throw validationFailed(errors) }

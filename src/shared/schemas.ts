@@ -71,3 +71,6 @@ export const commonErrors = {
 /** A string enum (`{ type: 'string', enum: [...] }`) whose static type is the union of its values. */
 export const StringEnum = <const T extends string>(values: readonly T[], options: Record<string, unknown> = {}) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], ...options })
+
+/** A schema or null. */
+export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])

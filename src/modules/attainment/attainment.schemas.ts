@@ -1,8 +1,7 @@
 import { type Static, Type } from 'typebox'
 import { QUALIFICATIONS, SCALES, STAGES, SUBJECTS } from '../../domain/attainment.js'
-import { Id, IsoDate, ref, StringEnum, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp } from '../../shared/schemas.js'
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
 export const CreateAssessment = Type.Object({
   subject: StringEnum(SUBJECTS),

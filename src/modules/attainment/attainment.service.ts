@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import { isStandardPass, progressBySubject, qualificationErrors, scaleOf } from '../../domain/attainment.js'
 import { ncYear } from '../../domain/school-year.js'
 import type { AssessmentRow, DB } from '../../db/schema.js'
-import { AppError, conflict, type FieldError } from '../../shared/errors.js'
+import { conflict, invalid } from '../../shared/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { loadPlacement } from '../placements/placements.service.js'
@@ -12,9 +12,6 @@ import type { Assessment, Attainment, CreateAssessment, CreateQualification, Qua
 /** A baseline may be taken up to this many days before the placement starts (at referral or induction). */
 export const BASELINE_LEAD_DAYS = 90
 
-const invalid = (errors: FieldError[]): never => {
-  throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
-}
 
 const toAssessment = (r: AssessmentRow): Assessment => ({
   id: r.id, placementId: r.placement_id, subject: r.subject as Assessment['subject'], stage: r.stage as Assessment['stage'], assessedOn: r.assessed_on,

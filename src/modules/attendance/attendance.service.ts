@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { DateTime } from 'luxon'
 import {
-  attendanceSummary, countMarks, expectedSessions, type MarkCounts, overScheduledWeeks, type PlacementSpan, type ResolvedMark, resolveMarks, weekOf
+  addMarks, attendanceSummary, countMarks, expectedSessions, type MarkCounts, overScheduledWeeks, type PlacementSpan, type ResolvedMark, resolveMarks, weekOf
 } from '../../domain/attendance.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import type { DB, PlacementRow } from '../../db/schema.js'
@@ -25,13 +25,7 @@ export async function marksByPlacement (db: Kysely<DB>, placementIds: string[], 
     .where('placement_id', 'in', placementIds).groupBy(['placement_id', 'code']).execute()
   for (const r of rows) {
     const entry = result.get(r.placement_id)!
-    const n = Number(r.n)
-    const c = entry.counts
-    if (r.code === 'PRESENT') c.present += n
-    else if (r.code === 'LATE') c.late += n
-    else if (r.code === 'ABSENT_AUTH') c.authorised += n
-    else if (r.code === 'ABSENT_UNAUTH') c.unauthorised += n
-    else c.notScheduled += n
+    addMarks(entry.counts, r.code, Number(r.n))
     if (r.today) entry.unexplainedToday.push(...r.today as ('AM' | 'PM')[])
   }
   return result

@@ -3,7 +3,7 @@ import type { Principal } from '../../auth/principal.js'
 import { schoolScope } from '../../auth/scope.js'
 import { academicYearLabel, closureErrors, estimatedYear, halfTermErrors, parseAcademicYear, SchoolCalendar } from '../../domain/calendar.js'
 import type { DB } from '../../db/schema.js'
-import { AppError, fieldError, type FieldError, notFound, preconditionFailed, preconditionRequired, unprocessable } from '../../shared/errors.js'
+import { fieldError, invalid, notFound, preconditionFailed, preconditionRequired, unprocessable } from '../../shared/errors.js'
 import { toIso } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { setsOwnTermDates, type SchoolType } from '../schools/schools.schemas.js'
@@ -21,9 +21,6 @@ export function startYearOf (label: string): number {
   return start
 }
 
-function invalid (errors: FieldError[]): never {
-  throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
-}
 
 /** An If-Match version, or undefined for a create: 428 when replacing without one. */
 const expectedVersion = (exists: boolean, ifMatch: number | undefined) => {

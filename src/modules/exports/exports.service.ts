@@ -70,6 +70,8 @@ export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, 
       const followUps = kind === 'outcomes'
         ? await trx.selectFrom('outcome_follow_up').select(['placement_id', 'checkpoint', 'status', 'met']).where('placement_id', 'in', rows.map((r) => r.id)).where('status', '<>', 'SUPERSEDED').execute()
         : []
+      const followUpsOf = new Map<string, typeof followUps>()
+      for (const f of followUps) followUpsOf.set(f.placement_id, [...followUpsOf.get(f.placement_id) ?? [], f])
       await writeAudit(trx, actor, rows.map((r) => ({ action: 'export' as const, entity: `export_${kind}`, entityId: r.id, pupilId: r.pupil_id, pupilLaCode: r.home_la_code })))
       const out = rows.map((r): Row => {
         switch (kind) {
@@ -81,7 +83,7 @@ export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, 
               homeAttendanceCode: r.home_attendance_code, outcome: r.outcome
             }
           case 'outcomes': {
-            const mine = followUps.filter((f) => f.placement_id === r.id)
+            const mine = followUpsOf.get(r.id) ?? []
             return {
               placementId: r.id, pupilId: r.pupil_id, upn: r.upn, tier: r.tier, outcome: r.outcome, effectiveDate: r.effective_date, receivingSchoolUrn: r.receiving_urn,
               receivingName: r.receiving_name, destination: r.destination, destinationProvider: r.destination_provider_name, septemberGuarantee: r.september_guarantee,

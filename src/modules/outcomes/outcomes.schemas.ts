@@ -1,9 +1,8 @@
 import { type Static, Type } from 'typebox'
 import { CHECKPOINTS, DESTINATION_SOURCES, DESTINATIONS, OUTCOME_CODES, SEPTEMBER_GUARANTEE } from '../../domain/outcomes.js'
-import { Id, IsoDate, ref, StringEnum, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp } from '../../shared/schemas.js'
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
 const Receiving = Type.Object({
   schoolId: Type.Optional(Id),

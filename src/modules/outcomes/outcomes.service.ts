@@ -6,7 +6,7 @@ import {
 } from '../../domain/outcomes.js'
 import { ncYear } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow } from '../../db/schema.js'
-import { AppError, conflict, type FieldError, forbidden, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
+import { conflict, type FieldError, forbidden, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
 import { type Clock, systemClock, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { loadPlacement, type PlacementsService } from '../placements/placements.service.js'
@@ -14,9 +14,6 @@ import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import { lastDayBefore, type OutcomeInput, recordersOf, storeOutcome, toFollowUp, toOutcome } from './outcome-store.js'
 import type { CorrectOutcome, FollowUpResult } from './outcomes.schemas.js'
 
-const invalid = (errors: FieldError[]): never => {
-  throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
-}
 
 const REINTEGRATION_FIELDS = ['onRoll', 'rollSchoolId', 'attendancePct', 'permanentlyExcluded', 'suspensionDays', 'newPlacement'] as const
 const POST16_FIELDS = ['participating', 'destination', 'monthsInEducation', 'monthsInEmployment'] as const

@@ -9,7 +9,7 @@ import {
 } from '../../domain/placements.js'
 import { endOfCompulsorySchoolAge } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
-import { AppError, conflict, type FieldError, fieldError, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
+import { conflict, fieldError, type FieldError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
@@ -25,9 +25,6 @@ const OCCUPYING = ['PLANNED', 'ACTIVE', 'PAUSED'] as const
 /** Hours counted for one half-day session when testing the unregistered-provider full-time threshold. */
 export const SESSION_HOURS = 2.5
 
-const invalid = (errors: FieldError[]): never => {
-  throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
-}
 
 /** Per-request memo of what several placement views share (a school's calendar, a provider, a pupil). */
 class ViewMemo {

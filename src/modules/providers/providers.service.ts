@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import { providerScope } from '../../auth/scope.js'
 import type { DB, ProviderRow } from '../../db/schema.js'
-import { AppError, forbidden, notFound, preconditionFailed } from '../../shared/errors.js'
+import { forbidden, invalid, notFound, preconditionFailed } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
@@ -45,7 +45,7 @@ export class ProvidersService {
 
   #check (identity: ProviderIdentity): void {
     const errors = providerFieldErrors(identity, todayIn(this.clock))
-    if (errors.length > 0) throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
+    if (errors.length > 0) invalid(errors)
   }
 
   async list (p: Principal, query: { page: number, pageSize: number, tier?: number | undefined }) {

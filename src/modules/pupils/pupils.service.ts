@@ -4,7 +4,7 @@ import { pupilScope } from '../../auth/scope.js'
 import { isValidUln, upnProblem } from '../../domain/identifiers.js'
 import { endOfCompulsorySchoolAge, ncYear } from '../../domain/school-year.js'
 import type { DB, PupilRow, PupilTable } from '../../db/schema.js'
-import { AppError, type FieldError, forbidden, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
+import { type FieldError, forbidden, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
@@ -170,7 +170,7 @@ export class PupilsService {
 
   #check (input: Partial<CreatePupil>): void {
     const errors = pupilFieldErrors(input, this.#today())
-    if (errors.length > 0) throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
+    if (errors.length > 0) invalid(errors)
   }
 
   /** The pupil must stay visible to whoever records them: a school keeps its own roll, the LA its own pupils. */

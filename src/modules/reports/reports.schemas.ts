@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, LaCode, StringEnum } from '../../shared/schemas.js'
+import { Id, IsoDate, LaCode, Nullable, StringEnum } from '../../shared/schemas.js'
 
 export const GROUPINGS = ['tier', 'provider', 'school', 'sen', 'fsm', 'looked_after', 'sex', 'nc_year', 'ethnicity'] as const
 export type Grouping = typeof GROUPINGS[number]
@@ -28,7 +28,6 @@ export const DEFINITIONS: Record<MeasureName, string> = {
   post16NotKnown: 'Post-16: transitions in the year; numerator: destination not known or moved away.'
 }
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 const ShownMeasure = Type.Object({
   numerator: Nullable(Type.Integer()),
   denominator: Nullable(Type.Integer()),

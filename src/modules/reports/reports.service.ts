@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import { type AssessmentPoint, isStandardPass, progressBySubject } from '../../domain/attainment.js'
-import { attendanceSummary, countMarks } from '../../domain/attendance.js'
+import { addMarks, attendanceSummary, countMarks } from '../../domain/attendance.js'
 import { parseAcademicYear } from '../../domain/calendar.js'
 import { isReintegration, NOT_PARTICIPATING } from '../../domain/outcomes.js'
 import { academicYearStart, ncYear } from '../../domain/school-year.js'
@@ -108,13 +108,7 @@ export async function outcomesReport (db: Kysely<DB>, actor: Actor, code: string
       }
       if (r.tier >= 2 && r.baseline_attendance_pct !== null) {
         const counts = countMarks([])
-        for (const m of markRows.get(r.id) ?? []) {
-          const n = Number(m.n)
-          if (m.code === 'PRESENT') counts.present += n
-          else if (m.code === 'LATE') counts.late += n
-          else if (m.code === 'ABSENT_AUTH') counts.authorised += n
-          else if (m.code === 'ABSENT_UNAUTH') counts.unauthorised += n
-        }
+        for (const m of markRows.get(r.id) ?? []) addMarks(counts, m.code, Number(m.n))
         const summary = attendanceSummary(counts, Number(r.baseline_attendance_pct))
         if (summary.attendancePct !== null) {
           // Compared on the exact rate, as the absence flags are; the figure shown is rounded.

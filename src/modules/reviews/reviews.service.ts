@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../auth/principal.js'
 import type { DB, PlacementRow, ReviewRow } from '../../db/schema.js'
-import { AppError, conflict, type FieldError, notFound, unprocessable } from '../../shared/errors.js'
+import { conflict, type FieldError, invalid, notFound, unprocessable } from '../../shared/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { attendanceSince } from '../attendance/attendance.service.js'
@@ -36,9 +36,6 @@ export const toReview = (r: ReviewRow): Review => ({
 export const REQUEST_LOOKBACK_WEEKS = 10
 export const REQUEST_RESPONSE_SCHOOL_DAYS = 10
 
-const invalid = (errors: FieldError[]): never => {
-  throw new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
-}
 
 export class ReviewsService {
   constructor (private readonly db: Kysely<DB>, private readonly clock: Clock = systemClock) {}
