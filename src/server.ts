@@ -1,8 +1,8 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp, logRedactPaths } from './app.js'
 import { loadConfig } from './config.js'
-import { createDb } from './db/database.js'
-import { migrateToLatest, pendingMigrations } from './db/migrate.js'
+import { createDb, describeDatabaseUrl } from './db/database.js'
+import { migrateToLatest, pendingMigrations, privilegesOverAudit } from './db/migrate.js'
 
 let config
 try {
@@ -20,9 +20,26 @@ const db = createDb({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATA_DIR,
   poolMax: config.DB_POOL_MAX,
-  onPoolError: (err) => console.error(JSON.stringify({ level: 50, msg: 'PostgreSQL idle connection lost', code: (err as { code?: string }).code, message: err.message }))
+  onPoolError: (err) => console.error(JSON.stringify({ level: 40, msg: 'PostgreSQL connection lost', code: (err as { code?: string }).code, message: err.message }))
 })
 if (config.DATABASE_URL) {
+  // One clear line, not a stack trace, when the database cannot be reached at start.
+  try {
+    await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute()
+  } catch (err) {
+    const e = err as Error & { code?: string }
+    console.error(`Cannot reach the database at ${describeDatabaseUrl(config.DATABASE_URL)} (DATABASE_URL): ${e.code ?? e.message}`)
+    await db.destroy().catch(() => {})
+    process.exit(1)
+  }
+  // The service's own role must not be able to rewrite the audit trail (owner, superuser or trigger rights).
+  const privileges = await privilegesOverAudit(db)
+  if (privileges.length > 0 && !config.ALLOW_PRIVILEGED_DATABASE_ROLE) {
+    console.error(`The DATABASE_URL role ${privileges.join(', ')}; it could rewrite the audit trail. Connect as the service role ` +
+      '(npm run db:migrate with MIGRATION_DATABASE_URL as the owner grants it), or set ALLOW_PRIVILEGED_DATABASE_ROLE=true for a throwaway database.')
+    await db.destroy()
+    process.exit(1)
+  }
   // On a server, migrations are a deliberate step (`npm run db:migrate`, or the compose migrate service).
   const pending = await pendingMigrations(db)
   if (pending.length > 0) {

@@ -9,9 +9,9 @@ t.test('the database refuses to change or remove audit rows', async (t) => {
   await app.inject({ method: 'GET', url: `/v1/pupils/${pupil.id}`, headers: bearer(world.own.tokens.coordinator) })
   const before = await countRows(db, 'audit_event')
   t.ok(before >= 1)
-  await t.rejects(db.updateTable('audit_event').set({ actor: 'someone else' }).execute(), /append-only/, 'UPDATE refused')
-  await t.rejects(db.deleteFrom('audit_event').execute(), /append-only/, 'DELETE refused')
-  await t.rejects(sql`truncate audit_event`.execute(db), /append-only/, 'TRUNCATE refused')
+  await t.rejects(db.updateTable('audit_event').set({ actor: 'someone else' }).execute(), /append-only|permission denied/, 'UPDATE refused')
+  await t.rejects(db.deleteFrom('audit_event').execute(), /append-only|permission denied/, 'DELETE refused')
+  await t.rejects(sql`truncate audit_event`.execute(db), /append-only|permission denied/, 'TRUNCATE refused')
   t.equal(await countRows(db, 'audit_event'), before, 'nothing changed')
 })
 

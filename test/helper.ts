@@ -7,7 +7,7 @@ import { type AppDeps, buildApp } from '../src/app.js'
 import { ROLES, type Role } from '../src/auth/principal.js'
 import { type Config, defaultConfig } from '../src/config.js'
 import { createDb } from '../src/db/database.js'
-import { migrateToLatest } from '../src/db/migrate.js'
+import { grantServiceRole, migrateToLatest } from '../src/db/migrate.js'
 import type { DB } from '../src/db/schema.js'
 import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
@@ -29,14 +29,39 @@ export async function freshDb (t: Test): Promise<Kysely<DB>> {
   await sql`create database ${sql.id(name)}`.execute(admin)
   const url = new URL(TEST_DATABASE_URL)
   url.pathname = `/${name}`
+  // As in production: the owner migrates and grants, and the service (and so every test) runs as a role
+  // that owns nothing and may only read and append the audit trail.
+  const owner = createDb({ databaseUrl: url.toString(), poolMax: 1 })
+  await migrateToLatest(owner)
+  await ensureTestServiceRole(admin)
+  await grantServiceRole(owner, TEST_SERVICE_ROLE)
+  await owner.destroy()
+  const ownerUrl = url.toString()
+  url.username = TEST_SERVICE_ROLE
   const db = createDb({ databaseUrl: url.toString(), poolMax: 5 })
-  await migrateToLatest(db)
+  OWNER_URLS.set(db, ownerUrl)
   t.teardown(async () => {
     await db.destroy()
     await sql`drop database if exists ${sql.id(name)} with (force)`.execute(admin)
     await admin.destroy()
   })
   return db
+}
+
+const OWNER_URLS = new WeakMap<Kysely<DB>, string>()
+/** On PostgreSQL, the URL of the role that owns a `freshDb` database (it migrated it); undefined on PGlite. */
+export const ownerUrlOf = (db: Kysely<DB>): string | undefined => OWNER_URLS.get(db)
+
+/** The login role the service runs as in the PostgreSQL suite (created once per server, no password: trust auth). */
+export const TEST_SERVICE_ROLE = 'apt_service_test'
+
+async function ensureTestServiceRole (admin: Kysely<any>) {
+  const exists = await sql`select 1 from pg_roles where rolname = ${TEST_SERVICE_ROLE}`.execute(admin)
+  if (exists.rows.length > 0) return
+  // Test files start in parallel: a concurrent creation of the same role is fine.
+  await sql`create role ${sql.id(TEST_SERVICE_ROLE)} login`.execute(admin).catch((err: { code?: string }) => {
+    if (err.code !== '42710' && err.code !== '23505') throw err
+  })
 }
 
 export async function buildTestApp (t: Test, options: { config?: Partial<Config>, clock?: AppDeps['clock'], db?: Kysely<DB> } = {}) {

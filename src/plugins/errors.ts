@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { isDatabaseUnavailable } from '../db/database.js'
 import { AppError, type FieldError } from '../shared/errors.js'
 import { Problem } from '../shared/schemas.js'
 
@@ -56,6 +57,9 @@ export function loggableError (err: FastifyError & { constraint?: string }) {
   return { type: err.name, code: err.code, constraint: err.constraint, message: err.message, stack: err.stack }
 }
 
+/** Seconds a client should wait before retrying while the database is away. */
+export const DATABASE_RETRY_AFTER_S = '2'
+
 function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?: string }, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof AppError) {
     reply.headers(err.headers)
@@ -64,6 +68,13 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
   if (err.validation) {
     const errors = fieldErrors(err.validation as AjvError[], err.validationContext)
     return sendProblem(request, reply, 400, 'validation_failed', `The request is invalid: ${errors.map((e) => e.message).join('; ')}`, errors)
+  }
+  if (isDatabaseUnavailable(err)) {
+    // The request's transaction rolled back or never began. Only a lost COMMIT acknowledgement leaves it
+    // unknown, which is what Idempotency-Key on creations is for.
+    request.log.warn({ err: loggableError(err) }, 'database unavailable')
+    reply.header('retry-after', DATABASE_RETRY_AFTER_S)
+    return sendProblem(request, reply, 503, 'database_unavailable', 'The database is not answering; try again shortly (repeat a creation with the same Idempotency-Key)')
   }
   switch (err.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

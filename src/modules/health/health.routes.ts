@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { isReady } from '../../db/database.js'
+import { DATABASE_RETRY_AFTER_S } from '../../plugins/errors.js'
 import { AppError } from '../../shared/errors.js'
 import { Problem, ref } from '../../shared/schemas.js'
 
@@ -17,7 +18,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: 'public', rateLimit: false },
     schema: { tags, operationId: 'getReadiness', summary: 'The database answers', response: { 200: Health, 503: ref(Problem) } }
   }, async () => {
-    if (!(await isReady(app.db))) throw new AppError(503, 'database_unavailable', 'The database is not answering')
+    if (!(await isReady(app.db))) throw new AppError(503, 'database_unavailable', 'The database is not answering', [], { 'retry-after': DATABASE_RETRY_AFTER_S })
     return { status: 'ok' as const }
   })
 }
