@@ -153,7 +153,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
 
   await app.register(authPlugin, { tokens: new TokenVerifier(db, config.TOKEN_CACHE_MS) })
-  await app.register(idempotencyPlugin, { db })
+  await app.register(idempotencyPlugin, { db, leaseMs: config.IDEMPOTENCY_LEASE_MS })
   app.addSchema(Paging)
   app.addSchema(Links)
 

@@ -176,6 +176,9 @@ t.test('access matrix', async (t) => {
         }
       })
     },
+    'GET /v1/placements/:id/reviews/:reviewId': {
+      ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/reviews/${standingReview[sideOf(target)]}` })
+    },
     'PUT /v1/placements/:id/reviews/:reviewId/school-view': {
       ok: 200, request: ({ target }) => ({ method: 'PUT', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/reviews/${standingReview[sideOf(target)]}/school-view`, payload: { view: 'Going well' } })
     },

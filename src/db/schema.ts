@@ -132,7 +132,11 @@ export interface IdempotencyKeyTable {
   request_hash: string
   status_code: number | null
   response_headers: ColumnType<Record<string, string> | null, string | null, string | null>
-  response_body: string | null
+  /** The request attempt that holds the key; a retry after `locked_until` takes it over with a new one. */
+  attempt: string | null
+  locked_until: Date | null
+  /** The resource the first successful attempt created, written in that write's own transaction. */
+  entity_id: string | null
   created_at: Generated<Date>
 }
 

@@ -9,8 +9,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route: `public`, or the roles allowed. Every route must say. */
     access?: 'public' | readonly Role[]
-    /** A creating POST that honours Idempotency-Key. */
-    idempotent?: boolean
   }
   interface FastifyRequest {
     principal: Principal | null

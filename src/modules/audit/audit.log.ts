@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import type { DB, NewAuditEvent } from '../../db/schema.js'
+import { type IdempotencyClaim, recordIdempotentCreation } from '../../plugins/idempotency.js'
 
 export type AuditAction = 'read' | 'list' | 'create' | 'update' | 'search' | 'revoke' | 'export'
 
-/** Who is acting, for the audit trail. */
-export interface Actor { principal: Principal, requestId: string }
+/** Who is acting, for the audit trail, and the Idempotency-Key the request holds, if any. */
+export interface Actor { principal: Principal, requestId: string, idempotency?: IdempotencyClaim | null }
 
 export interface AuditEntry {
   action: AuditAction
@@ -41,9 +42,14 @@ export function auditRow (actor: Actor, entry: AuditEntry): NewAuditEvent {
 export async function writeAudit (db: Kysely<DB>, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return
   await db.insertInto('audit_event').values(entries.map((e) => auditRow(actor, e))).execute()
+  // Every write audits its creation in its own transaction, so this is where the Idempotency-Key learns what
+  // the write created: the key and the write commit together or not at all.
+  const claim = actor.idempotency
+  const created = claim && !claim.claimed ? entries.find((e) => e.action === 'create' && e.entity === claim.entity && e.entityId) : undefined
+  if (claim && created?.entityId) await recordIdempotentCreation(db, claim, created.entityId)
 }
 
-export const actorOf = (request: { principal: Principal | null, id: string }): Actor => {
+export const actorOf = (request: { principal: Principal | null, id: string, idempotency?: IdempotencyClaim | null }): Actor => {
   if (!request.principal) throw new Error('no principal on an authenticated route')
-  return { principal: request.principal, requestId: request.id }
+  return { principal: request.principal, requestId: request.id, idempotency: request.idempotency }
 }

@@ -22,7 +22,7 @@ export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const service = new PlacementsService(app.db, app.clock)
 
   app.post('/placements', {
-    config: { access: ['coordinator'], idempotent: true, replayAudit: 'placement' },
+    config: { access: ['coordinator'], idempotent: 'placement' },
     schema: {
       tags, operationId: 'createPlacement', summary: 'Place a pupil from an accepted referral',
       description: 'Checks the tier rules, the provider\'s tier and capacity (409 and a waiting-list place when full), the pupil\'s other placements (409 naming the clash), and sets the first review date from LA policy on the pupil\'s school calendar.',

@@ -22,7 +22,7 @@ export const providerRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/', {
-    config: { access: ['la_admin'], idempotent: true },
+    config: { access: ['la_admin'], idempotent: 'provider' },
     schema: { tags, operationId: 'createProvider', summary: 'Add an AP provider in the caller\'s LA', body: CreateProvider, response: { 201: ref(Provider), 409: ref(Problem), 422: ref(Problem) } }
   }, async (request, reply) => {
     const { body, version } = await service.create(actorOf(request), request.body)

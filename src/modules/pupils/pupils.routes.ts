@@ -39,7 +39,7 @@ export const pupilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/', {
-    config: { access: WRITERS, idempotent: true, replayAudit: 'pupil' },
+    config: { access: WRITERS, idempotent: 'pupil' },
     schema: { tags, operationId: 'createPupil', summary: 'Record a pupil', body: CreatePupil, response: { 201: ref(Pupil), 409: ref(Problem), 422: ref(Problem) } }
   }, async (request, reply) => {
     const { body, version } = await service.create(actorOf(request), request.body)

@@ -27,7 +27,7 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => reply.code(201).send(await service.addReasonCode(actorOf(request), request.body.code, request.body.label)))
 
   app.post('/referrals', {
-    config: { access: ['school', 'coordinator'], idempotent: true, replayAudit: 'referral' },
+    config: { access: ['school', 'coordinator'], idempotent: 'referral' },
     schema: {
       tags, operationId: 'createReferral', summary: 'Refer a pupil for AP support',
       description: 'A school refers its own pupil on a school basis; a coordinator records LA-arranged cases. Completeness depends on basis, tier and pupil (EHC plan, looked after, exclusions); each missing item is named in a 422. The decision deadline comes from the LA policy in school days.',

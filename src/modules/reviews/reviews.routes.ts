@@ -18,7 +18,7 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => service.list(actorOf(request), request.params.id))
 
   app.post('/placements/:id/reviews', {
-    config: { access: ['coordinator', 'provider'], idempotent: true, replayAudit: 'review' },
+    config: { access: ['coordinator', 'provider'], idempotent: 'review' },
     schema: {
       tags, operationId: 'holdReview', summary: 'Record a review held by commissioner and provider',
       description: 'Not in the future, not before the placement started or after it ended, on an active or paused placement. Progress on every objective; parent\'s and pupil\'s views or why they were not captured. The next review date may be earlier than the schedule allows, never later. EXTEND moves the planned end (counted); past the LA\'s tier limit it needs an LA approval (422 otherwise), and not after an overdue review.',
@@ -28,6 +28,11 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const review = await service.hold(actorOf(request), request.params.id, request.body)
     return reply.code(201).header('location', `/v1/placements/${request.params.id}/reviews/${review.id}`).send(review)
   })
+
+  app.get('/placements/:id/reviews/:reviewId', {
+    config: { access: ['coordinator', 'school', 'provider'] },
+    schema: { tags, operationId: 'getReview', summary: 'One review of a placement', params: ReviewParams, response: { 200: ref(Review) } }
+  }, async (request) => service.get(actorOf(request), request.params.id, request.params.reviewId))
 
   app.put('/placements/:id/reviews/:reviewId/school-view', {
     config: { access: ['school'] },

@@ -53,6 +53,17 @@ export class ReviewsService {
     })
   }
 
+  /** One review of a placement the caller can see; another placement's review answers 404. */
+  async get (actor: Actor, placementId: string, reviewId: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const placement = await this.#placement(trx, actor.principal, placementId)
+      const row = await trx.selectFrom('review').selectAll().where('placement_id', '=', placementId).where('id', '=', reviewId).executeTakeFirst()
+      if (!row) throw notFound('review')
+      await writeAudit(trx, actor, [{ action: 'read', entity: 'review', entityId: reviewId, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code }])
+      return toReview(row)
+    })
+  }
+
   /**
    * Records a review held by the commissioner and provider. Checks its date against the placement, the views,
    * the progress on every objective, the next review date against the schedule, and an extension against the

@@ -22,7 +22,7 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
   })
 
   app.post('/', {
-    config: { access: ['la_admin'], idempotent: true },
+    config: { access: ['la_admin'], idempotent: 'school' },
     schema: { tags, operationId: 'createSchool', summary: 'Add a school in the caller\'s LA', body: CreateSchool, response: { 201: ref(School), 409: ref(Problem), 422: ref(Problem) } }
   }, async (request, reply) => {
     const { body, version } = await service.create(actorOf(request), request.body)
