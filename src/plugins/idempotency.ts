@@ -62,7 +62,13 @@ const inProgress = (seconds: number) => new AppError(409, 'idempotency_in_progre
 export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { db: Kysely<DB>, leaseMs: number }) => {
   const { db, leaseMs } = opts
   const lease = sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval`
+  // Attempts are named after this instance, so a key whose attempt ran here and has finished (its failure
+  // could not release the key while the database was away) is taken over at once rather than after the lease.
+  const instance = randomUUID()
+  const running = new Set<string>()
+  const finishedHere = (attempt: string | null) => attempt !== null && attempt.startsWith(`${instance}:`) && !running.has(attempt)
   app.decorateRequest('idempotency', null)
+  app.addHook('onResponse', async (request) => { if (request.idempotency) running.delete(request.idempotency.attempt) })
 
   const replay = async (request: FastifyRequest, path: string, entityId: string, status: number | null) => {
     const headers: Record<string, string> = {}
@@ -96,7 +102,7 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { db: Kys
     const principal = request.principal.subject
     const path = request.url.split('?')[0]!
     const requestHash = createHash('sha256').update(`${request.method} ${path}\n${JSON.stringify(request.body ?? null)}`).digest('hex')
-    const attempt = randomUUID()
+    const attempt = `${instance}:${randomUUID()}`
     await db.deleteFrom('idempotency_key')
       .where('principal', '=', principal)
       .where('created_at', '<', sql<Date>`now() - interval '24 hours'`)
@@ -108,6 +114,7 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { db: Kys
       .executeTakeFirst()
     const claim = { principal, key, attempt, entity, claimed: false }
     if (reserved) {
+      running.add(attempt)
       request.idempotency = claim
       return
     }
@@ -123,13 +130,14 @@ export const idempotencyPlugin = fp(async (app: FastifyInstance, opts: { db: Kys
       const again = await replay(request, path, existing.entity_id, existing.status_code)
       return reply.code(again.status).headers(again.headers).send(again.body)
     }
-    if (existing.lease_left_s !== null && existing.lease_left_s > 0) throw inProgress(existing.lease_left_s)
+    if (existing.lease_left_s !== null && existing.lease_left_s > 0 && !finishedHere(existing.attempt)) throw inProgress(existing.lease_left_s)
     // The attempt that held the key is gone without having written anything: this request takes it over.
     const taken = await db.updateTable('idempotency_key').set({ attempt, locked_until: lease })
       .where('principal', '=', principal).where('key', '=', key).where('entity_id', 'is', null)
       .where((eb) => existing.attempt === null ? eb('attempt', 'is', null) : eb('attempt', '=', existing.attempt))
       .returning('key').executeTakeFirst()
     if (!taken) throw inProgress(1)
+    running.add(attempt)
     request.idempotency = claim
   })
 
