@@ -159,6 +159,12 @@ export async function buildApp (deps: AppDeps) {
 
   await app.register(healthRoutes)
   await app.register(async (v1) => {
+    // Everything under /v1 is an organisation's records, pupil data or exports of it: no browser, proxy or
+    // shared cache may keep a copy.
+    v1.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('cache-control', 'no-store')
+      return payload
+    })
     // Shared by the placement view and the outcome, attendance and attainment routes.
     for (const schema of [FollowUp, Outcome, AttendanceSummary, QualificationResult, Attainment]) v1.addSchema(schema)
     await v1.register(meRoutes)
