@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { type Kysely, sql } from 'kysely'
 import t from 'tap'
+import { createDb } from '../src/db/database.js'
 import type { DB } from '../src/db/schema.js'
 import { grantServiceRole, privilegesOverAudit } from '../src/db/migrate.js'
 import { countRows, freshDb, insertPupil, makeWorld, ownerUrlOf, TEST_DATABASE_URL, TEST_SERVICE_ROLE } from './helper.js'
@@ -68,6 +69,29 @@ if (TEST_DATABASE_URL) {
     child.stderr.on('data', (chunk) => { stderr += String(chunk) })
     const timer = setTimeout(() => child.kill('SIGTERM'), 20_000)
     child.on('exit', (code) => { clearTimeout(timer); resolve({ code, stderr }) })
+  })
+
+  t.test('npm run db:migrate as the owner grants the service role, which the server then runs as', async (t) => {
+    const db = await freshDb(t) // an empty database of its own, migrated again below by the script: a no-op
+    const ownerUrl = ownerUrlOf(db)!
+    const serviceUrl = new URL(ownerUrl)
+    serviceUrl.username = 'apt_migrate_test_service'
+    const migrate = await new Promise<{ code: number | null, out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/migrate.ts'], {
+        env: { ...process.env, MIGRATION_DATABASE_URL: ownerUrl, DATABASE_URL: serviceUrl.toString() }, stdio: ['ignore', 'pipe', 'pipe']
+      })
+      let out = ''
+      child.stdout.on('data', (c) => { out += String(c) })
+      child.stderr.on('data', (c) => { out += String(c) })
+      child.on('exit', (code) => resolve({ code, out }))
+    })
+    t.equal(migrate.code, 0, migrate.out)
+    t.match(migrate.out, /Service role apt_migrate_test_service: may read and write the records, only read and append the audit trail/)
+    const svc = createDb({ databaseUrl: serviceUrl.toString(), poolMax: 1 })
+    t.teardown(() => svc.destroy())
+    t.same(await privilegesOverAudit(svc), [], 'the role it created holds nothing over the audit trail')
+    const { rows } = await sql<{ ok: boolean }>`select has_table_privilege('pupil', 'INSERT') and has_table_privilege('audit_event', 'INSERT') as ok`.execute(svc)
+    t.equal(rows[0]?.ok, true, 'and may do its work')
   })
 
   t.test('the server refuses to start as a role that could rewrite the audit trail', async (t) => {
