@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox'
 import { Id, IsoDate, LaCode, StringEnum, Timestamp } from '../../shared/schemas.js'
 
 export const AcademicYearParam = Type.String({
-  pattern: '^[0-9]{4}[-/][0-9]{2}$',
+  pattern: '^(19|20)[0-9]{2}[-/][0-9]{2}$',
   description: 'Academic year (1 September – 31 August) as YYYY/YY of consecutive years; in a URL write 2025-26.',
   examples: ['2025-26']
 })
