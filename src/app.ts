@@ -153,6 +153,8 @@ export async function buildApp (deps: AppDeps) {
     // strictNumbers: a JSON body's 1e400 parses as Infinity, which is not a number here. `formats` adds `text`,
     // which every free-text field carries (shared/schemas.ts Text): no NUL, no unpaired surrogate.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true, strictNumbers: true, formats: requestFormats } },
+    // The response serializer picks anyOf branches with its own Ajv, which must know the format too.
+    serializerOpts: { ajv: { formats: requestFormats } },
     // Query strings, params and headers arrive as text and are coerced to their schema types; a JSON body
     // already carries types, so it is validated exactly: `"fsmEligible": "true"` or `"legalForename": 5` is a 400.
     schemaController: { compilersFactory: { buildValidator: exactBodyValidator as never } },

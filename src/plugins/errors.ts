@@ -58,6 +58,9 @@ export function loggableError (err: FastifyError & { constraint?: string }) {
   return { type: err.name, code: err.code, constraint: err.constraint, message: err.message, stack: err.stack }
 }
 
+/** A byte count for people: `8 MB`, `2 KB`. */
+const sizeText = (bytes: number) => bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`
+
 function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?: string }, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof AppError) {
     reply.headers(err.headers)
@@ -72,7 +75,7 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return sendProblem(request, reply, 400, 'malformed_json', 'The request body is not valid JSON', [{ path: '/', code: 'malformed_json', message: err.message }])
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return sendProblem(request, reply, 413, 'payload_too_large', 'The request body is larger than the service accepts')
+      return sendProblem(request, reply, 413, 'payload_too_large', `The request body is larger than the ${sizeText(request.routeOptions.bodyLimit)} this operation accepts`)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return sendProblem(request, reply, 415, 'unsupported_media_type', 'Send the body as application/json')
     case '23514': // a CHECK constraint the request validation should have caught first
