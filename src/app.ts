@@ -33,10 +33,10 @@ import { pupilRoutes } from './modules/pupils/pupils.routes.js'
 import { schoolRoutes } from './modules/schools/schools.routes.js'
 import { tokenRoutes } from './modules/tokens/tokens.routes.js'
 import { authPlugin, bearerToken } from './plugins/auth.js'
-import { errorsPlugin } from './plugins/errors.js'
+import { errorsPlugin, redispatchRouterError } from './plugins/errors.js'
 import { idempotencyPlugin } from './plugins/idempotency.js'
 import { AppError } from './shared/errors.js'
-import { Links, Paging } from './shared/schemas.js'
+import { Links, Paging, requestFormats } from './shared/schemas.js'
 import { type Clock, systemClock } from './shared/time.js'
 
 export interface AppDeps {
@@ -61,7 +61,66 @@ const exact = AjvCompiler() as unknown as ValidatorFactory
 const exactBodyValidator = (externalSchemas: unknown, options: { customOptions: Record<string, unknown> }) => {
   const forText = coercing(externalSchemas, options)
   const forBody = exact(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } })
-  return (route: RouteSchema) => route.httpPart === 'body' ? forBody(route) : forText(route)
+  return (route: RouteSchema) => route.httpPart === 'body' ? forBody(route) : decimalOnly(route.schema, forText(route) as AjvValidate)
+}
+
+type AjvValidate = ((data: unknown, context?: unknown) => boolean) & { errors?: unknown[] | null, schemaEnv?: unknown }
+type JsonSchema = { type?: string | string[], anyOf?: JsonSchema[], oneOf?: JsonSchema[], items?: JsonSchema, maximum?: number, minimum?: number, properties?: Record<string, JsonSchema> }
+
+/** The numeric type a text parameter is coerced to (`integer` or `number`), or undefined when it may be text. */
+function numericKind (schema: JsonSchema): 'integer' | 'number' | undefined {
+  const types = new Set<string>()
+  const collect = (s: JsonSchema) => {
+    for (const t of [s.type ?? []].flat()) types.add(t)
+    for (const member of [...(s.anyOf ?? []), ...(s.oneOf ?? [])]) collect(member)
+    if (s.items) collect(s.items)
+  }
+  collect(schema)
+  if (types.has('string')) return undefined
+  return types.has('number') ? 'number' : types.has('integer') ? 'integer' : undefined
+}
+
+const DECIMAL = { integer: /^-?[0-9]{1,15}$/, number: /^-?[0-9]{1,15}(?:\.[0-9]{1,15})?$/ }
+const DIGITS = { integer: /^-?[0-9]+$/, number: /^-?[0-9]+(?:\.[0-9]+)?$/ }
+
+/**
+ * Query strings, path parameters and headers are coerced by Ajv, which reads `Infinity`, `0x10`, `1e3` and an
+ * 8,000-digit number as numbers (the first and last as Infinity, which skips `maximum`). A numeric parameter
+ * must be written in decimal digits, at most 15 of them, so what reaches the handler is a finite number
+ * inside the schema's bounds. The errors keep Ajv's shape, so they name `/querystring/<name>`.
+ */
+function decimalOnly (schema: JsonSchema, validate: AjvValidate): AjvValidate {
+  const numeric = Object.entries(schema.properties ?? {}).flatMap(([name, s]) => {
+    const kind = numericKind(s)
+    return kind ? [{ name, kind, s }] : []
+  })
+  if (numeric.length === 0) return validate
+  const checked: AjvValidate = (data, context) => {
+    const errors = []
+    for (const { name, kind, s } of numeric) {
+      const given = (data as Record<string, unknown> | null)?.[name]
+      for (const value of [given].flat()) {
+        if (typeof value !== 'string' || DECIMAL[kind].test(value)) continue
+        const instancePath = `/${name}`
+        if (DIGITS[kind].test(value)) {
+          const negative = value.startsWith('-')
+          const limit = negative ? s.minimum : s.maximum
+          errors.push({ instancePath, keyword: negative ? 'minimum' : 'maximum', params: { limit }, message: limit === undefined ? 'is out of range' : `must be ${negative ? '>=' : '<='} ${limit}` })
+        } else {
+          errors.push({ instancePath, keyword: 'type', params: { type: kind }, message: kind === 'integer' ? 'must be a whole number in decimal digits' : 'must be a number in decimal digits' })
+        }
+      }
+    }
+    if (errors.length > 0) {
+      checked.errors = errors
+      return false
+    }
+    const valid = validate(data, context)
+    checked.errors = validate.errors
+    return valid
+  }
+  checked.schemaEnv = validate.schemaEnv
+  return checked
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
@@ -91,16 +150,31 @@ export async function buildApp (deps: AppDeps) {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true } },
+    // strictNumbers: a JSON body's 1e400 parses as Infinity, which is not a number here. `formats` adds `text`,
+    // which every free-text field carries (shared/schemas.ts Text): no NUL, no unpaired surrogate.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true, strictNumbers: true, formats: requestFormats } },
+    // The response serializer picks anyOf branches with its own Ajv, which must know the format too.
+    serializerOpts: { ajv: { formats: requestFormats } },
     // Query strings, params and headers arrive as text and are coerced to their schema types; a JSON body
     // already carries types, so it is validated exactly: `"fsmEligible": "true"` or `"legalForename": 5` is a 400.
     schemaController: { compilersFactory: { buildValidator: exactBodyValidator as never } },
-    routerOptions: { ignoreTrailingSlash: true }
+    routerOptions: { ignoreTrailingSlash: true },
+    // Bad percent-encoding and over-long path parameters are refused by the router before any hook runs;
+    // they are answered through the not-found handler instead, as problem documents with the usual headers.
+    frameworkErrors: (error, request, reply) => { redispatchRouterError(app, error, request, reply) }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('db', db)
   app.decorate('config', config)
   app.decorate('clock', deps.clock ?? systemClock)
+
+  // Unknown query parameters are refused as unknown body fields are: 400 naming /querystring/<name>.
+  // A route without query parameters gets an empty closed schema, so `?anything` is refused there too.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) return
+    const schema = (route.schema ??= {}) as { querystring?: object }
+    schema.querystring = { type: 'object', properties: {}, ...schema.querystring, additionalProperties: false }
+  })
 
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
 

@@ -396,3 +396,139 @@ t.test('provider QA status without its date → 400 naming /qaDate', async (t) =
   const row = await db.selectFrom('provider').select(['qa_status', 'version']).where('id', '=', own.providerId).executeTakeFirstOrThrow()
   t.same(row, { qa_status: 'NOT_ASSESSED', version: 1 })
 })
+
+// Issue 11 §2: no input gives a 5xx, and nothing malformed is stored. The generated walker over every operation
+// is test/bad-input-generated.test.ts; these are the reported cases, each with a control where it matters.
+
+t.test('NUL or an unpaired surrogate in a string field → 400 naming it, never stored (not even as U+FFFD)', async (t) => {
+  // JSON text with a `\u0000` or `\ud800` escape parses in JavaScript to exactly those characters.
+  const raw = (body: Record<string, unknown>, field: string, escape: string) =>
+    JSON.stringify(body).replace(`"${field}":"`, `"${field}":"${escape}`)
+  for (const escape of ['\\u0000', '\\ud800', '\\udfff']) {
+    await writesNothing(t, db, ['pupil'], async () => {
+      const res = await app.inject({
+        method: 'POST', url: '/v1/pupils', headers: { ...bearer(own.tokens.coordinator), 'content-type': 'application/json' },
+        payload: raw(pupilBody({ upn: upnFor(700) }), 'legalForename', escape)
+      })
+      namesField(t, problem(t, res, 400, 'validation_failed'), '/legalForename', 'format')
+    })
+  }
+  t.equal((await postPupil(pupilBody({ upn: upnFor(700), legalForename: 'Zoë 😀' }))).statusCode, 201, 'control: accented letters and paired surrogates (emoji) are text')
+
+  await t.test('in objectives stored as JSON (a referral\'s proposed objectives)', async (t) => {
+    const pupil = await insertPupil(db, own, 701)
+    const referral = {
+      pupilId: pupil.id, requestedTier: 2, legalBasis: 'SCHOOL_COMMISSIONED', reasonCode: 'BEH', needsSummary: 'Needs', interventionsTried: 'Mentoring',
+      proposedObjectives: [{ description: 'Attend every session', baseline: '60%', target: '90%' }], baselineAttendancePct: 60,
+      baselineFrom: '2025-09-01', baselineTo: '2025-10-17', parentConsultedOn: '2025-10-15', pupilViews: 'Willing'
+    }
+    const post = (payload: string) => app.inject({ method: 'POST', url: '/v1/referrals', headers: { ...bearer(own.tokens.school), 'content-type': 'application/json' }, payload })
+    for (const escape of ['\\u0000', '\\ud800']) {
+      await writesNothing(t, db, ['referral'], async () => {
+        const body = problem(t, await post(raw(referral, 'description', escape)), 400, 'validation_failed')
+        namesField(t, body, '/proposedObjectives/0/description', 'format')
+        t.equal(body.errors.length, 1, 'the only fault in the body')
+      })
+    }
+  })
+})
+
+t.test('numbers beyond their range or not in decimal, in query strings → 400 naming the parameter', async (t) => {
+  const h = bearer(own.tokens.coordinator)
+  const cases: [string, string][] = [
+    ['/v1/pupils?page=Infinity', 'page'], [`/v1/pupils?pageSize=${'9'.repeat(8000)}`, 'pageSize'], ['/v1/pupils?pageSize=0x10', 'pageSize'],
+    ['/v1/pupils?pageSize=1e1', 'pageSize'], ['/v1/providers?tier=Infinity', 'tier'], ['/v1/worklist?withinSchoolDays=Infinity', 'withinSchoolDays'],
+    [`/v1/schools/${own.schoolId}/school-days/offset?from=2025-10-17&days=Infinity`, 'days']
+  ]
+  for (const [url, name] of cases) {
+    await writesNothing(t, db, ['pupil'], async () => {
+      namesField(t, problem(t, await app.inject({ method: 'GET', url, headers: h }), 400, 'validation_failed'), `/querystring/${name}`)
+    })
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/v1/pupils?pageSize=016', headers: h })).json().paging.pageSize, 16, 'control: decimal digits, even with a leading zero')
+})
+
+t.test('If-Match beyond the version range → 412 naming the header; nothing changed', async (t) => {
+  const pupil = await insertPupil(db, own, 702)
+  for (const etag of ['"2147483648"', '"9999999999"']) {
+    await writesNothing(t, db, ['pupil', 'term_calendar'], async () => {
+      const res = await app.inject({ method: 'PATCH', url: `/v1/pupils/${pupil.id}`, headers: { ...bearer(own.tokens.coordinator), 'if-match': etag }, payload: { legalForename: 'Changed' } })
+      namesField(t, problem(t, res, 412, 'precondition_failed'), '/headers/if-match', 'etag')
+      const calendar = await app.inject({ method: 'PUT', url: `/v1/schools/${own.schoolId}/calendars/2025-26`, headers: { ...bearer(own.tokens.la_admin), 'if-match': etag }, payload: { closures: [] } })
+      namesField(t, problem(t, calendar, 412, 'precondition_failed'), '/headers/if-match', 'etag')
+    })
+  }
+  t.equal((await db.selectFrom('pupil').select('version').where('id', '=', pupil.id).executeTakeFirstOrThrow()).version, 1)
+})
+
+t.test('a malformed academic year in a path (0000-01) → 400 naming /params/academicYear', async (t) => {
+  for (const year of ['0000-01', '1899-00', '2025-27']) {
+    namesField(t, problem(t, await app.inject({ method: 'GET', url: `/v1/schools/${own.schoolId}/calendars/${year}`, headers: bearer(own.tokens.coordinator) }), 400), '/params/academicYear')
+  }
+  t.equal((await app.inject({ method: 'GET', url: `/v1/schools/${own.schoolId}/calendars/2025-26`, headers: bearer(own.tokens.coordinator) })).statusCode, 200, 'control')
+})
+
+t.test('unknown query parameters → 400 naming /querystring/<name>, with or without a query schema', async (t) => {
+  const h = bearer(own.tokens.coordinator)
+  for (const url of ['/v1/pupils?thatParam=1', '/v1/me?thatParam=1', `/v1/pupils/${own.schoolId}?thatParam=1`]) {
+    namesField(t, problem(t, await app.inject({ method: 'GET', url, headers: h }), 400, 'validation_failed'), '/querystring/thatParam', 'additionalProperties')
+  }
+  await writesNothing(t, db, ['pupil'], async () => {
+    const res = await app.inject({ method: 'POST', url: '/v1/pupils?dryRun=true', headers: bearer(own.tokens.coordinator), payload: pupilBody({ upn: upnFor(703) }) })
+    namesField(t, problem(t, res, 400, 'validation_failed'), '/querystring/dryRun')
+  })
+})
+
+t.test('router-level errors → problem+json with the security headers, never echoing the URL', async (t) => {
+  const h = { ...bearer(own.tokens.coordinator), 'x-request-id': 'router-check-1' }
+  const cases: [string, number, string][] = [
+    ['/v1/pupils/%zz', 400, 'bad_url'], ['/v1/pupils/%E0%A4%A', 400, 'bad_url'],
+    [`/v1/pupils/${'7'.repeat(3000)}`, 414, 'uri_too_long'], ['/v1/no-such-thing-here', 404, 'route_not_found']
+  ]
+  for (const [url, status, code] of cases) {
+    const res = await app.inject({ method: 'GET', url, headers: h })
+    const body = problem(t, res, status, code)
+    t.equal(res.headers['x-content-type-options'], 'nosniff', `${code}: helmet headers`)
+    t.ok(res.headers['content-security-policy'], `${code}: content-security-policy`)
+    t.equal(res.headers['x-request-id'], 'router-check-1', `${code}: the request id`)
+    t.equal(body.instance, 'router-check-1')
+    for (const part of ['%zz', '%E0', '7777777777', 'no-such-thing', '/v1/']) t.notOk(res.body.includes(part), `${code}: ${part} not echoed`)
+  }
+})
+
+t.test('an oversize attendance body over a real socket → a complete, readable 413', async (t) => {
+  const { default: http } = await import('node:http')
+  const { app: served } = await buildTestApp(t, { db, clock })
+  const address = await served.listen({ port: 0, host: '127.0.0.1' })
+  const size = 9 * 1024 * 1024 // the route takes 8 MB
+  const send = (headers: Record<string, string>) => new Promise<{ status?: number, type?: string, body: string, error?: string }>((resolve) => {
+    const req = http.request(new URL('/v1/attendance/marks', address), { method: 'POST', agent: false, headers: { ...bearer(own.tokens.provider), 'content-type': 'application/json', ...headers } }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c: string) => { body += c })
+      res.on('end', () => resolve({ status: res.statusCode, type: res.headers['content-type'], body }))
+    })
+    req.on('error', (err) => resolve({ body: '', error: String(err) }))
+    const chunk = Buffer.alloc(256 * 1024, 0x20)
+    let written = 0
+    const pump = () => {
+      while (written < size) {
+        written += chunk.length
+        if (!req.write(chunk)) { req.once('drain', pump); return }
+      }
+      req.end()
+    }
+    req.write('{"marks":[')
+    pump()
+  })
+  await writesNothing(t, db, ['attendance_mark'], async () => {
+    for (const headers of [{ 'content-length': String(size + 10) }, { 'transfer-encoding': 'chunked' }] as Record<string, string>[]) {
+      const res = await send(headers)
+      t.equal(res.error, undefined, `${Object.keys(headers)[0]}: no broken pipe or reset`)
+      t.equal(res.status, 413, `${Object.keys(headers)[0]}: 413`)
+      t.match(String(res.type), /^application\/problem\+json/)
+      t.match(JSON.parse(res.body || '{}'), { code: 'payload_too_large', detail: /8 MB/ })
+    }
+  })
+  await served.close()
+})

@@ -45,9 +45,12 @@ export const weekdayOf = (day: number): number => ((day + 3) % 7 + 7) % 7 + 1
 /** `2025/26`, from the start year. */
 export const academicYearLabel = (startYear: number): string => `${startYear}/${String((startYear + 1) % 100).padStart(2, '0')}`
 
-/** The start year of an academic year written `YYYY/YY` (or `YYYY-YY` in URLs); undefined unless the years are consecutive. */
+/**
+ * The start year of an academic year written `YYYY/YY` (or `YYYY-YY` in URLs); undefined unless the years are
+ * consecutive and start in 1900–2099, the years a date may carry.
+ */
 export function parseAcademicYear (label: string): number | undefined {
-  const m = /^(\d{4})[/-](\d{2})$/.exec(label)
+  const m = /^((?:19|20)\d{2})[/-](\d{2})$/.exec(label)
   if (!m) return undefined
   const start = Number(m[1])
   return (start + 1) % 100 === Number(m[2]) ? start : undefined

@@ -2,11 +2,11 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../db/database.js'
 import { AppError, type FieldError } from '../shared/errors.js'
-import { Problem } from '../shared/schemas.js'
+import { Problem, TEXT_FORMAT } from '../shared/schemas.js'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large',
+  406: 'Not Acceptable', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 414: 'URI Too Long',
   415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required',
   429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable'
 }
@@ -25,6 +25,8 @@ export function fieldErrors (validation: AjvError[], context: string | undefined
     } else if (e.keyword === 'additionalProperties') {
       pointer += `/${String(e.params.additionalProperty)}`
       message = 'is not a recognised field'
+    } else if (e.keyword === 'format' && e.params.format === TEXT_FORMAT) {
+      message = 'must not contain a NUL character or an unpaired UTF-16 surrogate'
     }
     return { path: root + (pointer || '/'), code: e.keyword, message: `${root + (pointer || '/')} ${message}` }
   })
@@ -60,6 +62,9 @@ export function loggableError (err: FastifyError & { constraint?: string }) {
 /** Seconds a client should wait before retrying while the database is away. */
 export const DATABASE_RETRY_AFTER_S = '2'
 
+/** A byte count for people: `8 MB`, `2 KB`. */
+const sizeText = (bytes: number) => bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`
+
 function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?: string }, request: FastifyRequest, reply: FastifyReply) {
   if (err instanceof AppError) {
     reply.headers(err.headers)
@@ -81,7 +86,7 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return sendProblem(request, reply, 400, 'malformed_json', 'The request body is not valid JSON', [{ path: '/', code: 'malformed_json', message: err.message }])
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return sendProblem(request, reply, 413, 'payload_too_large', 'The request body is larger than the service accepts')
+      return sendProblem(request, reply, 413, 'payload_too_large', `The request body is larger than the ${sizeText(request.routeOptions.bodyLimit)} this operation accepts`)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return sendProblem(request, reply, 415, 'unsupported_media_type', 'Send the body as application/json')
     case '23514': // a CHECK constraint the request validation should have caught first
@@ -109,6 +114,35 @@ function errorHandler (this: FastifyInstance, err: FastifyError & { constraint?:
   return sendProblem(request, reply, 500, 'internal_error', 'Something went wrong on our side; quote the request id when reporting it')
 }
 
+interface RouterError { status: number, code: string, detail: string, errors: FieldError[] }
+const ROUTER_ERROR = Symbol('routerError')
+type RawRequest = FastifyRequest['raw'] & { [ROUTER_ERROR]?: RouterError }
+
+/** What the router refused, without echoing the URL it could not read. */
+function routerError (err: FastifyError): RouterError {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, code: 'bad_url', detail: 'A path segment of the URL is not valid percent-encoded UTF-8', errors: [{ path: '/params', code: 'bad_url', message: 'a path segment is not valid percent-encoded UTF-8' }] }
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, code: 'uri_too_long', detail: 'A path parameter is longer than the service reads', errors: [{ path: '/params', code: 'max_param_length', message: 'a path parameter is longer than 100 characters' }] }
+    default:
+      return { status: 400, code: 'bad_request', detail: 'The request URL cannot be routed', errors: [] }
+  }
+}
+
+/**
+ * Fastify's `frameworkErrors`: the router refuses bad percent-encoding and over-long parameters before any
+ * hook has run, so an answer from here would lack the security headers and the request id. Instead the
+ * request is routed again to a path no route serves, and the not-found handler answers the router's error.
+ */
+export function redispatchRouterError (app: FastifyInstance, err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const raw = request.raw as RawRequest
+  raw[ROUTER_ERROR] = routerError(err)
+  raw.url = '/.router-error'
+  raw.headers['x-request-id'] = request.id
+  app.routing(raw, reply.raw)
+}
+
 /** The error and not-found handlers: every failure leaves as RFC 9457 application/problem+json. */
 export const errorsPlugin = fp(async (app: FastifyInstance) => {
   app.addSchema(Problem)
@@ -116,6 +150,10 @@ export const errorsPlugin = fp(async (app: FastifyInstance) => {
   // would accept the body and answer 400 instead of 415 Unsupported Media Type.
   app.removeContentTypeParser('text/plain')
   app.setErrorHandler(errorHandler)
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, 404, 'route_not_found', `No route ${request.method} ${request.url.split('?')[0]}`))
+  app.setNotFoundHandler((request, reply) => {
+    const routerError = (request.raw as RawRequest)[ROUTER_ERROR]
+    if (routerError) return sendProblem(request, reply, routerError.status, routerError.code, routerError.detail, routerError.errors)
+    // The path is not echoed: a problem document repeats nothing of the URL.
+    return sendProblem(request, reply, 404, 'route_not_found', `No operation answers ${request.method} at this path; the operations are listed at /docs`)
+  })
 }, { name: 'errors' })

@@ -9,12 +9,18 @@ export const IfMatchHeaders = Type.Object({
   'if-match': Type.Optional(Type.String({ description: 'The ETag of the version being updated. Required: 428 without it, 412 when stale.' }))
 })
 
+const MAX_VERSION = 2_147_483_647
+
 /** The version named by If-Match: 428 when the header is missing, 412 when it cannot be the current version. */
 export function ifMatchVersion (request: FastifyRequest): number {
   const header = request.headers['if-match']
   if (!header) throw preconditionRequired()
   const match = /^(?:W\/)?"([1-9][0-9]{0,9})"$/.exec(header.trim())
-  if (!match) throw new AppError(412, 'precondition_failed', 'If-Match must be an ETag returned by this API, e.g. "3"')
+  // Versions are PostgreSQL integers: a larger number is no version of anything, so it cannot match.
+  if (!match || Number(match[1]) > MAX_VERSION) {
+    throw new AppError(412, 'precondition_failed', 'If-Match must be an ETag returned by this API, e.g. "3"',
+      [{ path: '/headers/if-match', code: 'etag', message: '/headers/if-match is not an ETag this API issued' }])
+  }
   return Number(match[1])
 }
 

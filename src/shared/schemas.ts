@@ -4,6 +4,19 @@ import { type Static, type TSchema, Type } from 'typebox'
 export const ref = <T extends TSchema>(schema: T) =>
   Type.Unsafe<Static<T>>(Type.Ref((schema as { $id?: string }).$id!))
 
+/**
+ * Text a request may carry: refused when it holds a NUL character (PostgreSQL cannot store one) or an unpaired
+ * UTF-16 surrogate (it would be stored as U+FFFD, silently changing what was sent). Checked by the `text` format,
+ * which every free-text request field carries through `Text`; fields with a pattern or an enum refuse both anyway.
+ */
+export const TEXT_FORMAT = 'text'
+const ILL_FORMED = /[\u0000\uD800-\uDFFF]/u // with the u flag, a surrogate range matches only unpaired halves
+export const isWellFormedText = (value: string): boolean => !ILL_FORMED.test(value)
+/** Ajv formats the request validators know (see `buildApp`). */
+export const requestFormats = { [TEXT_FORMAT]: { type: 'string', validate: isWellFormedText } } as const
+/** The shared free-text schema for requests: any string without NUL or an unpaired surrogate. */
+export const Text = (options: Parameters<typeof Type.String>[0] = {}) => Type.String({ ...options, format: TEXT_FORMAT })
+
 export const Id = Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'Identifier: a decimal string.', examples: ['42'] })
 export const IsoDate = Type.String({ format: 'date', pattern: '^(19|20)[0-9]{2}-', description: 'Calendar date, YYYY-MM-DD, in the years 1900–2099.', examples: ['2026-09-03'] })
 export const Timestamp = Type.String({ format: 'date-time', description: 'UTC timestamp, ISO 8601.', examples: ['2026-11-23T09:30:00.000Z'] })

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { QUALIFICATIONS, SCALES, STAGES, SUBJECTS } from '../../domain/attainment.js'
-import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp, Text } from '../../shared/schemas.js'
 
 
 export const CreateAssessment = Type.Object({
@@ -8,7 +8,7 @@ export const CreateAssessment = Type.Object({
   stage: StringEnum(STAGES, { description: 'BASELINE (one per subject, from up to 90 days before the start), REVIEW (optionally tied to a review), EXIT (one per subject).' }),
   assessedOn: IsoDate,
   scale: StringEnum(SCALES, { description: 'GCSE_9_1 (1–9), STANDARDISED_SCORE (55–145), READING_AGE_MONTHS (48–216), or PROVIDER_SCALE with its name and range.' }),
-  scaleName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  scaleName: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
   scaleMin: Type.Optional(Type.Number({ minimum: -10000, maximum: 10000 })),
   scaleMax: Type.Optional(Type.Number({ minimum: -10000, maximum: 10000 })),
   score: Type.Number({ minimum: -10000, maximum: 10000 }),
@@ -28,8 +28,8 @@ const Point = Nullable(Type.Object({ stage: Type.String(), assessedOn: IsoDate, 
 export const CreateQualification = Type.Object({
   subject: StringEnum(SUBJECTS),
   qualification: StringEnum(QUALIFICATIONS),
-  level: Type.Optional(Type.String({ description: 'Functional Skills: E1, E2, E3, L1, L2; Entry Level Certificate: E1–E3; none for GCSE.' })),
-  grade: Type.String({ description: 'GCSE: 9–1 or U; Functional Skills and Entry Level: PASS or FAIL.' }),
+  level: Type.Optional(Text({ maxLength: 20, description: 'Functional Skills: E1, E2, E3, L1, L2; Entry Level Certificate: E1–E3; none for GCSE.' })),
+  grade: Text({ maxLength: 20, description: 'GCSE: 9–1 or U; Functional Skills and Entry Level: PASS or FAIL.' }),
   awardedOn: IsoDate
 }, { additionalProperties: false, description: 'A Year 11 pupil\'s English or maths qualification result.' })
 export type CreateQualification = Static<typeof CreateQualification>

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { MARK_CODES, SESSIONS } from '../../domain/attendance.js'
-import { Id, IsoDate, ref, StringEnum, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, ref, StringEnum, Timestamp, Text } from '../../shared/schemas.js'
 
 /** The most marks one request may carry: a term of AM and PM marks for well over a hundred pupils. */
 export const MAX_MARKS = 20_000
@@ -10,7 +10,7 @@ export const Mark = Type.Object({
   date: IsoDate,
   session: StringEnum(SESSIONS),
   code: StringEnum(MARK_CODES, { description: 'PRESENT, LATE (before the register closed), ABSENT_AUTH (with a reason), ABSENT_UNAUTH, NOT_SCHEDULED (no session at the provider that half-day).' }),
-  reason: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Required for ABSENT_AUTH.' }))
+  reason: Type.Optional(Text({ minLength: 1, maxLength: 200, description: 'Required for ABSENT_AUTH.' }))
 }, { additionalProperties: false })
 
 export const MarkBatch = Type.Object({

@@ -3,7 +3,7 @@ import { type Static, Type } from 'typebox'
 import { principalOf } from '../../plugins/auth.js'
 import { fieldError } from '../../shared/errors.js'
 import { pageLinks } from '../../shared/http.js'
-import { Id, IsoDate, PageQuery, pageOf, paging, ref, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, PageQuery, pageOf, paging, ref, Timestamp, Text } from '../../shared/schemas.js'
 import { toIso } from '../../shared/time.js'
 import { DateTime } from 'luxon'
 
@@ -26,7 +26,7 @@ const AuditPage = pageOf('AuditEventPage', AuditEvent)
 const AuditQuery = Type.Object({
   ...PageQuery,
   pupilId: Type.Optional(Id),
-  actor: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Actor id, e.g. token:12.' })),
+  actor: Type.Optional(Text({ minLength: 1, maxLength: 100, description: 'Actor id, e.g. token:12.' })),
   from: Type.Optional(IsoDate),
   to: Type.Optional(IsoDate)
 }, { additionalProperties: false })

@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, LaCode, StringEnum, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, LaCode, StringEnum, Timestamp, Text } from '../../shared/schemas.js'
 
 export const AcademicYearParam = Type.String({
-  pattern: '^[0-9]{4}[-/][0-9]{2}$',
+  pattern: '^(19|20)[0-9]{2}[-/][0-9]{2}$',
   description: 'Academic year (1 September – 31 August) as YYYY/YY of consecutive years; in a URL write 2025-26.',
   examples: ['2025-26']
 })
@@ -30,7 +30,7 @@ export const HalfTerm = Type.Object({
 export const Closure = Type.Object({
   date: IsoDate,
   kind: StringEnum(['INSET', 'CLOSURE'] as const, { description: 'INSET (training) day or other closure.' }),
-  reason: Type.Optional(Type.String({ maxLength: 200 }))
+  reason: Type.Optional(Text({ maxLength: 200 }))
 }, { $id: 'Closure', additionalProperties: false })
 
 export const PutLaCalendar = Type.Object({ halfTerms: HalfTermsInput }, { additionalProperties: false })

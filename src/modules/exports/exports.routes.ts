@@ -21,7 +21,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       params: Type.Object({ code: LaCode, kind: StringEnum(EXPORT_KINDS) }),
       querystring: Type.Object({
         format: StringEnum(['csv', 'json'] as const, { default: 'csv' }),
-        academicYear: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'Only placements running in this academic year (outcomes: effective in it), as YYYY-YY.' }))
+        academicYear: Type.Optional(Type.String({ pattern: '^(19|20)[0-9]{2}-[0-9]{2}$', description: 'Only placements running in this academic year (outcomes: effective in it), as YYYY-YY.' }))
       }, { additionalProperties: false }),
       produces: ['text/csv', 'application/json'],
       response: { 200: ref(ExportRows) }

@@ -1,8 +1,8 @@
 import { type Static, Type } from 'typebox'
 import { CHECKPOINTS, DESTINATION_SOURCES, DESTINATIONS, OUTCOME_CODES, SEPTEMBER_GUARANTEE } from '../../domain/outcomes.js'
-import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp, Text as FreeText } from '../../shared/schemas.js'
 
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
+const Text = (max: number) => FreeText({ minLength: 1, maxLength: max })
 
 const Receiving = Type.Object({
   schoolId: Type.Optional(Id),

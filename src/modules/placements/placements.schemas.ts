@@ -1,11 +1,11 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, PageQuery, pageOf, ref, StringEnum, Tier, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, PageQuery, pageOf, ref, StringEnum, Tier, Timestamp, Text as FreeText } from '../../shared/schemas.js'
 import { Attainment } from '../attainment/attainment.schemas.js'
 import { AttendanceSummary } from '../attendance/attendance.schemas.js'
 import { OutcomeOrNull } from '../outcomes/outcomes.schemas.js'
 import { ClockSchema, LegalBasis, ObjectiveSchema, ReasonCodeRef } from '../referrals/referrals.schemas.js'
 
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
+const Text = (max: number) => FreeText({ minLength: 1, maxLength: max })
 const Sessions = Type.Integer({ minimum: 0, maximum: 10, description: 'Half-day sessions a week (0–10).' })
 
 export const PlanSchema = Type.Object({

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, LaCode, PageQuery, pageOf, Tier, Timestamp, Ukprn, Urn, StringEnum } from '../../shared/schemas.js'
+import { Id, IsoDate, LaCode, PageQuery, pageOf, Tier, Timestamp, Ukprn, Urn, StringEnum, Text } from '../../shared/schemas.js'
 
 export const SETTING_TYPES = ['NFE', 'OOT', 'OTH', 'WBP'] as const
 export const REGISTRATION_STATUSES = ['STATE_FUNDED_AP_SCHOOL', 'REGISTERED_INDEPENDENT_SCHOOL', 'UNREGISTERED'] as const
@@ -12,7 +12,7 @@ const RegistrationStatus = StringEnum(REGISTRATION_STATUSES, {
   description: 'State-funded AP school (PRU, AP academy or free school), registered independent school, or unregistered setting. Registered schools carry a URN; unregistered settings do not.'
 })
 const QaStatus = StringEnum(QA_STATUSES, { description: 'The LA\'s quality-assurance status for the provider.' })
-const Name = Type.String({ minLength: 1, maxLength: 200 })
+const Name = Text({ minLength: 1, maxLength: 200 })
 
 export const TierPlaces = Type.Object({
   tier: Tier,

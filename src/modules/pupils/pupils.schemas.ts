@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { UPN_PATTERN, ULN_PATTERN } from '../../domain/identifiers.js'
-import { Id, IsoDate, LaCode, PageQuery, pageOf, Timestamp, StringEnum } from '../../shared/schemas.js'
+import { Id, IsoDate, LaCode, PageQuery, pageOf, Timestamp, StringEnum, Text } from '../../shared/schemas.js'
 
 export const ETHNICITY_MAJOR = ['WHIT', 'MIXD', 'ASIA', 'BLAC', 'CHNE', 'AOEG', 'REFU', 'NOBT'] as const
 
@@ -10,7 +10,7 @@ const Upn = Type.String({
   examples: ['B801200005001']
 })
 const Uln = Type.String({ pattern: ULN_PATTERN, description: 'Unique Learner Number: 10 digits, mod-11 check digit verified.', examples: ['1000000043'] })
-const Name = Type.String({ minLength: 1, maxLength: 100 })
+const Name = Text({ minLength: 1, maxLength: 100 })
 const Sex = Type.Union([Type.Literal('F'), Type.Literal('M'), Type.Literal('U')], { description: 'Census sex: F, M or U (unknown).' })
 const SenProvision = Type.Union([Type.Literal('N'), Type.Literal('K'), Type.Literal('E')], { description: 'SEN provision: N none, K SEN support, E EHC plan.' })
 const Ethnicity = StringEnum(ETHNICITY_MAJOR, { description: 'Census ethnicity major group (REFU refused, NOBT not yet obtained).' })

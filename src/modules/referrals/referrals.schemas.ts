@@ -1,12 +1,12 @@
 import { type Static, Type } from 'typebox'
 import { LEGAL_BASES } from '../../domain/placements.js'
-import { Id, IsoDate, PageQuery, pageOf, StringEnum, Tier, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, PageQuery, pageOf, StringEnum, Tier, Timestamp, Text as FreeText } from '../../shared/schemas.js'
 
 export const LegalBasis = StringEnum(LEGAL_BASES, {
   description: 'SCHOOL_COMMISSIONED; OFF_SITE_DIRECTION_S29A (maintained school direction to improve behaviour); SUSPENSION_SIXTH_DAY (provision from day 6 of a suspension); LA_S19_PERMANENT_EXCLUSION; LA_S19_HEALTH; LA_S19_OTHER; EHCP.'
 })
 export const ReasonCodeRef = Type.String({ pattern: '^[A-Z0-9_]{2,12}$', description: 'Census primary reason for placement (GET /v1/reason-codes).' })
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
+const Text = (max: number) => FreeText({ minLength: 1, maxLength: max })
 
 export const ObjectiveSchema = Type.Object({
   description: Text(500), baseline: Text(500), target: Text(500)

@@ -38,7 +38,7 @@ const ShownMeasure = Type.Object({
 const Measures = Type.Object(Object.fromEntries(MEASURES.map((m) => [m, ShownMeasure])) as Record<MeasureName, typeof ShownMeasure>, { additionalProperties: false })
 
 export const OutcomesReportQuery = Type.Object({
-  academicYear: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', description: 'Academic year as YYYY-YY, e.g. 2025-26; not a future year.', examples: ['2025-26'] }),
+  academicYear: Type.String({ pattern: '^(19|20)[0-9]{2}-[0-9]{2}$', description: 'Academic year as YYYY-YY, e.g. 2025-26; not a future year.', examples: ['2025-26'] }),
   groupBy: Type.Optional(StringEnum(GROUPINGS, { description: 'Break each measure down by tier, provider, school, SEN provision (E/K/N), FSM, looked-after, sex, NC year or ethnicity.' })),
   view: StringEnum(['published', 'internal'] as const, { default: 'published', description: 'published: small numbers suppressed, for reports leaving the LA. internal: unsuppressed, la_admin only, audited.' })
 }, { additionalProperties: false })

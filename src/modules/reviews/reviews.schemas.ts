@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, StringEnum, Timestamp } from '../../shared/schemas.js'
+import { Id, IsoDate, StringEnum, Timestamp, Text as FreeText } from '../../shared/schemas.js'
 
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
+const Text = (max: number) => FreeText({ minLength: 1, maxLength: max })
 export const DECISIONS = ['CONTINUE', 'EXTEND', 'BEGIN_REINTEGRATION', 'ESCALATE_TIER', 'END'] as const
 
 const Attendees = Type.Object({
@@ -10,7 +10,7 @@ const Attendees = Type.Object({
 }, { additionalProperties: false })
 
 const ObjectiveProgress = Type.Object({
-  objective: Type.Integer({ minimum: 0, description: 'Index of the objective in the placement plan (0-based).' }),
+  objective: Type.Integer({ minimum: 0, maximum: 19, description: 'Index of the objective in the placement plan (0-based; a plan has at most 20).' }),
   progress: StringEnum(['MET', 'PARTLY', 'NOT_MET'] as const),
   evidence: Text(2000)
 }, { additionalProperties: false })

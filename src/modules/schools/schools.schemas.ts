@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Id, LaCode, PageQuery, pageOf, Timestamp, Urn, StringEnum } from '../../shared/schemas.js'
+import { Id, LaCode, PageQuery, pageOf, Timestamp, Urn, StringEnum, Text } from '../../shared/schemas.js'
 
 export const SCHOOL_PHASES = ['NURSERY', 'PRIMARY', 'MIDDLE', 'SECONDARY', 'ALL_THROUGH', 'SIXTEEN_PLUS', 'NOT_APPLICABLE'] as const
 export const SCHOOL_TYPES = ['COMMUNITY', 'VOLUNTARY_CONTROLLED', 'VOLUNTARY_AIDED', 'FOUNDATION', 'ACADEMY', 'FREE_SCHOOL',
@@ -13,7 +13,7 @@ export const setsOwnTermDates = (type: SchoolType): boolean => OWN_TERM_DATES.ha
 const Phase = StringEnum(SCHOOL_PHASES, { description: 'Phase of education.' })
 const SchoolTypeSchema = StringEnum(SCHOOL_TYPES, { description: 'Establishment type (GIAS groups).' })
 const Laestab = Type.String({ pattern: '^[0-9]{7}$', description: 'LA number + establishment number (7 digits); the first 3 digits must be the school\'s LA.', examples: ['9194321'] })
-const Name = Type.String({ minLength: 1, maxLength: 200 })
+const Name = Text({ minLength: 1, maxLength: 200 })
 
 export const School = Type.Object({
   id: Id,

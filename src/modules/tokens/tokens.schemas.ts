@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { ROLES } from '../../auth/principal.js'
-import { Id, LaCode, PageQuery, pageOf, Timestamp, StringEnum } from '../../shared/schemas.js'
+import { Id, LaCode, PageQuery, pageOf, Timestamp, StringEnum, Text } from '../../shared/schemas.js'
 
 const Role = StringEnum(ROLES)
 
@@ -25,7 +25,7 @@ export const IssuedToken = Type.Object({
 }, { $id: 'IssuedToken', additionalProperties: false })
 
 export const CreateToken = Type.Object({
-  label: Type.String({ minLength: 1, maxLength: 200, description: 'Who or what holds the token.' }),
+  label: Text({ minLength: 1, maxLength: 200, description: 'Who or what holds the token.' }),
   role: Role,
   schoolId: Type.Optional(Id),
   providerId: Type.Optional(Id),
