@@ -82,7 +82,7 @@ export function scaleStatements (s: number): [string, string][] {
     ['referrals', `insert into referral (pupil_id, la_code, referring_school_id, requested_tier, legal_basis, reason_code, proposed_objectives, baseline_attendance_pct, status, submitted_on, decision_due_on)
       select pl.pupil_id, pl.la_code, pl.commissioner_school_id, 2, 'SCHOOL_COMMISSIONED', pl.reason_code, '[]', 40 + (pl.id * 37 % 55), 'ACCEPTED', pl.start_date - 21, pl.start_date - 7
       from placement pl join la_w on la_w.code = pl.la_code where pl.tier = 2`],
-    ['', `update placement pl set referral_id = r.id from referral r join la_w on la_w.code = r.la_code
+    ['', `update placement pl set referral_id = r.id, baseline_attendance_pct = r.baseline_attendance_pct from referral r join la_w on la_w.code = r.la_code
       where r.pupil_id = pl.pupil_id and pl.tier = 2 and r.submitted_on = pl.start_date - 21`],
     ['reviews', `insert into review (placement_id, held_on, attendees, parent_views, pupil_views, attendance_source, objectives, decision, next_review_on, recorded_by)
       select pl.id, pl.start_date + 25, '{"school":true,"provider":true,"la":true,"parent":true,"pupil":true,"others":[]}', 'Content', 'Settled', 'NONE',

@@ -207,6 +207,8 @@ export interface ReferralTable {
   preferred_provider_id: Int8 | null
   status: Generated<string>
   submitted_on: DateString
+  /** When the referral was received; a trigger fills it from submitted_on when not given. */
+  received_on: Generated<DateString>
   decision_due_on: DateString
   decided_at: Timestamp | null
   decided_by: string | null
@@ -241,6 +243,8 @@ export interface PlacementTable {
   home_attendance_code: string | null
   plan: Json<PlanJson>
   first_review_due_on: DateString
+  /** The pupil's attendance baseline, carried from the referral along escalations and step-downs. */
+  baseline_attendance_pct: Numeric | null
   la_notified_on: DateString | null
   parent_notice_given_on: DateString | null
   la_notice_given_on: DateString | null

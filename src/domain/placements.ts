@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import type { FieldError } from '../shared/errors.js'
 import type { SchoolCalendar } from './calendar.js'
 import { endOfCompulsorySchoolAge, ncYear } from './school-year.js'
@@ -178,4 +179,21 @@ export function activationBlockers (f: ActivationFacts, today: string): FieldErr
     if (c.status !== 'met') block(c.kind === 'OFF_SITE_NOTICE_LA' ? '/laNoticeGivenOn' : '/parentNoticeGivenOn', 'notice_not_in_time', `${c.kind === 'OFF_SITE_NOTICE_LA' ? 'LA' : 'parent'} notice of the off-site direction was not given at least 2 school days before the start`)
   }
   return out
+}
+
+/**
+ * A placement cannot start before its referral was received (a case entered later keeps both dates): the
+ * problem naming /startDate, or undefined when the start is on or after it (or there is no referral).
+ */
+export function startBeforeReferral (startDate: string, referralReceivedOn: string | null | undefined): FieldError | undefined {
+  if (!referralReceivedOn || startDate >= referralReceivedOn) return undefined
+  return { path: '/startDate', code: 'start_before_referral', message: `/startDate ${startDate} is before the referral was received (${referralReceivedOn})` }
+}
+
+/**
+ * When a tier move (escalation or step-down) dated `nextStart` ends the current placement: its last day is the
+ * day before, and it stays running until then when the next one starts after `today`.
+ */
+export function moveEnding (nextStart: string, today: string): { endDate: string, endsNow: boolean } {
+  return { endDate: DateTime.fromISO(nextStart).minus({ days: 1 }).toISODate()!, endsNow: nextStart <= today }
 }

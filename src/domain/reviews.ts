@@ -60,3 +60,18 @@ export function nextReviewDue (input: ScheduleInput): ReviewDue | undefined {
   }
   return { due: gapDue, rule: 'MAX_GAP', explanation: `no more than ${input.intervalSchoolWeeks} school weeks (${gapDays} school days) after the last review on ${last}` }
 }
+
+/**
+ * Whether the review due on `due` was overdue for an event dated `eventDate` and recorded on `today`: it fell
+ * due before the event, and the day has passed. A back-dated event is judged at its own date, not today (a
+ * review due 23 January was not overdue for an escalation from 5 January, whenever that is recorded); a
+ * future-dated one at today, since the review can still be held before it.
+ */
+export function reviewOverdueAt (due: string | null | undefined, eventDate: string, today: string): boolean {
+  if (!due) return false
+  const asOf = eventDate < today ? eventDate : today
+  return due < asOf
+}
+
+/** Reviews held on or after `from`: a move or outcome dated `from` would end the placement before them. */
+export const reviewsFrom = (reviews: string[], from: string): string[] => reviews.filter((r) => r >= from).sort()

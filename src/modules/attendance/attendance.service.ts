@@ -151,7 +151,7 @@ export class AttendanceService {
     const today = this.#today()
     return this.db.transaction().execute(async (trx) => {
       const row = await loadPlacement(trx, actor.principal, placementId)
-      const [marks, corrections, counts, pupil, referral] = await Promise.all([
+      const [marks, corrections, counts, pupil] = await Promise.all([
         trx.selectFrom('attendance_mark').select(['on_date', 'session', 'code', 'reason', 'updated_at']).where('placement_id', '=', placementId)
           .$if(from !== undefined, (qb) => qb.where('on_date', '>=', from!)).$if(to !== undefined, (qb) => qb.where('on_date', '<=', to!))
           .orderBy('on_date').orderBy('session').execute(),
@@ -160,11 +160,10 @@ export class AttendanceService {
           .orderBy('id').execute(),
         marksByPlacement(trx, [placementId], today),
         trx.selectFrom('pupil').select(['home_school_id', 'home_la_code']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow(),
-        row.referral_id ? trx.selectFrom('referral').select('baseline_attendance_pct').where('id', '=', row.referral_id).executeTakeFirst() : undefined
       ])
       const calendar = await calendarForPupil(trx, pupil)
       await writeAudit(trx, actor, [{ action: 'read', entity: 'attendance', entityId: placementId, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code }])
-      const baseline = referral?.baseline_attendance_pct == null ? null : Number(referral.baseline_attendance_pct)
+      const baseline = row.baseline_attendance_pct == null ? null : Number(row.baseline_attendance_pct)
       return {
         placementId,
         summary: summaryFor(counts.get(placementId)!, baseline, calendar, row, today),

@@ -71,6 +71,7 @@ export class OutcomesService {
       if (placement.version !== version) throw preconditionFailed()
       if (placement.status === 'PLANNED') throw conflict('not_started', 'A placement that has not started is cancelled, not closed with an outcome')
       if (placement.status === 'ENDED' || placement.status === 'CANCELLED') throw conflict('placement_closed', `The placement is already ${placement.status}; an outcome is changed through a correction`)
+      if (placement.outcome_id !== null) throw conflict('end_scheduled', `The placement already ends on ${placement.end_date} (${placement.ended_reason}), when the next placement starts`)
       this.#refuseEscalation(input.code, id)
       const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', placement.pupil_id).forUpdate().executeTakeFirstOrThrow()
       const valid = await this.#validate(trx, actor.principal, placement, pupil, input)

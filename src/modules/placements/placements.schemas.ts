@@ -47,8 +47,9 @@ export type CreatePlacement = Static<typeof CreatePlacement>
 
 export const NextPlacement = Type.Object({
   reasonCode: Type.Optional(ReasonCodeRef),
-  ...placementFields
-}, { additionalProperties: false })
+  ...placementFields,
+  laNotifiedOn: Type.Optional(Type.Union([IsoDate, Type.Null()], { description: 'Not needed: the coordinator making the move is the LA, so the LA is notified on the day the move takes effect (or today, if it starts later).' }))
+}, { additionalProperties: false, description: 'The next placement of a tier move. It carries the attendance baseline of the one it follows.' })
 export type NextPlacement = Static<typeof NextPlacement>
 
 export const UpdatePlacement = Type.Object({
@@ -58,6 +59,7 @@ export const UpdatePlacement = Type.Object({
   sessionsAtHomeSchool: Type.Optional(Sessions),
   partTimePlan: Type.Optional(Type.Union([PartTimePlan, Type.Null()])),
   plan: Type.Optional(PlanSchema),
+  baselineAttendancePct: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'The pupil\'s home-school attendance % before the placement, for a placement with no referral (one opened by an escalation or step-down without a baseline to carry). A referral\'s baseline is changed on the referral, not here.' })),
   laNotifiedOn: Type.Optional(Type.Union([IsoDate, Type.Null()])),
   parentNoticeGivenOn: Type.Optional(Type.Union([IsoDate, Type.Null()])),
   laNoticeGivenOn: Type.Optional(Type.Union([IsoDate, Type.Null()]))
@@ -99,6 +101,7 @@ export const Placement = Type.Object({
   laNotifiedOn: Type.Union([IsoDate, Type.Null()]),
   parentNoticeGivenOn: Type.Union([IsoDate, Type.Null()]),
   laNoticeGivenOn: Type.Union([IsoDate, Type.Null()]),
+  baselineAttendancePct: Type.Union([Type.Number(), Type.Null()], { description: 'The pupil\'s attendance baseline: from the referral, carried along escalations and step-downs, or set by the coordinator.' }),
   pauseReason: Type.Union([Type.String(), Type.Null()]),
   endedReason: Type.Union([Type.String(), Type.Null()], { description: 'The outcome code (or the cancellation reason) that closed the placement.' }),
   outcome: OutcomeOrNull,

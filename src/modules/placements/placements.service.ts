@@ -5,8 +5,9 @@ import { placementScope, providerScope } from '../../auth/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
 import {
-  activationBlockers, commissionerFor, homeAttendanceCode, isFullTime, type LegalBasis, type PlacementFacts, placementErrors
+  activationBlockers, commissionerFor, homeAttendanceCode, isFullTime, type LegalBasis, moveEnding, type PlacementFacts, placementErrors, startBeforeReferral
 } from '../../domain/placements.js'
+import { reviewOverdueAt, reviewsFrom } from '../../domain/reviews.js'
 import { endOfCompulsorySchoolAge } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import { conflict, fieldError, type FieldError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
@@ -15,7 +16,7 @@ import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { attainmentByPlacement } from '../attainment/attainment.service.js'
 import { marksByPlacement, summaryFor } from '../attendance/attendance.service.js'
-import { currentOutcomes, lastDayBefore, storeOutcome } from '../outcomes/outcome-store.js'
+import { currentOutcomes, storeOutcome } from '../outcomes/outcome-store.js'
 import { calendarForPupil, type LaPolicyRow, policyFor } from '../pupils/pupil-context.js'
 import { refreshSchedule } from '../reviews/schedule.js'
 import { reasonCodeKnown } from '../referrals/referrals.service.js'
@@ -79,6 +80,8 @@ export async function loadPlacement (db: Kysely<DB>, p: Principal, id: string, l
 const calendarKey = (pupil: Pick<PupilRow, 'home_school_id' | 'home_la_code'>) => `calendar:${pupil.home_school_id ?? `la:${pupil.home_la_code}`}`
 
 type Input = Omit<CreatePlacement, 'referralId'> & { tier: number, legalBasis: LegalBasis }
+/** What links a new placement to what came before: its referral, or the placement it follows and the baseline it carries. */
+interface Links { referral: ReferralRow | null, previousPlacementId: string | null, baselineAttendancePct?: string | number | null }
 
 export class PlacementsService {
   constructor (private readonly db: Kysely<DB>, private readonly clock: Clock = systemClock) {}
@@ -111,13 +114,13 @@ export class PlacementsService {
       return { last: (r.last as string | null) ?? null, count: Number(r.count) }
     })
     const today = this.#today()
-    const [outcome, marks, attainment, referral] = await Promise.all([
+    const [outcome, marks, attainment] = await Promise.all([
       memo.once(`outcome:${row.id}`, async () => (await currentOutcomes(db, [row], today)).get(row.id) ?? null),
       memo.once(`marks:${row.id}`, async () => (await marksByPlacement(db, [row.id], today)).get(row.id)!),
-      memo.once(`attainment:${row.id}`, async () => (await attainmentByPlacement(db, [row.id])).get(row.id)!),
-      row.referral_id ? memo.once(`referral:${row.referral_id}`, () => db.selectFrom('referral').select(['id', 'exclusions', 'baseline_attendance_pct']).where('id', '=', row.referral_id!).executeTakeFirstOrThrow()) : undefined
+      memo.once(`attainment:${row.id}`, async () => (await attainmentByPlacement(db, [row.id])).get(row.id)!)
     ])
-    const baseline = referral?.baseline_attendance_pct == null ? null : Number(referral.baseline_attendance_pct)
+    // The placement's own baseline: copied from its referral, carried along escalations and step-downs.
+    const baseline = row.baseline_attendance_pct == null ? null : Number(row.baseline_attendance_pct)
     let blockers: FieldError[] = []
     if (row.status === 'PLANNED') {
       const provider = await memo.once(`provider:${row.provider_id}`, () => db.selectFrom('provider').select(['registration_status', 'safeguarding_confirmed_on']).where('id', '=', row.provider_id).executeTakeFirstOrThrow())
@@ -162,6 +165,7 @@ export class PlacementsService {
       laNotifiedOn: row.la_notified_on,
       parentNoticeGivenOn: row.parent_notice_given_on,
       laNoticeGivenOn: row.la_notice_given_on,
+      baselineAttendancePct: baseline,
       pauseReason: row.pause_reason,
       endedReason: row.ended_reason,
       outcome,
@@ -176,7 +180,7 @@ export class PlacementsService {
   }
 
   /** Validates, checks overlap and capacity, inserts the placement, its event and audit row. Runs inside `trx`. */
-  async #insert (trx: Kysely<DB>, actor: Actor, pupil: PupilRow, laCode: string, input: Input, links: { referral: ReferralRow | null, previousPlacementId: string | null }, memo = new ViewMemo()) {
+  async #insert (trx: Kysely<DB>, actor: Actor, pupil: PupilRow, laCode: string, input: Input, links: Links, memo = new ViewMemo()) {
     const p = actor.principal
     const provider = await trx.selectFrom('provider').select(['id', 'urn', 'registration_status']).where(providerScope(p)).where('id', '=', input.providerId).executeTakeFirst()
     if (!provider) throw unprocessable('unknown_provider', 'No such provider in your LA', [{ path: '/providerId', code: 'unknown_reference', message: '/providerId is not a provider of your LA' }])
@@ -203,6 +207,8 @@ export class PlacementsService {
       reasonCodeKnown: input.reasonCode ? await reasonCodeKnown(trx, input.reasonCode, laCode) : true
     })
     if (errors.length > 0) invalid(errors)
+    const early = startBeforeReferral(input.startDate, links.referral?.received_on)
+    if (early) throw unprocessable('start_before_referral', `The placement cannot start before its referral was received (${links.referral!.received_on})`, [early])
 
     const end = input.plannedEndDate ?? null
     await this.#refuseOverlap(trx, pupil.id, input.startDate, end, null, '/startDate')
@@ -244,6 +250,7 @@ export class PlacementsService {
       home_attendance_code: input.tier === 1 ? null : homeAttendanceCode(commissioner, input.registration),
       plan: JSON.stringify({ objectives: input.plan.objectives, reintegrationPlan: input.plan.reintegrationPlan ?? null, transitionPlan: input.plan.transitionPlan ?? null, intendedPost16Route: input.plan.intendedPost16Route ?? null, readinessCriteria: input.plan.readinessCriteria ?? null }),
       first_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
+      baseline_attendance_pct: links.referral ? links.referral.baseline_attendance_pct : links.baselineAttendancePct ?? null,
       next_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
       next_review_rule: 'FIRST_REVIEW',
       la_notified_on: input.laNotifiedOn ?? null,
@@ -372,6 +379,18 @@ export class PlacementsService {
         const v = input[field]
         if (v && v > today) throw fieldError(`/${field}`, 'date_in_future', `/${field} cannot be in the future`)
       }
+      if (input.baselineAttendancePct !== undefined && row.referral_id) {
+        const referral = await trx.selectFrom('referral').select(['baseline_attendance_pct']).where('id', '=', row.referral_id).executeTakeFirstOrThrow()
+        if (referral.baseline_attendance_pct !== null) {
+          throw unprocessable('baseline_from_referral', `The placement takes its baseline (${Number(referral.baseline_attendance_pct)}%) from referral ${row.referral_id}; it is not set here`,
+            [{ path: '/baselineAttendancePct', code: 'baseline_from_referral', message: `/baselineAttendancePct comes from referral ${row.referral_id}` }])
+        }
+      }
+      if (input.startDate && row.referral_id) {
+        const referral = await trx.selectFrom('referral').select(['received_on']).where('id', '=', row.referral_id).executeTakeFirstOrThrow()
+        const early = startBeforeReferral(input.startDate, referral.received_on)
+        if (early) throw unprocessable('start_before_referral', `The placement cannot start before its referral was received (${referral.received_on})`, [early])
+      }
       const datesChange = 'startDate' in input || 'plannedEndDate' in input
       // Locking the pupil serialises date changes against other placements of the same pupil.
       const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id)
@@ -409,6 +428,7 @@ export class PlacementsService {
         la_notified_on: input.laNotifiedOn !== undefined ? input.laNotifiedOn : row.la_notified_on,
         parent_notice_given_on: input.parentNoticeGivenOn !== undefined ? input.parentNoticeGivenOn : row.parent_notice_given_on,
         la_notice_given_on: input.laNoticeGivenOn !== undefined ? input.laNoticeGivenOn : row.la_notice_given_on,
+        baseline_attendance_pct: input.baselineAttendancePct !== undefined ? input.baselineAttendancePct : row.baseline_attendance_pct,
         version: eb('version', '+', 1),
         updated_at: new Date()
       })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
@@ -446,8 +466,17 @@ export class PlacementsService {
         if (view.activationBlockers.length > 0) {
           throw unprocessable('preconditions_unmet', `The placement cannot start yet: ${view.activationBlockers.map((b) => b.message).join('; ')}`, view.activationBlockers)
         }
+        if (row.previous_placement_id) await this.#endScheduled(trx, actor, row.previous_placement_id)
       }
     })
+  }
+
+  /** A placement left running by a step-down that started later ends as its successor starts. */
+  async #endScheduled (trx: Kysely<DB>, actor: Actor, id: string): Promise<void> {
+    const ended = await trx.updateTable('placement').set((eb) => ({
+      status: 'ENDED', next_review_due_on: null, next_review_rule: null, pause_reason: null, version: eb('version', '+', 1), updated_at: new Date()
+    })).where('id', '=', id).where('status', 'in', ['ACTIVE', 'PAUSED']).where('outcome_id', 'is not', null).returning(['id', 'pupil_id', 'pupil_home_la_code']).executeTakeFirst()
+    if (ended) await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: ended.id, pupilId: ended.pupil_id, pupilLaCode: ended.pupil_home_la_code, changedFields: ['status'] }])
   }
 
   pause (actor: Actor, id: string, version: number, reason: string) {
@@ -482,12 +511,28 @@ export class PlacementsService {
       if (row.status !== 'ACTIVE' && row.status !== 'PAUSED') throw conflict('not_active', `Only an ACTIVE or PAUSED placement can ${kind === 'ESCALATED' ? 'escalate' : 'step down'}; this one is ${row.status}`)
       if (kind === 'ESCALATED' && row.tier !== 2) throw unprocessable('not_tier_2', 'Escalation moves a Tier 2 placement to Tier 3', [{ path: '/tier', code: 'not_tier_2', message: `this placement is Tier ${row.tier}` }])
       if (kind === 'STEPPED_DOWN' && row.tier === 1) throw unprocessable('already_tier_1', 'The placement is already Tier 1', [{ path: '/tier', code: 'already_tier_1', message: 'already Tier 1' }])
+      if (row.outcome_id !== null) {
+        throw conflict('end_scheduled', `The placement already ends on ${row.end_date} (${row.ended_reason}); the next placement follows it`,
+          [{ path: '/', code: 'end_scheduled', message: `placement ${id} ends on ${row.end_date}` }])
+      }
       if (next.startDate <= row.start_date) throw fieldError('/startDate', 'before_current_start', `/startDate must be after the current placement's start (${row.start_date})`)
-      if (kind === 'ESCALATED' && row.status === 'ACTIVE' && row.next_review_due_on !== null && row.next_review_due_on < this.#today()) {
-        throw unprocessable('review_overdue', `A review was due on ${row.next_review_due_on} and has not been held; hold it before escalating`,
+      const today = this.#today()
+      // Judged at the move's own date: a review due after it was not overdue, however late the move is recorded.
+      if (kind === 'ESCALATED' && row.status === 'ACTIVE' && reviewOverdueAt(row.next_review_due_on, next.startDate, today)) {
+        throw unprocessable('review_overdue', `A review was due on ${row.next_review_due_on}, before the escalation on ${next.startDate}, and has not been held; hold it before escalating`,
           [{ path: '/nextReviewDueOn', code: 'review_overdue', message: `review due ${row.next_review_due_on} is overdue` }])
       }
-      const endDate = lastDayBefore(next.startDate)
+      const held = await trx.selectFrom('review').select('held_on').where('placement_id', '=', id).execute()
+      const later = reviewsFrom(held.map((r) => r.held_on), next.startDate)
+      if (later.length > 0) {
+        throw unprocessable('review_after_move', `A review was held on ${later[0]}, on or after /startDate: the placement was still running then`,
+          [{ path: '/startDate', code: 'review_after_move', message: `/startDate ${next.startDate} is not after the review held on ${later.at(-1)}` }])
+      }
+      // A step-down that starts later ends the current placement the day before, not at once: it keeps
+      // running (reviews, attendance) until then and ends when the next placement starts.
+      const ending = moveEnding(next.startDate, today)
+      const endDate = ending.endDate
+      const endsNow = kind === 'ESCALATED' || ending.endsNow
       const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
       // The move is the placement's outcome: an escalation, or a return to the home school (followed up).
       const lastReview = await trx.selectFrom('review').select('id').where('placement_id', '=', id).orderBy('held_on', 'desc').orderBy('id', 'desc').executeTakeFirst()
@@ -498,17 +543,23 @@ export class PlacementsService {
         ...(lastReview ? { finalReviewId: lastReview.id } : { finalReviewMissingReason: `No review was held before the ${kind === 'ESCALATED' ? 'escalation' : 'step-down'}` }),
         ...(next.partTimePlan && kind === 'STEPPED_DOWN' ? { phasedPlan: next.partTimePlan } : {})
       }, actor.principal.subject)
-      const ended = await trx.updateTable('placement').set((eb) => ({
-        status: 'ENDED', end_date: endDate, ended_reason: code, outcome_id: outcome.id, next_review_due_on: null, next_review_rule: null,
+      await trx.updateTable('placement').set((eb) => ({
+        ...(endsNow ? { status: 'ENDED', next_review_due_on: null, next_review_rule: null } : {}),
+        end_date: endDate, ended_reason: code, outcome_id: outcome.id,
         version: eb('version', '+', 1), updated_at: new Date()
-      })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+      })).where('id', '=', id).execute()
+      if (!endsNow) await refreshSchedule(trx, id)
+      const ended = await trx.selectFrom('placement').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
       await trx.insertInto('placement_event').values({ placement_id: id, event: kind, on_date: endDate, actor: actor.principal.subject }).execute()
       await writeAudit(trx, actor, [
         { action: 'create', entity: 'placement_outcome', entityId: outcome.id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code },
         { action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: ['status', 'endDate', 'outcome'] }
       ])
       const tier = kind === 'ESCALATED' ? 3 : 1
-      const result = await this.#insert(trx, actor, pupil, row.la_code, { ...next, tier, legalBasis: row.legal_basis as LegalBasis, reasonCode: next.reasonCode ?? row.reason_code ?? undefined }, { referral: null, previousPlacementId: id })
+      // The coordinator making the move is the LA: notified when the move takes effect (today if it starts later).
+      const laNotifiedOn = next.laNotifiedOn ?? (next.startDate < today ? next.startDate : today)
+      const result = await this.#insert(trx, actor, pupil, row.la_code, { ...next, laNotifiedOn, tier, legalBasis: row.legal_basis as LegalBasis, reasonCode: next.reasonCode ?? row.reason_code ?? undefined },
+        { referral: null, previousPlacementId: id, baselineAttendancePct: row.baseline_attendance_pct })
       if (result.full) throw conflict('provider_full', `All ${result.places} Tier ${tier} places at the provider are taken`, [{ path: '/providerId', code: 'no_capacity', message: 'no free place' }])
       return { ended: await this.#view(trx, ended), next: await this.#view(trx, result.row), version: result.row.version }
     })

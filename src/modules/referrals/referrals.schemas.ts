@@ -36,7 +36,11 @@ const referralFields = {
   preferredProviderId: Type.Optional(Id)
 }
 
-export const CreateReferral = Type.Object({ pupilId: Id, ...referralFields }, {
+export const CreateReferral = Type.Object({
+  pupilId: Id,
+  receivedOn: Type.Optional(Type.String({ format: 'date', pattern: '^(19|20)[0-9]{2}-', description: 'The day the referral was received, when it is entered later (default today; not in the future). The decision deadline counts from it, and no placement from it may start before it.' })),
+  ...referralFields
+}, {
   additionalProperties: false,
   description: 'Submitting checks completeness for the basis, tier and pupil; each missing item is named (422).'
 })
@@ -71,7 +75,8 @@ export const Referral = Type.Object({
   exclusions: Type.Array(ExclusionSchema),
   preferredProviderId: Type.Union([Id, Type.Null()]),
   status: StringEnum(['SUBMITTED', 'ACCEPTED', 'DECLINED', 'WITHDRAWN'] as const),
-  submittedOn: IsoDate,
+  receivedOn: Type.String({ format: 'date', pattern: '^(19|20)[0-9]{2}-', description: 'When the referral was received; the decision deadline counts from it.' }),
+  submittedOn: Type.String({ format: 'date', pattern: '^(19|20)[0-9]{2}-', description: 'When the referral was recorded here.' }),
   decisionDueOn: IsoDate,
   decisionOverdue: Type.Boolean({ description: 'Still undecided after the LA policy\'s decision deadline (school days).' }),
   decidedAt: Type.Union([Timestamp, Type.Null()]),

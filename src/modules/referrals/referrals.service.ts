@@ -64,6 +64,7 @@ export class ReferralsService {
       exclusions: row.exclusions,
       preferredProviderId: row.preferred_provider_id,
       status: row.status as Referral['status'],
+      receivedOn: row.received_on,
       submittedOn: row.submitted_on,
       decisionDueOn: row.decision_due_on,
       decisionOverdue: row.status === 'SUBMITTED' && today > row.decision_due_on,
@@ -90,7 +91,7 @@ export class ReferralsService {
       if (input.reasonCode && !(await reasonCodeKnown(trx, input.reasonCode, laCode))) {
         throw fieldError('/reasonCode', 'unknown_reason_code', `/reasonCode ${input.reasonCode} is not a known census reason code`)
       }
-      for (const [field, value] of [['parentConsultedOn', input.parentConsultedOn], ['baselineTo', input.baselineTo], ['sendCaseworkerToldOn', input.sendCaseworkerToldOn], ['virtualSchoolToldOn', input.virtualSchoolToldOn]] as const) {
+      for (const [field, value] of [['receivedOn', input.receivedOn], ['parentConsultedOn', input.parentConsultedOn], ['baselineTo', input.baselineTo], ['sendCaseworkerToldOn', input.sendCaseworkerToldOn], ['virtualSchoolToldOn', input.virtualSchoolToldOn]] as const) {
         if (value && value > today) throw fieldError(`/${field}`, 'date_in_future', `/${field} cannot be in the future`)
       }
       if (input.preferredProviderId) {
@@ -101,6 +102,7 @@ export class ReferralsService {
       if (missing.length > 0) throw new AppError(422, 'referral_incomplete', `The referral is incomplete: ${missing.map((m) => m.path.slice(1)).join(', ')}`, missing)
       const calendar = await calendarForPupil(trx, pupil)
       const policy = await policyFor(trx, laCode)
+      const receivedOn = input.receivedOn ?? today
       const row = await trx.insertInto('referral').values({
         pupil_id: pupil.id,
         la_code: laCode,
@@ -121,7 +123,9 @@ export class ReferralsService {
         exclusions: JSON.stringify((input.exclusions ?? []).map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))),
         preferred_provider_id: input.preferredProviderId ?? null,
         submitted_on: today,
-        decision_due_on: calendar.addSchoolDays(today, policy.referral_decision_school_days)
+        received_on: receivedOn,
+        // The decision deadline counts from when the referral was received, not when it was entered.
+        decision_due_on: calendar.addSchoolDays(receivedOn, policy.referral_decision_school_days)
       }).returningAll().executeTakeFirstOrThrow()
       await writeAudit(trx, actor, [{ action: 'create', entity: 'referral', entityId: row.id, pupilId: pupil.id, pupilLaCode: pupil.home_la_code, changedFields: Object.keys(input) }])
       return this.#view(trx, row, calendar)

@@ -50,10 +50,10 @@ export async function outcomesReport (db: Kysely<DB>, actor: Actor, code: string
       .where('placement.start_date', '<=', to).where((eb) => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', `${start - 1}-08-31`)]))
     const [placements, followUps, marks, assessments, results, policy] = await Promise.all([
       trx.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-        .leftJoin('referral', 'referral.id', 'placement.referral_id').leftJoin('placement_outcome', 'placement_outcome.id', 'placement.outcome_id')
+        .leftJoin('placement_outcome', 'placement_outcome.id', 'placement.outcome_id')
         .select(['placement.id', 'placement.tier', 'placement.provider_id', 'placement.commissioner_school_id', 'pupil.home_school_id', 'pupil.sen_provision',
           'pupil.fsm_eligible', 'pupil.looked_after', 'pupil.sex', 'pupil.ethnicity', 'pupil.date_of_birth', 'pupil.nc_year_override',
-          'referral.baseline_attendance_pct', 'placement_outcome.code as outcome', 'placement_outcome.effective_date', 'placement_outcome.destination'])
+          'placement.baseline_attendance_pct', 'placement_outcome.code as outcome', 'placement_outcome.effective_date', 'placement_outcome.destination'])
         .where('placement.id', 'in', inYear()).execute(),
       trx.selectFrom('outcome_follow_up').select(['placement_id', 'checkpoint', 'met']).where('status', '=', 'RECORDED').where('placement_id', 'in', inYear()).execute(),
       trx.selectFrom('attendance_mark').select((eb) => ['placement_id', 'code', eb.fn.countAll<string>().as('n')])
@@ -193,8 +193,9 @@ export async function complianceReport (db: Kysely<DB>, actor: Actor, code: stri
       base().select([...cols, 'placement.next_review_due_on']).where('placement.status', '=', 'ACTIVE').where('placement.next_review_due_on', '<', today).orderBy('placement.next_review_due_on').execute(),
       base().select([...cols, 'placement.tier']).where('placement.status', 'in', open)
         .where(sql<boolean>`(jsonb_array_length(placement.plan->'objectives') = 0 or (placement.tier = 2 and placement.plan->>'reintegrationPlan' is null) or (placement.tier = 3 and placement.plan->>'transitionPlan' is null))`).orderBy('placement.id').execute(),
-      base().leftJoin('referral', 'referral.id', 'placement.referral_id').select([...cols, 'placement.start_date']).where('placement.status', 'in', open).where('placement.tier', '>=', 2)
-        .where('referral.baseline_attendance_pct', 'is', null).orderBy('placement.id').execute(),
+      // The placement's own baseline, which escalations and step-downs carry along the chain.
+      base().select([...cols, 'placement.start_date']).where('placement.status', 'in', open).where('placement.tier', '>=', 2)
+        .where('placement.baseline_attendance_pct', 'is', null).orderBy('placement.id').execute(),
       base().select([...cols, 'placement.part_time_plan_end_date', 'placement.sessions_at_provider', 'placement.sessions_at_home_school']).where('placement.status', 'in', open)
         .where(sql<boolean>`placement.sessions_at_provider + placement.sessions_at_home_school < 10`).orderBy('placement.id').execute(),
       base().select([...cols, 'placement.start_date']).where('placement.status', '<>', 'CANCELLED').where('placement.commissioner_type', '=', 'SCHOOL').where('placement.la_notified_on', 'is', null).orderBy('placement.id').execute(),

@@ -39,8 +39,10 @@ export async function scheduleFor (db: Kysely<DB>, placement: PlacementRow, extr
     firstReviewSchoolDays: policy.first_review_school_days, intervalSchoolWeeks: policy.review_interval_school_weeks
   })
   const chosen = extraReview ? undefined : reviews.at(-1)?.next_review_on
-  if (due && chosen && chosen < due.due) return { due: chosen, rule: 'SET_AT_REVIEW', explanation: `set at the last review, earlier than the rule's ${due.due}` }
-  return due
+  const next: ReviewDue | undefined = due && chosen && chosen < due.due ? { due: chosen, rule: 'SET_AT_REVIEW', explanation: `set at the last review, earlier than the rule's ${due.due}` } : due
+  // A placement whose end is already set (a step-down that starts later) needs no review after its last day.
+  if (next && placement.end_date && next.due > placement.end_date) return undefined
+  return next
 }
 
 /** Stores the placement's next review date and the rule that set it. */
