@@ -134,4 +134,13 @@ t.test('census rows are AP placements that ran, each with its placement id and N
   t.ok(rows.some((r) => r.placementId === tier1.id && r.tier === 1), 'Tier 1 support stays in the placements export')
   t.ok(rows.some((r) => r.placementId === planned.id && r.status === 'PLANNED'), 'and so does the PLANNED placement')
   t.match(rows.find((r) => r.placementId === ran.id), { ncYearAtStart: 10 })
+
+  // The placement view shows the same NC year at the start, beside the pupil's NC year today.
+  const view = await app.inject({ method: 'GET', url: `/v1/placements/${heldBack.id}`, headers: coordinator })
+  t.equal(view.statusCode, 200)
+  t.equal(view.json().ncYearAtStart, 9, 'Year 9 at the start, for a pupil held back a year')
+  const list = await app.inject({ method: 'GET', url: `/v1/placements?pupilId=${ran.pupil_id}`, headers: coordinator })
+  t.same(list.json().results.map((p: { ncYearAtStart: number }) => p.ncYearAtStart), [10], 'and in the list')
+  const pupil = await app.inject({ method: 'GET', url: `/v1/pupils/${ran.pupil_id}`, headers: coordinator })
+  t.equal(pupil.json().ncYear, 11, 'while the pupil record keeps today\'s NC year')
 })

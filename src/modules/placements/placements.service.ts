@@ -7,7 +7,7 @@ import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../
 import {
   activationBlockers, commissionerFor, homeAttendanceCode, isFullTime, type LegalBasis, type PlacementFacts, placementErrors
 } from '../../domain/placements.js'
-import { endOfCompulsorySchoolAge } from '../../domain/school-year.js'
+import { endOfCompulsorySchoolAge, ncYearOn } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import { conflict, fieldError, type FieldError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
@@ -44,7 +44,7 @@ class ViewMemo {
     const referralIds = ids((r) => r.referral_id)
     const providerIds = ids((r) => r.provider_id)
     const [pupils, referrals, providers] = await Promise.all([
-      pupilIds.length ? db.selectFrom('pupil').select(['id', 'home_school_id', 'home_la_code', 'sen_provision']).where('id', 'in', pupilIds).execute() : [],
+      pupilIds.length ? db.selectFrom('pupil').select(['id', 'home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override']).where('id', 'in', pupilIds).execute() : [],
       referralIds.length ? db.selectFrom('referral').select(['id', 'exclusions', 'baseline_attendance_pct']).where('id', 'in', referralIds).execute() : [],
       providerIds.length ? db.selectFrom('provider').select(['id', 'registration_status', 'safeguarding_confirmed_on']).where('id', 'in', providerIds).execute() : []
     ])
@@ -103,7 +103,7 @@ export class PlacementsService {
   }
 
   async #view (db: Kysely<DB>, row: PlacementRow, memo: ViewMemo = new ViewMemo()): Promise<Placement> {
-    const pupil = await memo.once(`pupil:${row.pupil_id}`, () => db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow())
+    const pupil = await memo.once(`pupil:${row.pupil_id}`, () => db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow())
     const calendar = await memo.once(calendarKey(pupil), () => calendarForPupil(db, pupil))
     const clocks = await this.#clocks(db, row, calendar, pupil, memo)
     const reviewed = await memo.once(`reviews:${row.id}`, async () => {
@@ -145,6 +145,7 @@ export class PlacementsService {
       startDate: row.start_date,
       plannedEndDate: row.planned_end_date,
       endDate: row.end_date,
+      ncYearAtStart: ncYearOn(pupil.date_of_birth, pupil.nc_year_override, row.start_date, today),
       sessionsAtProvider: row.sessions_at_provider,
       sessionsAtHomeSchool: row.sessions_at_home_school,
       partTime: !isFullTime(row),
