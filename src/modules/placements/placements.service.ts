@@ -85,7 +85,7 @@ export class PlacementsService {
 
   #today (): string { return todayIn(this.clock) }
 
-  async #clocks (db: Kysely<DB>, row: PlacementRow, calendar: SchoolCalendar, pupil: Pick<PupilRow, 'sen_provision'>, memo: ViewMemo): Promise<StatutoryClock[]> {
+  async #clocks (db: Kysely<DB>, row: PlacementRow, calendar: SchoolCalendar, pupil: Pick<PupilRow, 'sen_provision' | 'date_of_birth' | 'nc_year_override'>, memo: ViewMemo): Promise<StatutoryClock[]> {
     const today = this.#today()
     const clocks: StatutoryClock[] = []
     if (row.legal_basis === 'OFF_SITE_DIRECTION_S29A') {
@@ -97,7 +97,8 @@ export class PlacementsService {
       const exclusions = referral.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
       // Only full-time provision (10 sessions a week across provider and home school) meets a sixth-day duty.
       const started = row.status === 'CANCELLED' || !isFullTime(row) ? null : row.start_date
-      clocks.push(...sixthDayClocks(calendar, exclusions, started, today))
+      const policy = await memo.once(`policy:${row.la_code}`, () => policyFor(db, row.la_code))
+      clocks.push(...sixthDayClocks(calendar, exclusions, started, today, { dateOfBirth: pupil.date_of_birth, ncYearOverride: pupil.nc_year_override, examsEnd: policy.year11_exams_end, today }))
     }
     return clocks
   }
