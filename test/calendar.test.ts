@@ -120,8 +120,27 @@ t.test('half-term rules name the half-term and the rule', async (t) => {
 })
 
 t.test('closure rules', async (t) => {
-  t.same(closureErrors(STAFFORDSHIRE_2025_26, ['2025-09-01', '2025-10-24']), [])
-  t.match(closureErrors(STAFFORDSHIRE_2025_26, ['2025-09-01', '2025-09-01']), [{ path: '/closures/1/date', code: 'duplicate_closure' }])
-  t.match(closureErrors(STAFFORDSHIRE_2025_26, ['2025-10-28']), [{ code: 'closure_outside_term' }])
-  t.match(closureErrors(STAFFORDSHIRE_2025_26, ['2025-09-06']), [{ code: 'closure_on_weekend' }])
+  const inset = (...days: string[]) => days.map((date) => ({ date, kind: 'INSET' as const }))
+  const closure = (...days: string[]) => days.map((date) => ({ date, kind: 'CLOSURE' as const }))
+  t.same(closureErrors(STAFFORDSHIRE_2025_26, inset('2025-09-01', '2025-10-24')), [])
+  t.match(closureErrors(STAFFORDSHIRE_2025_26, inset('2025-09-01', '2025-09-01')), [{ path: '/closures/1/date', code: 'duplicate_closure' }])
+  t.match(closureErrors(STAFFORDSHIRE_2025_26, inset('2025-10-28')), [{ code: 'closure_outside_term' }], 'an INSET day in the middle of a holiday')
+  t.match(closureErrors(STAFFORDSHIRE_2025_26, inset('2025-09-06')), [{ code: 'closure_on_weekend' }])
+  t.match(closureErrors(STAFFORDSHIRE_2025_26, closure('2025-10-27')), [{ code: 'closure_outside_term' }], 'a closure outside term is refused: the school is shut anyway')
+
+  // A published pattern: pupils start on Tuesday 2 September 2025 after an INSET day on Monday 1 September,
+  // return on Tuesday 6 January after INSET on Monday 5 January, and the academy (from Wednesday 3 September)
+  // has INSET on the Monday and Tuesday before.
+  const pupilsFromTuesday = [{ firstDay: '2025-09-02', lastDay: '2025-10-24' }, { firstDay: '2025-11-03', lastDay: '2025-12-19' }, { firstDay: '2026-01-06', lastDay: '2026-02-13' }, ...STAFFORDSHIRE_2025_26.slice(3)]
+  t.same(closureErrors(pupilsFromTuesday, inset('2025-09-01', '2026-01-05')), [], 'INSET the weekday before term starts')
+  t.same(closureErrors(ACADEMY_2025_26, inset('2025-09-01', '2025-09-02')), [], 'a run of INSET days before term')
+  t.same(closureErrors(STAFFORDSHIRE_2025_26, inset('2025-10-27', '2026-07-21')), [], 'INSET the Monday after a Friday half-term end, and the day after the year ends')
+  t.same(closureErrors(STAFFORDSHIRE_2025_26, inset('2026-05-26')), [], 'after the late May bank holiday, beside the half-term that ended on Friday 22 May')
+  t.match(closureErrors(ACADEMY_2025_26, inset('2025-09-01')), [{ code: 'closure_outside_term' }], 'not two days before term with a teaching-free day between')
+  t.match(closureErrors(pupilsFromTuesday, inset('2025-08-30')), [{ code: 'closure_on_weekend' }], 'still never on a weekend')
+  t.match(closureErrors(STAFFORDSHIRE_2025_26, inset('2025-08-29')), [{ code: 'outside_academic_year' }], 'the Friday before a 1 September start belongs to the year before')
+  const calendar = new SchoolCalendar((startYear) => ({ startYear, source: 'school', halfTerms: pupilsFromTuesday, closures: ['2025-09-01', '2026-01-05'] }))
+  t.notOk(calendar.isSchoolDay('2025-09-01'), 'the INSET day is no school day')
+  t.equal(calendar.firstSchoolDayOnOrAfter('2025-09-01'), '2025-09-02')
+  t.equal(calendar.countSchoolDays('2025-09-01', '2025-09-05'), 4, 'and counts no school day')
 })

@@ -124,3 +124,26 @@ t.test('bad calendars and bad arithmetic requests store nothing', async (t) => {
   const other = await app.inject({ method: 'PUT', url: `/v1/local-authorities/${world.other.laCode}/calendars/2025-26`, headers: admin, payload: { halfTerms } })
   t.equal(other.statusCode, 404, 'another LA\'s calendar is out of scope')
 })
+
+t.test('published calendars load as published: INSET days just outside the half-terms', async (t) => {
+  const { app, db } = await buildTestApp(t)
+  const world = await makeWorld(db)
+  const admin = bearer(world.own.tokens.la_admin)
+  // Pupils start on Tuesday 2 September 2025 and Tuesday 6 January 2026; staff train the Monday before each.
+  const halfTerms = [{ firstDay: '2025-09-02', lastDay: '2025-10-24' }, { firstDay: '2025-11-03', lastDay: '2025-12-19' }, { firstDay: '2026-01-06', lastDay: '2026-02-13' }, ...STAFFORDSHIRE_2025_26.slice(3)]
+  const la = await app.inject({ method: 'PUT', url: `/v1/local-authorities/${world.own.laCode}/calendars/2025-26`, headers: admin, payload: { halfTerms } })
+  t.equal(la.statusCode, 201)
+  const url = `/v1/schools/${world.own.schoolId}/calendars/2025-26`
+  const wrong = await app.inject({ method: 'PUT', url, headers: admin, payload: { closures: [{ date: '2025-09-01', kind: 'INSET' }, { date: '2025-10-29', kind: 'INSET' }] } })
+  problem(t, wrong, 400, '/closures/1/date', 'closure_outside_term')
+  t.equal(await countRows(db, 'calendar_closure'), 0, 'nothing stored')
+  const closure = await app.inject({ method: 'PUT', url, headers: admin, payload: { closures: [{ date: '2025-10-27', kind: 'CLOSURE', reason: 'Boiler' }] } })
+  problem(t, closure, 400, '/closures/0/date', 'closure_outside_term')
+
+  const put = await app.inject({ method: 'PUT', url, headers: admin, payload: { closures: [{ date: '2025-09-01', kind: 'INSET' }, { date: '2025-10-27', kind: 'INSET' }, { date: '2026-01-05', kind: 'INSET' }, { date: '2025-12-03', kind: 'INSET' }] } })
+  t.equal(put.statusCode, 201, put.body)
+  t.equal(put.json().closures.length, 4, 'INSET the day before term, the Monday after a Friday half-term end and one in term, all stored')
+  t.equal(put.json().schoolDays, la.json().schoolDays - 1, 'only the INSET day in term takes a school day away')
+  const days = await app.inject({ method: 'GET', url: `/v1/schools/${world.own.schoolId}/school-days?from=2025-09-01&to=2025-09-03`, headers: admin })
+  t.same(days.json().days, ['2025-09-02', '2025-09-03'], 'the INSET day before term is no school day')
+})

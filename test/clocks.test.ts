@@ -1,6 +1,6 @@
 import t from 'tap'
 import { type AcademicYearCalendar, estimatedYear, SchoolCalendar } from '../src/domain/calendar.js'
-import { offSiteNoticeClocks, sixthDayClocks, suspensionRuns } from '../src/domain/clocks.js'
+import { offSiteNoticeClocks, sixthDayClocks, sixthDayExemption, suspensionRuns, year11ExamsEndOn } from '../src/domain/clocks.js'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 
 const calendar = new SchoolCalendar((y): AcademicYearCalendar => y === 2025 ? { startYear: y, source: 'la', halfTerms: STAFFORDSHIRE_2025_26, closures: [] } : estimatedYear(y))
@@ -47,4 +47,26 @@ t.test('off-site direction notice two school days ahead', async (t) => {
   t.equal(offSiteNoticeClocks(calendar, { startDate: start, parentNoticeOn: '2025-11-04', laNoticeOn: null, hasEhcp: false }, '2025-11-04')[0]!.status, 'breached', 'one school day is not enough')
   t.equal(offSiteNoticeClocks(calendar, { startDate: start, parentNoticeOn: null, laNoticeOn: null, hasEhcp: false }, '2025-11-01')[0]!.status, 'pending')
   t.equal(offSiteNoticeClocks(calendar, { startDate: '2025-11-04', parentNoticeOn: '2025-10-23', laNoticeOn: null, hasEhcp: false }, '2025-10-23')[0]!.deadline, '2025-10-24', 'counted across half-term')
+})
+
+t.test('Year 11 with no further public examinations: no sixth-day duty', async (t) => {
+  // Born 14 March 2010: Year 11 in 2025/26 (end of compulsory school age Friday 26 June 2026).
+  const pupil = { dateOfBirth: '2010-03-14', ncYearOverride: null, examsEnd: '06-19', today: '2026-06-29' }
+  t.equal(year11ExamsEndOn('2026-06-22', '06-19'), '2026-06-19', 'the LA\'s day in the year\'s summer')
+  t.equal(year11ExamsEndOn('2025-11-03', null), '2026-06-26', 'else the last Friday of June')
+  t.match(sixthDayExemption('2026-06-22', pupil), /after public examinations ended on 2026-06-19/)
+  t.equal(sixthDayExemption('2026-06-19', pupil), null, 'excluded on the last examination day: the duty stands')
+  t.equal(sixthDayExemption('2026-03-02', pupil), null, 'excluded in spring with examinations to come: the duty stands')
+  t.equal(sixthDayExemption('2026-06-22', { ...pupil, dateOfBirth: '2011-03-14' }), null, 'Year 10 is never exempt')
+  t.match(sixthDayExemption('2026-06-22', { ...pupil, dateOfBirth: '2011-03-14', ncYearOverride: 11, today: '2026-06-29' }), /Year 11/, 'taught in Year 11 (override): exempt')
+  t.equal(sixthDayExemption('2026-06-22', { ...pupil, examsEnd: null }), null, 'without the LA\'s date, not until after the last Friday of June')
+
+  const pex = [{ kind: 'PERMANENT' as const, firstDay: '2026-06-22', lengthSchoolDays: null }]
+  const [exempt] = sixthDayClocks(calendar, pex, null, '2026-07-10', pupil)
+  t.match(exempt, { kind: 'SIXTH_DAY_PERMANENT_EXCLUSION', status: 'not_applicable', metOn: null, rule: /no duty to arrange sixth-day provision/ }, 'permanently excluded after the examinations: not applicable, with the reason')
+  const [before] = sixthDayClocks(calendar, [{ ...pex[0]!, firstDay: '2026-06-01' }], null, '2026-07-10', pupil)
+  t.match(before, { status: 'breached', deadline: '2026-06-08' }, 'before the examinations end the duty applies, and was breached')
+  const [suspended] = sixthDayClocks(calendar, [{ kind: 'SUSPENSION', firstDay: '2026-06-22', lengthSchoolDays: 8 }], null, '2026-07-10', pupil)
+  t.equal(suspended!.status, 'not_applicable', 'a long suspension after the examinations too')
+  t.equal(sixthDayClocks(calendar, pex, null, '2026-07-10')[0]!.status, 'breached', 'without the pupil\'s facts no exemption is assumed')
 })

@@ -86,3 +86,61 @@ t.test('exports stream in chunks: more rows than one chunk arrive whole', async 
   t.equal(lines.length, n + 1, `${n} rows and a header, across two chunks`)
   t.ok(lines.slice(1).every((l) => l.includes(',LA_ARRANGED,FULL_TIME,')), 'every row is LA-arranged and full time')
 })
+
+t.test('census rows are AP placements that ran, each with its placement id and NC years at the time', async (t) => {
+  const now = DateTime.fromISO('2026-11-23T10:00:00', { zone: 'Europe/London' })
+  const { app, db } = await buildTestApp(t, { clock: () => now })
+  const world = await makeWorld(db)
+  const coordinator = bearer(world.own.tokens.coordinator)
+  // Born 1 May 2011: Year 10 in 2025/26, Year 11 today (2026/27).
+  const ran = await placement(db, world.own, 1, {}, { date_of_birth: '2011-05-01' })
+  const planned = await placement(db, world.own, 2, { status: 'PLANNED', start_date: '2026-01-05', planned_end_date: '2026-03-27' })
+  const tier1 = await placement(db, world.own, 3, { tier: 1, home_attendance_code: null })
+  // Taught a year below: the override says Year 10 today, so the pupil was in Year 9 when the placement started.
+  const ended = async (serial: number, values: Record<string, unknown>, pupil: Partial<DB['pupil']> = {}) => {
+    const row = await placement(db, world.own, serial, values, pupil)
+    const outcome = await db.insertInto('placement_outcome').values({ placement_id: row.id, code: 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', effective_date: values.end_date as string, recorded_by: 'test' })
+      .returning('id').executeTakeFirstOrThrow()
+    await db.updateTable('placement').set({ status: 'ENDED', outcome_id: outcome.id }).where('id', '=', row.id).execute()
+    return row
+  }
+  const heldBack = await ended(4, { start_date: '2025-09-08', planned_end_date: '2025-12-19', end_date: '2025-12-19' }, { date_of_birth: '2011-05-01', nc_year_override: 10 })
+  const earlier = await ended(5, { start_date: '2024-11-04', planned_end_date: '2025-02-14', end_date: '2025-02-14' })
+
+  const census = async (query: string) => {
+    const res = await app.inject({ method: 'GET', url: `/v1/local-authorities/${world.own.laCode}/exports/census?format=json${query}`, headers: coordinator })
+    t.equal(res.statusCode, 200, res.body.slice(0, 200))
+    return res.json() as { columns: string[], results: Record<string, unknown>[] }
+  }
+  const year = await census('&academicYear=2025-26')
+  t.equal(year.columns[0], 'placementId', 'the placement id leads every census row')
+  t.same(year.results.map((r) => r.placementId).sort(), [ran.id, heldBack.id].sort(), 'the PLANNED placement, the Tier 1 support and last year\'s placement are not census rows')
+  t.match(year.results.find((r) => r.placementId === ran.id), { ncYearAtStart: 10, censusYear: '2025/26', ncYearInCensusYear: 10 })
+  t.match(year.results.find((r) => r.placementId === heldBack.id), { ncYearAtStart: 9, censusYear: '2025/26', ncYearInCensusYear: 9 }, 'the override carried back as the same offset')
+  const all = await census('')
+  t.same(all.results.map((r) => r.placementId).sort(), [ran.id, heldBack.id, earlier.id].sort(), 'without a year, every AP placement that ran')
+  t.match(all.results.find((r) => r.placementId === ran.id), { ncYearAtStart: 10, censusYear: '2026/27', ncYearInCensusYear: 11 }, 'without a year, the census year is the current one')
+  const audited = await db.selectFrom('audit_event').select('entity_id').where('entity', '=', 'export_census').execute()
+  t.notOk(audited.some((a) => a.entity_id === planned.id || a.entity_id === tier1.id), 'rows not exported are not audited as exported')
+
+  const csv = await app.inject({ method: 'GET', url: `/v1/local-authorities/${world.own.laCode}/exports/census?academicYear=2025-26`, headers: coordinator })
+  const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n').filter((l) => l !== '')
+  t.match(lines[0], /^placementId,upn,.*,ncYearAtStart,censusYear,ncYearInCensusYear$/)
+  t.equal(lines.length, 3)
+  t.ok(lines.slice(1).every((l) => l.startsWith(`${ran.id},`) || l.startsWith(`${heldBack.id},`)), 'each CSV row starts with its placement id')
+
+  const placements = await app.inject({ method: 'GET', url: `/v1/local-authorities/${world.own.laCode}/exports/placements?format=json&academicYear=2025-26`, headers: coordinator })
+  const rows = placements.json().results as Record<string, unknown>[]
+  t.ok(rows.some((r) => r.placementId === tier1.id && r.tier === 1), 'Tier 1 support stays in the placements export')
+  t.ok(rows.some((r) => r.placementId === planned.id && r.status === 'PLANNED'), 'and so does the PLANNED placement')
+  t.match(rows.find((r) => r.placementId === ran.id), { ncYearAtStart: 10 })
+
+  // The placement view shows the same NC year at the start, beside the pupil's NC year today.
+  const view = await app.inject({ method: 'GET', url: `/v1/placements/${heldBack.id}`, headers: coordinator })
+  t.equal(view.statusCode, 200)
+  t.equal(view.json().ncYearAtStart, 9, 'Year 9 at the start, for a pupil held back a year')
+  const list = await app.inject({ method: 'GET', url: `/v1/placements?pupilId=${ran.pupil_id}`, headers: coordinator })
+  t.same(list.json().results.map((p: { ncYearAtStart: number }) => p.ncYearAtStart), [10], 'and in the list')
+  const pupil = await app.inject({ method: 'GET', url: `/v1/pupils/${ran.pupil_id}`, headers: coordinator })
+  t.equal(pupil.json().ncYear, 11, 'while the pupil record keeps today\'s NC year')
+})

@@ -287,3 +287,16 @@ t.test('sustainedStatus', async (t) => {
   t.equal(sustainedStatus('POST16_TRANSITION', [rec('POST16_OCTOBER', true), rec('POST16_MARCH', true)]), 'SUSTAINED')
   t.equal(sustainedStatus('POST16_TRANSITION', [rec('POST16_OCTOBER', true), rec('TWO_TERMS', true)]), 'PENDING', 'a post-16 outcome ends at March, not TWO_TERMS')
 })
+
+t.test('post16Held: an apprenticeship sustained for 6 months at any time from August to July', async (t) => {
+  const apprentice = { participating: true, destination: 'APPRENTICESHIP_L2' as const }
+  t.same(post16Held('POST16_MARCH', { ...apprentice, monthsInEducation: 4, monthsInEmployment: 0, apprenticeshipMonths: 6 }), { met: true, reasons: [] },
+    'started in November, 6 months in a row by the time the check is recorded: sustained though October–March has only 4 (5 with March)')
+  t.same(post16Held('POST16_MARCH', { participating: false, destination: 'NEET_SEEKING', monthsInEducation: 0, monthsInEmployment: 0, apprenticeshipMonths: 6 }), { met: true, reasons: [] },
+    'August to January in an apprenticeship, then NEET: sustained, the 6 months were in the year')
+  const short = post16Held('POST16_MARCH', { ...apprentice, monthsInEducation: 3, monthsInEmployment: 0, apprenticeshipMonths: 5 })
+  t.equal(short.met, false)
+  t.match(short.reasons, [/3 month\(s\) in education/, /5 month\(s\) in a row in an apprenticeship: an apprenticeship is sustained after 6/])
+  t.same(post16Held('POST16_MARCH', { ...apprentice, monthsInEducation: 6, monthsInEmployment: 0 }), { met: true, reasons: [] }, 'October–March in full still counts, months not given')
+  t.same(post16Held('POST16_OCTOBER', { ...apprentice, apprenticeshipMonths: 6 }), { met: true, reasons: [] }, 'October: participating, as before')
+})

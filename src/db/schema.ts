@@ -31,6 +31,8 @@ export interface LaPolicyTable {
   full_time_threshold_hours: Generated<number>
   sustained_attendance_pct: ColumnType<string | number, string | number | undefined, string | number>
   follow_up_response_school_days: Generated<number>
+  /** Month and day (MM-DD) Year 11's public examinations end each year; null: the last Friday of June. */
+  year11_exams_end: string | null
   version: Generated<number>
   updated_at: Timestamp
 }
@@ -368,6 +370,7 @@ export interface OutcomeFollowUpTable {
   destination: string | null
   months_in_education: number | null
   months_in_employment: number | null
+  apprenticeship_months: number | null
   met: boolean | null
   not_met_reasons: ColumnType<string[], string | undefined, string>
   notes: string | null

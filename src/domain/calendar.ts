@@ -147,16 +147,54 @@ export function halfTermErrors (startYear: number, halfTerms: HalfTermDates[], b
   return errors
 }
 
-/** Closure and INSET days: weekdays inside one of the half-terms, each once. */
-export function closureErrors (halfTerms: HalfTermDates[], closures: string[], base = '/closures'): FieldError[] {
+export interface ClosureDay { date: string, kind: 'INSET' | 'CLOSURE' }
+
+/**
+ * Closure and INSET days: weekdays, each once, inside one of the half-terms. Published calendars also put
+ * INSET days just outside a half-term: the weekday before term starts (INSET 1 September when pupils start on
+ * the 2nd), the weekday after it ends (the Friday or Monday after a half-term), or a run of them. Those are
+ * accepted: an INSET day whose next (or previous) weekday, skipping bank holidays and other INSET days listed,
+ * is a half-term's first (or last) day. They stay non-teaching days, as every day outside the half-terms is.
+ * A weekend INSET day is refused: published calendars never set one (INSET days are among the 195 days
+ * teachers work, Monday to Friday), so it is a typing mistake. Other closures must fall inside a half-term.
+ */
+export function closureErrors (halfTerms: HalfTermDates[], closures: ClosureDay[], base = '/closures'): FieldError[] {
   const errors: FieldError[] = []
   const seen = new Set<string>()
-  closures.forEach((day, i) => {
+  const inset = new Set(closures.filter((c) => c.kind === 'INSET').map((c) => toDayNumber(c.date)))
+  const starts = new Set(halfTerms.map((h) => toDayNumber(h.firstDay)))
+  const ends = new Set(halfTerms.map((h) => toDayNumber(h.lastDay)))
+  const holidays = new Set<number>()
+  const years = new Set(closures.map((c) => Number(c.date.slice(0, 4))))
+  for (const y of years) for (const d of [...bankHolidays(y - 1), ...bankHolidays(y), ...bankHolidays(y + 1)]) holidays.add(toDayNumber(d))
+  /** The first weekday from `day` in `step` direction that is neither a bank holiday nor a listed INSET day. */
+  const nextWorking = (day: number, step: 1 | -1): number => {
+    let d = day + step
+    for (let guard = 0; guard < 60 && (weekdayOf(d) > 5 || holidays.has(d) || inset.has(d)); guard++) d += step
+    return d
+  }
+  closures.forEach(({ date: day, kind }, i) => {
     const path = `${base}/${i}/date`
     if (seen.has(day)) errors.push({ path, code: 'duplicate_closure', message: `${day} is listed twice` })
     seen.add(day)
-    if (weekdayOf(toDayNumber(day)) > 5) errors.push({ path, code: 'closure_on_weekend', message: `${day} is a weekend day` })
-    if (!halfTerms.some((h) => day >= h.firstDay && day <= h.lastDay)) errors.push({ path, code: 'closure_outside_term', message: `${day} is not in any half-term` })
+    const n = toDayNumber(day)
+    if (weekdayOf(n) > 5) {
+      errors.push({ path, code: 'closure_on_weekend', message: `${day} is a weekend day` })
+      return
+    }
+    if (halfTerms.some((h) => day >= h.firstDay && day <= h.lastDay)) return
+    const startYear = halfTerms[0] ? startYearOfDay(toDayNumber(halfTerms[0].firstDay)) : undefined
+    if (startYear !== undefined && startYearOfDay(n) !== startYear) {
+      errors.push({ path, code: 'outside_academic_year', message: `${day} is outside ${academicYearLabel(startYear)}` })
+      return
+    }
+    const beside = kind === 'INSET' && (starts.has(nextWorking(n, 1)) || ends.has(nextWorking(n, -1)))
+    if (!beside) {
+      errors.push({
+        path, code: 'closure_outside_term',
+        message: kind === 'INSET' ? `${day} is not in any half-term, nor an INSET day on the weekdays just before or after one` : `${day} is not in any half-term`
+      })
+    }
   })
   return errors
 }

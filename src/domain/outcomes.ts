@@ -178,7 +178,17 @@ export function followUpSchedule (code: string, effectiveDate: string, pupilDate
 }
 
 export interface ReintegrationCheck { onRoll: boolean, permanentlyExcluded: boolean, newPlacement: boolean, attendancePct: number }
-export interface Post16Check { participating: boolean, destination: Destination, monthsInEducation?: number | null, monthsInEmployment?: number | null }
+export interface Post16Check {
+  participating: boolean
+  destination: Destination
+  monthsInEducation?: number | null
+  monthsInEmployment?: number | null
+  /** March check: the longest unbroken run of months in an apprenticeship in the destination year (August–July). */
+  apprenticeshipMonths?: number | null
+}
+
+/** Months in a row an apprenticeship must last, at any time in the destination year (August–July), to be sustained. */
+export const APPRENTICESHIP_SUSTAINED_MONTHS = 6
 
 /**
  * Whether a reintegration held at a checkpoint (domain.md §5.6): on a school roll, not permanently excluded,
@@ -196,16 +206,23 @@ export function reintegrationHeld (r: ReintegrationCheck, attendanceThresholdPct
 /**
  * Whether a post-16 destination held at a check (domain.md §5.3, DfE "sustained destination"). October: participating
  * in education, training or employment. March: participating, and over October–March in education for all
- * 6 months, or in employment for 5 of the 6, or a combination covering all 6.
+ * 6 months, or in employment for 5 of the 6, or a combination covering all 6. An apprenticeship counts once it
+ * has lasted 6 months in a row at any time in the destination year (August–July), not only October–March: one
+ * started in August and finished by February, or one started in November and 6 months in by the time the March
+ * check is recorded (it may be recorded late, up to the end of July), is sustained.
  */
 export function post16Held (checkpoint: 'POST16_OCTOBER' | 'POST16_MARCH', r: Post16Check): { met: boolean, reasons: string[] } {
   const reasons: string[] = []
+  if (checkpoint === 'POST16_MARCH' && (r.apprenticeshipMonths ?? 0) >= APPRENTICESHIP_SUSTAINED_MONTHS) return { met: true, reasons }
   const participating = r.participating && !NOT_PARTICIPATING.includes(r.destination)
   if (!participating) reasons.push(r.destination === 'NOT_KNOWN' || r.destination === 'MOVED_AWAY' ? 'activity not known' : 'not in education, employment or training')
   if (checkpoint === 'POST16_MARCH') {
     const edu = r.monthsInEducation ?? 0
     const emp = r.monthsInEmployment ?? 0
     if (!(edu >= 6 || emp >= 5 || edu + emp >= 6)) reasons.push(`${edu} month(s) in education and ${emp} in employment over October–March: sustained needs all 6 in education, 5 in employment, or a combination covering 6`)
+    if (reasons.length > 0 && r.apprenticeshipMonths != null) {
+      reasons.push(`${r.apprenticeshipMonths} month(s) in a row in an apprenticeship: an apprenticeship is sustained after ${APPRENTICESHIP_SUSTAINED_MONTHS} at any time from August to July`)
+    }
   }
   return { met: reasons.length === 0, reasons }
 }

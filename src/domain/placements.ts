@@ -197,3 +197,19 @@ export function startBeforeReferral (startDate: string, referralReceivedOn: stri
 export function moveEnding (nextStart: string, today: string): { endDate: string, endsNow: boolean } {
   return { endDate: DateTime.fromISO(nextStart).minus({ days: 1 }).toISODate()!, endsNow: nextStart <= today }
 }
+
+/** Statuses of a placement that started: it ran (ACTIVE, PAUSED, ENDED). PLANNED and CANCELLED ones never did. */
+export const RAN_STATUSES = ['ACTIVE', 'PAUSED', 'ENDED'] as const
+
+/**
+ * Whether a placement is a census row for a period (domain.md §4.1, §4.2, §9.8): AP that ran in it. Tier 1 is
+ * in-school support, not AP, and is never returned; a PLANNED or CANCELLED placement never ran; otherwise it
+ * started on or before the period's end (and by `today`) and had not ended before the period's start. Without
+ * a period, every placement that ran.
+ */
+export function isCensusPlacement (p: { tier: number, status: string, startDate: string, endDate: string | null }, period: { from: string, to: string } | undefined, today: string): boolean {
+  if (p.tier < 2 || !(RAN_STATUSES as readonly string[]).includes(p.status)) return false
+  if (p.startDate > today) return false
+  if (!period) return true
+  return p.startDate <= period.to && (p.endDate === null || p.endDate >= period.from)
+}

@@ -47,3 +47,14 @@ export function endOfCompulsorySchoolAge (dateOfBirth: string): string {
   const year11Start = dob.month >= 9 ? dob.year + 16 : dob.year + 15
   return lastFridayOfJune(year11Start + 1)
 }
+
+/**
+ * NC year on a past or future date for a pupil who may have an NC-year override. The override is the pupil's
+ * year group today when taught out of their cohort (what the pupil record shows as `ncYear`), so on another
+ * date it applies as the same offset from the year derived from date of birth: a pupil held back a year was a
+ * year behind at the placement's start too. Without an override, the year derived from date of birth.
+ */
+export function ncYearOn (dateOfBirth: string, override: number | null, onIso: string, today: string): number {
+  const derived = ncYear(dateOfBirth, onIso)
+  return override === null ? derived : derived + override - ncYear(dateOfBirth, today)
+}

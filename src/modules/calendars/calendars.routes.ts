@@ -64,7 +64,7 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
     config: { access: ['la_admin', 'school'] },
     schema: {
       tags, operationId: 'putSchoolCalendar', summary: 'Set a school\'s INSET and closure days, and its own half-terms if it sets its own dates',
-      description: 'Academies, free, foundation and voluntary-aided schools may give their own six half-terms; other schools follow their LA and send closures only (422 otherwise). Closures must be weekdays inside a half-term.',
+      description: 'Academies, free, foundation and voluntary-aided schools may give their own six half-terms; other schools follow their LA and send closures only (422 otherwise). Closures must be weekdays inside a half-term; INSET days may also sit on the weekdays just before or after one (the day before term starts, the day after it ends), as published calendars put them, and stay non-teaching days.',
       params: SchoolCalendarParams, headers: IfMatchHeaders, body: PutSchoolCalendar,
       response: { 200: ref(SchoolCalendarView), 201: ref(SchoolCalendarView), 412: ref(Problem), 422: ref(Problem), 428: ref(Problem) }
     }

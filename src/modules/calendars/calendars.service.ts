@@ -121,7 +121,7 @@ export class CalendarsService {
       const errors = halfTerms.length > 0 ? halfTermErrors(startYear, halfTerms) : []
       if (errors.length > 0) invalid(errors)
       const effective = halfTerms.length > 0 ? halfTerms : await this.#followedHalfTerms(trx, school.laCode, startYear)
-      const closureProblems = closureErrors(effective, input.closures.map((c) => c.date))
+      const closureProblems = closureErrors(effective, input.closures)
       if (closureProblems.length > 0) invalid(closureProblems)
       const repo = new CalendarsRepository(trx)
       const exists = (await repo.years({ schoolId: id }, label)).has(label)

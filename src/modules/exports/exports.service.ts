@@ -1,7 +1,8 @@
 import { stringify } from 'csv-stringify'
 import type { Kysely } from 'kysely'
 import { Readable } from 'node:stream'
-import { isFullTime } from '../../domain/placements.js'
+import { isCensusPlacement, isFullTime } from '../../domain/placements.js'
+import { academicYearOf, ncYearOn } from '../../domain/school-year.js'
 import { sustainedStatus } from '../../domain/outcomes.js'
 import { isValidUln, upnProblem } from '../../domain/identifiers.js'
 import type { DB } from '../../db/schema.js'
@@ -19,12 +20,12 @@ export const EXPORT_CHUNK = 2000
 
 export const COLUMNS: Record<ExportKind, string[]> = {
   placements: ['placementId', 'pupilId', 'upn', 'tier', 'status', 'legalBasis', 'reasonCode', 'providerId', 'providerName', 'commissionerType',
-    'commissioningSchoolUrn', 'startDate', 'plannedEndDate', 'endDate', 'sessionsAtProvider', 'sessionsAtHomeSchool', 'homeAttendanceCode', 'outcome'],
+    'commissioningSchoolUrn', 'startDate', 'plannedEndDate', 'endDate', 'sessionsAtProvider', 'sessionsAtHomeSchool', 'homeAttendanceCode', 'outcome', 'ncYearAtStart'],
   outcomes: ['placementId', 'pupilId', 'upn', 'tier', 'outcome', 'effectiveDate', 'receivingSchoolUrn', 'receivingName', 'destination', 'destinationProvider',
     'septemberGuarantee', 'sustained', 'checksRecorded', 'checksMet'],
   // School census "AP placements arranged by schools" and AP census items (domain.md §4.1, §4.2, §9.8).
-  census: ['upn', 'uln', 'upnValid', 'ulnValid', 'providerUrn', 'providerUkprn', 'settingType', 'reasonCode', 'entryDate', 'leavingDate', 'sessionsPerWeek',
-    'association', 'attendancePattern', 'previousSchoolUrn']
+  census: ['placementId', 'upn', 'uln', 'upnValid', 'ulnValid', 'providerUrn', 'providerUkprn', 'settingType', 'reasonCode', 'entryDate', 'leavingDate', 'sessionsPerWeek',
+    'association', 'attendancePattern', 'previousSchoolUrn', 'ncYearAtStart', 'censusYear', 'ncYearInCensusYear']
 }
 
 /** A spreadsheet must not run a cell as a formula: text starting =, +, -, @, tab or CR gets a leading apostrophe. */
@@ -43,8 +44,10 @@ export function exportYear (actor: Actor, code: string, q: ExportQuery, today: s
   return q.academicYear ? reportYear(q.academicYear, today) : undefined
 }
 
-export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, kind: ExportKind, year: { from: string, to: string } | undefined): AsyncGenerator<Row[]> {
+export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, kind: ExportKind, year: { from: string, to: string } | undefined, today: string): AsyncGenerator<Row[]> {
   let after = '0'
+  // The census year: the academic year asked for, else the current one.
+  const censusYearStart = year?.from ?? `${academicYearOf(today).slice(0, 4)}-09-01`
   for (;;) {
     const chunk = await db.transaction().execute(async (trx) => {
       const rows = await trx.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id').innerJoin('provider', 'provider.id', 'placement.provider_id')
@@ -55,7 +58,7 @@ export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, 
         .select([
           'placement.id', 'placement.pupil_id', 'placement.tier', 'placement.status', 'placement.legal_basis', 'placement.reason_code', 'placement.provider_id',
           'placement.commissioner_type', 'placement.start_date', 'placement.planned_end_date', 'placement.end_date', 'placement.sessions_at_provider',
-          'placement.sessions_at_home_school', 'placement.home_attendance_code', 'pupil.upn', 'pupil.uln', 'pupil.home_la_code', 'provider.name as provider_name',
+          'placement.sessions_at_home_school', 'placement.home_attendance_code', 'pupil.upn', 'pupil.uln', 'pupil.home_la_code', 'pupil.date_of_birth', 'pupil.nc_year_override', 'provider.name as provider_name',
           'provider.urn as provider_urn', 'provider.ukprn as provider_ukprn', 'provider.setting_type', 'commissioning.urn as commissioning_urn', 'home.urn as home_urn',
           'placement_outcome.code as outcome', 'placement_outcome.effective_date', 'placement_outcome.receiving_name', 'receiving.urn as receiving_urn',
           'placement_outcome.destination', 'placement_outcome.destination_provider_name', 'placement_outcome.september_guarantee'
@@ -67,20 +70,26 @@ export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, 
           .where((eb) => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', year!.from)])))
         .orderBy('placement.id').limit(EXPORT_CHUNK).execute()
       if (rows.length === 0) return { rows, out: [] as Row[] }
+      // Census rows are AP placements that ran in the period (not Tier 1 support, not PLANNED ones); the keyset
+      // still moves past every row read.
+      const exported = kind === 'census'
+        ? rows.filter((r) => isCensusPlacement({ tier: r.tier, status: r.status, startDate: r.start_date, endDate: r.end_date }, year, today))
+        : rows
       const followUps = kind === 'outcomes'
         ? await trx.selectFrom('outcome_follow_up').select(['placement_id', 'checkpoint', 'status', 'met']).where('placement_id', 'in', rows.map((r) => r.id)).where('status', '<>', 'SUPERSEDED').execute()
         : []
       const followUpsOf = new Map<string, typeof followUps>()
       for (const f of followUps) followUpsOf.set(f.placement_id, [...followUpsOf.get(f.placement_id) ?? [], f])
-      await writeAudit(trx, actor, rows.map((r) => ({ action: 'export' as const, entity: `export_${kind}`, entityId: r.id, pupilId: r.pupil_id, pupilLaCode: r.home_la_code })))
-      const out = rows.map((r): Row => {
+      await writeAudit(trx, actor, exported.map((r) => ({ action: 'export' as const, entity: `export_${kind}`, entityId: r.id, pupilId: r.pupil_id, pupilLaCode: r.home_la_code })))
+      const ncYearAt = (r: typeof rows[number], on: string) => ncYearOn(r.date_of_birth, r.nc_year_override, on, today)
+      const out = exported.map((r): Row => {
         switch (kind) {
           case 'placements':
             return {
               placementId: r.id, pupilId: r.pupil_id, upn: r.upn, tier: r.tier, status: r.status, legalBasis: r.legal_basis, reasonCode: r.reason_code, providerId: r.provider_id,
               providerName: r.provider_name, commissionerType: r.commissioner_type, commissioningSchoolUrn: r.commissioning_urn, startDate: r.start_date,
               plannedEndDate: r.planned_end_date, endDate: r.end_date, sessionsAtProvider: r.sessions_at_provider, sessionsAtHomeSchool: r.sessions_at_home_school,
-              homeAttendanceCode: r.home_attendance_code, outcome: r.outcome
+              homeAttendanceCode: r.home_attendance_code, outcome: r.outcome, ncYearAtStart: ncYearAt(r, r.start_date)
             }
           case 'outcomes': {
             const mine = followUpsOf.get(r.id) ?? []
@@ -95,11 +104,12 @@ export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, 
             const urn = r.provider_urn
             const ukprn = urn ? null : r.provider_ukprn
             return {
-              upn: r.upn, uln: r.uln, upnValid: upnProblem(r.upn) === undefined, ulnValid: r.uln === null ? null : isValidUln(r.uln),
+              placementId: r.id, upn: r.upn, uln: r.uln, upnValid: upnProblem(r.upn) === undefined, ulnValid: r.uln === null ? null : isValidUln(r.uln),
               providerUrn: urn, providerUkprn: ukprn, settingType: urn || ukprn ? null : r.setting_type, reasonCode: r.reason_code,
               entryDate: r.start_date, leavingDate: r.end_date, sessionsPerWeek: r.sessions_at_provider,
               association: r.commissioner_type === 'SCHOOL' ? 'SCHOOL_ARRANGED' : 'LA_ARRANGED',
-              attendancePattern: isFullTime(r) ? 'FULL_TIME' : 'PART_TIME', previousSchoolUrn: r.home_urn
+              attendancePattern: isFullTime(r) ? 'FULL_TIME' : 'PART_TIME', previousSchoolUrn: r.home_urn,
+              ncYearAtStart: ncYearAt(r, r.start_date), censusYear: academicYearOf(censusYearStart), ncYearInCensusYear: ncYearAt(r, censusYearStart)
             }
           }
         }

@@ -15,7 +15,10 @@ export const LaPolicyFields = {
 /** Added with outcomes; optional in a PUT, which keeps the current value when one is left out. */
 const OutcomePolicyFields = {
   sustainedAttendancePct: Type.Number({ minimum: 0, maximum: 100, description: 'Attendance a reintegration needs at each follow-up to count as sustained. Default 90 (the persistent-absence threshold).' }),
-  followUpResponseSchoolDays: Type.Integer({ minimum: 1, maximum: 65, description: 'School days a reintegration follow-up stays open before it is overdue. Default 10.' })
+  followUpResponseSchoolDays: Type.Integer({ minimum: 1, maximum: 65, description: 'School days a reintegration follow-up stays open before it is overdue. Default 10.' }),
+  year11ExamsEnd: Type.Union([Type.String({ pattern: '^0[5-7]-(0[1-9]|[12][0-9]|3[01])$', examples: ['06-24'] }), Type.Null()], {
+    description: 'Month and day (MM-DD, May to July) Year 11\'s public examinations end each year: the last day of the summer GCSE timetable, contingency day included. A Year 11 pupil suspended or permanently excluded after it has no further examinations due, so no sixth-day provision duty. Null (the default): the last Friday of June.'
+  })
 }
 
 export const LaPolicy = Type.Object({ laCode: LaCode, ...LaPolicyFields, ...OutcomePolicyFields, updatedAt: Timestamp }, { $id: 'LaPolicy', additionalProperties: false })
@@ -24,7 +27,8 @@ export type LaPolicy = Static<typeof LaPolicy>
 export const PutLaPolicy = Type.Object({
   ...LaPolicyFields,
   sustainedAttendancePct: Type.Optional(OutcomePolicyFields.sustainedAttendancePct),
-  followUpResponseSchoolDays: Type.Optional(OutcomePolicyFields.followUpResponseSchoolDays)
+  followUpResponseSchoolDays: Type.Optional(OutcomePolicyFields.followUpResponseSchoolDays),
+  year11ExamsEnd: Type.Optional(OutcomePolicyFields.year11ExamsEnd)
 }, { additionalProperties: false })
 export type PutLaPolicy = Static<typeof PutLaPolicy>
 

@@ -2,7 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import { localAuthorityScope } from '../../auth/scope.js'
 import type { DB, LaPolicyTable, LocalAuthorityTable } from '../../db/schema.js'
-import { notFound, preconditionFailed } from '../../shared/errors.js'
+import { fieldError, notFound, preconditionFailed } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { toIso } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
@@ -24,6 +24,7 @@ const toPolicy = (row: Selectable<LaPolicyTable>): LaPolicy => ({
   fullTimeThresholdHours: row.full_time_threshold_hours,
   sustainedAttendancePct: Number(row.sustained_attendance_pct),
   followUpResponseSchoolDays: row.follow_up_response_school_days,
+  year11ExamsEnd: row.year11_exams_end,
   updatedAt: toIso(row.updated_at)
 })
 
@@ -52,6 +53,9 @@ export class LocalAuthoritiesService {
 
   /** Replaces the policy when `version` is current; 404 outside the caller's LA, 412 when stale. */
   async putPolicy (actor: Actor, code: string, version: number, input: PutLaPolicy) {
+    // The pattern (May to July) allows 06-31; the day must exist.
+    const examsEnd = input.year11ExamsEnd
+    if (examsEnd && Number(examsEnd.slice(3)) > ({ '05': 31, '06': 30, '07': 31 } as Record<string, number>)[examsEnd.slice(0, 2)]!) throw fieldError('/year11ExamsEnd', 'invalid_date', `/year11ExamsEnd ${examsEnd} is not a day of the year`)
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.updateTable('la_policy')
         .set((eb) => ({
@@ -65,6 +69,7 @@ export class LocalAuthoritiesService {
           full_time_threshold_hours: input.fullTimeThresholdHours,
           ...(input.sustainedAttendancePct !== undefined ? { sustained_attendance_pct: input.sustainedAttendancePct } : {}),
           ...(input.followUpResponseSchoolDays !== undefined ? { follow_up_response_school_days: input.followUpResponseSchoolDays } : {}),
+          ...(input.year11ExamsEnd !== undefined ? { year11_exams_end: input.year11ExamsEnd } : {}),
           version: eb('version', '+', 1),
           updated_at: new Date()
         }))

@@ -84,7 +84,7 @@ export function toFollowUp (f: FollowUpRow, today: string): FollowUp {
     result: f.recorded_on === null ? null : {
       onRoll: f.on_roll, rollSchoolId: f.roll_school_id, attendancePct: num(f.attendance_pct), permanentlyExcluded: f.permanently_excluded,
       suspensionDays: num(f.suspension_days), newPlacement: f.new_placement, newPlacementId: f.new_placement_id, participating: f.participating,
-      destination: f.destination, monthsInEducation: f.months_in_education, monthsInEmployment: f.months_in_employment, notes: f.notes,
+      destination: f.destination, monthsInEducation: f.months_in_education, monthsInEmployment: f.months_in_employment, apprenticeshipMonths: f.apprenticeship_months, notes: f.notes,
       recordedOn: f.recorded_on, recordedRole: f.recorded_role ?? ''
     },
     met: f.met,

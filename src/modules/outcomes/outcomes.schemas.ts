@@ -56,6 +56,7 @@ export const FollowUpResult = Type.Object({
   destination: Type.Optional(StringEnum(DESTINATIONS)),
   monthsInEducation: Type.Optional(Type.Integer({ minimum: 0, maximum: 6, description: 'March check: months of October–March in education or an apprenticeship.' })),
   monthsInEmployment: Type.Optional(Type.Integer({ minimum: 0, maximum: 6, description: 'March check: months of October–March in employment.' })),
+  apprenticeshipMonths: Type.Optional(Type.Integer({ minimum: 0, maximum: 12, description: 'March check, optional: the longest unbroken run of months in an apprenticeship in the destination year (August–July). 6 or more is sustained whatever October–March shows; for an apprenticeship started after October, record the check once it reaches 6 months (by the end of July).' })),
   notes: Type.Optional(Text(2000))
 }, {
   additionalProperties: false,
@@ -83,6 +84,7 @@ const followUpProps = {
     destination: Nullable(Type.String()),
     monthsInEducation: Nullable(Type.Integer()),
     monthsInEmployment: Nullable(Type.Integer()),
+    apprenticeshipMonths: Nullable(Type.Integer()),
     notes: Nullable(Type.String()),
     recordedOn: IsoDate,
     recordedRole: Type.String()

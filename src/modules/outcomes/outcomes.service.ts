@@ -16,7 +16,7 @@ import type { CorrectOutcome, FollowUpResult } from './outcomes.schemas.js'
 
 
 const REINTEGRATION_FIELDS = ['onRoll', 'rollSchoolId', 'attendancePct', 'permanentlyExcluded', 'suspensionDays', 'newPlacement'] as const
-const POST16_FIELDS = ['participating', 'destination', 'monthsInEducation', 'monthsInEmployment'] as const
+const POST16_FIELDS = ['participating', 'destination', 'monthsInEducation', 'monthsInEmployment', 'apprenticeshipMonths'] as const
 
 export class OutcomesService {
   constructor (private readonly db: Kysely<DB>, private readonly placements: PlacementsService, private readonly clock: Clock = systemClock) {}
@@ -172,7 +172,9 @@ export class OutcomesService {
       const outcome = await trx.selectFrom('placement_outcome').select(['code', 'effective_date']).where('id', '=', placement.outcome_id).executeTakeFirstOrThrow()
       const errors: FieldError[] = []
       const post16 = isPost16Checkpoint(checkpoint)
-      const wanted = post16 ? POST16_FIELDS.filter((f) => f !== 'monthsInEducation' && f !== 'monthsInEmployment' || checkpoint === 'POST16_MARCH') : ['onRoll', 'attendancePct', 'permanentlyExcluded', 'suspensionDays'] as const
+      const wanted = post16 ? POST16_FIELDS.filter((f) => f !== 'apprenticeshipMonths' && (f !== 'monthsInEducation' && f !== 'monthsInEmployment' || checkpoint === 'POST16_MARCH')) : ['onRoll', 'attendancePct', 'permanentlyExcluded', 'suspensionDays'] as const
+      // An apprenticeship's run of months belongs to the March check (sustained at any time from August to July).
+      if (checkpoint === 'POST16_OCTOBER' && input.apprenticeshipMonths !== undefined) errors.push({ path: '/apprenticeshipMonths', code: 'not_allowed', message: `/apprenticeshipMonths is part of the POST16_MARCH check, not ${checkpoint}` })
       for (const f of wanted) if (input[f] === undefined) errors.push({ path: `/${f}`, code: 'required', message: `/${f} is required for the ${checkpoint} check` })
       for (const f of post16 ? REINTEGRATION_FIELDS : POST16_FIELDS) if (input[f] !== undefined) errors.push({ path: `/${f}`, code: 'not_allowed', message: `/${f} is not part of the ${checkpoint} check` })
       if (!post16 && input.rollSchoolId) {
@@ -184,7 +186,7 @@ export class OutcomesService {
       let met: { met: boolean, reasons: string[] }
       let newPlacementId: string | null = null
       if (post16) {
-        met = post16Held(checkpoint as 'POST16_OCTOBER' | 'POST16_MARCH', { participating: input.participating!, destination: input.destination!, monthsInEducation: input.monthsInEducation, monthsInEmployment: input.monthsInEmployment })
+        met = post16Held(checkpoint as 'POST16_OCTOBER' | 'POST16_MARCH', { participating: input.participating!, destination: input.destination!, monthsInEducation: input.monthsInEducation, monthsInEmployment: input.monthsInEmployment, apprenticeshipMonths: input.apprenticeshipMonths })
       } else {
         const later = await trx.selectFrom('placement').select('id').where('pupil_id', '=', placement.pupil_id).where('id', '<>', id)
           .where('tier', '>=', 2).where('status', 'not in', ['CANCELLED', 'PLANNED']).where('start_date', '>=', outcome.effective_date).where('start_date', '<=', today)
@@ -198,7 +200,7 @@ export class OutcomesService {
         permanently_excluded: input.permanentlyExcluded ?? null, suspension_days: input.suspensionDays ?? null,
         new_placement: post16 ? null : (!!input.newPlacement || newPlacementId !== null), new_placement_id: newPlacementId,
         participating: input.participating ?? null, destination: input.destination ?? null,
-        months_in_education: input.monthsInEducation ?? null, months_in_employment: input.monthsInEmployment ?? null,
+        months_in_education: input.monthsInEducation ?? null, months_in_employment: input.monthsInEmployment ?? null, apprenticeship_months: input.apprenticeshipMonths ?? null,
         met: met.met, not_met_reasons: JSON.stringify(met.reasons), notes: input.notes ?? null,
         recorded_on: today, recorded_by: p.subject, recorded_role: p.role
       }).where('id', '=', followUp.id).returningAll().executeTakeFirstOrThrow()

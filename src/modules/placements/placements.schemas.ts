@@ -84,6 +84,7 @@ export const Placement = Type.Object({
   startDate: IsoDate,
   plannedEndDate: Type.Union([IsoDate, Type.Null()]),
   endDate: Type.Union([IsoDate, Type.Null()]),
+  ncYearAtStart: Type.Integer({ description: 'The pupil\'s NC year on the start date (the pupil record\'s ncYear is today\'s): derived from date of birth, an NC-year override shifting it by the same number of years.' }),
   sessionsAtProvider: Type.Integer(),
   sessionsAtHomeSchool: Type.Integer(),
   partTime: Type.Boolean({ description: 'Below 10 sessions a week in total.' }),

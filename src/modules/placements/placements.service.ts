@@ -8,7 +8,7 @@ import {
   activationBlockers, commissionerFor, homeAttendanceCode, isFullTime, type LegalBasis, moveEnding, type PlacementFacts, placementErrors, startBeforeReferral
 } from '../../domain/placements.js'
 import { reviewOverdueAt, reviewsFrom } from '../../domain/reviews.js'
-import { endOfCompulsorySchoolAge } from '../../domain/school-year.js'
+import { endOfCompulsorySchoolAge, ncYearOn } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import { conflict, fieldError, type FieldError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
@@ -45,7 +45,7 @@ class ViewMemo {
     const referralIds = ids((r) => r.referral_id)
     const providerIds = ids((r) => r.provider_id)
     const [pupils, referrals, providers] = await Promise.all([
-      pupilIds.length ? db.selectFrom('pupil').select(['id', 'home_school_id', 'home_la_code', 'sen_provision']).where('id', 'in', pupilIds).execute() : [],
+      pupilIds.length ? db.selectFrom('pupil').select(['id', 'home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override']).where('id', 'in', pupilIds).execute() : [],
       referralIds.length ? db.selectFrom('referral').select(['id', 'exclusions', 'baseline_attendance_pct']).where('id', 'in', referralIds).execute() : [],
       providerIds.length ? db.selectFrom('provider').select(['id', 'registration_status', 'safeguarding_confirmed_on']).where('id', 'in', providerIds).execute() : []
     ])
@@ -88,7 +88,7 @@ export class PlacementsService {
 
   #today (): string { return todayIn(this.clock) }
 
-  async #clocks (db: Kysely<DB>, row: PlacementRow, calendar: SchoolCalendar, pupil: Pick<PupilRow, 'sen_provision'>, memo: ViewMemo): Promise<StatutoryClock[]> {
+  async #clocks (db: Kysely<DB>, row: PlacementRow, calendar: SchoolCalendar, pupil: Pick<PupilRow, 'sen_provision' | 'date_of_birth' | 'nc_year_override'>, memo: ViewMemo): Promise<StatutoryClock[]> {
     const today = this.#today()
     const clocks: StatutoryClock[] = []
     if (row.legal_basis === 'OFF_SITE_DIRECTION_S29A') {
@@ -100,13 +100,14 @@ export class PlacementsService {
       const exclusions = referral.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
       // Only full-time provision (10 sessions a week across provider and home school) meets a sixth-day duty.
       const started = row.status === 'CANCELLED' || !isFullTime(row) ? null : row.start_date
-      clocks.push(...sixthDayClocks(calendar, exclusions, started, today))
+      const policy = await memo.once(`policy:${row.la_code}`, () => policyFor(db, row.la_code))
+      clocks.push(...sixthDayClocks(calendar, exclusions, started, today, { dateOfBirth: pupil.date_of_birth, ncYearOverride: pupil.nc_year_override, examsEnd: policy.year11_exams_end, today }))
     }
     return clocks
   }
 
   async #view (db: Kysely<DB>, row: PlacementRow, memo: ViewMemo = new ViewMemo()): Promise<Placement> {
-    const pupil = await memo.once(`pupil:${row.pupil_id}`, () => db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow())
+    const pupil = await memo.once(`pupil:${row.pupil_id}`, () => db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow())
     const calendar = await memo.once(calendarKey(pupil), () => calendarForPupil(db, pupil))
     const clocks = await this.#clocks(db, row, calendar, pupil, memo)
     const reviewed = await memo.once(`reviews:${row.id}`, async () => {
@@ -148,6 +149,7 @@ export class PlacementsService {
       startDate: row.start_date,
       plannedEndDate: row.planned_end_date,
       endDate: row.end_date,
+      ncYearAtStart: ncYearOn(pupil.date_of_birth, pupil.nc_year_override, row.start_date, today),
       sessionsAtProvider: row.sessions_at_provider,
       sessionsAtHomeSchool: row.sessions_at_home_school,
       partTime: !isFullTime(row),

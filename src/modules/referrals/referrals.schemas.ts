@@ -49,7 +49,7 @@ export type CreateReferral = Static<typeof CreateReferral>
 export const ClockSchema = Type.Object({
   kind: Type.String(),
   deadline: IsoDate,
-  status: StringEnum(['met', 'breached', 'pending'] as const),
+  status: StringEnum(['met', 'breached', 'pending', 'not_applicable'] as const, { description: 'not_applicable: no duty arises (a Year 11 pupil excluded after public examinations ended); the rule says why.' }),
   metOn: Type.Union([IsoDate, Type.Null()]),
   rule: Type.String()
 }, { $id: 'StatutoryClock', additionalProperties: false })

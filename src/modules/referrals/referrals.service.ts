@@ -38,11 +38,12 @@ export class ReferralsService {
 
   async #view (db: Kysely<DB>, row: ReferralRow, calendar?: SchoolCalendar): Promise<Referral> {
     const today = todayIn(this.clock)
-    const pupil = await db.selectFrom('pupil').select(['home_school_id', 'home_la_code']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
+    const pupil = await db.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'date_of_birth', 'nc_year_override']).where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
     const cal = calendar ?? await calendarForPupil(db, pupil)
     const exclusions = row.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
     const first = exclusions.map((e) => e.firstDay).sort()[0]
-    const clocks: StatutoryClock[] = exclusions.length > 0 ? sixthDayClocks(cal, exclusions, await provisionStart(db, row.pupil_id, first), today) : []
+    const year11 = { dateOfBirth: pupil.date_of_birth, ncYearOverride: pupil.nc_year_override, examsEnd: exclusions.length > 0 ? (await policyFor(db, row.la_code)).year11_exams_end : null, today }
+    const clocks: StatutoryClock[] = exclusions.length > 0 ? sixthDayClocks(cal, exclusions, await provisionStart(db, row.pupil_id, first), today, year11) : []
     return {
       id: row.id,
       pupilId: row.pupil_id,

@@ -12,7 +12,7 @@ import { Id, IsoDate, PageQuery, pageOf, paging, ref, StringEnum, Tier } from '.
 import { type Clock, todayIn } from '../../shared/time.js'
 import { type Actor, actorOf, writeAudit } from '../audit/audit.log.js'
 import { loadLaCalendar } from '../calendars/calendars.repository.js'
-import { calendarForPupil } from '../pupils/pupil-context.js'
+import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import { fullTimeSql } from '../referrals/referrals.service.js'
 
 export const WORK_KINDS = ['UNEXPLAINED_ABSENCE', 'REVIEW_OVERDUE', 'REVIEW_DUE', 'PLANNED_END_PASSED', 'PLANNED_END_2_WEEKS', 'PLANNED_END_4_WEEKS',
@@ -174,20 +174,28 @@ export async function worklist (db: Kysely<DB>, p: Principal, q: WorklistQuery, 
       .where('placement.status', '=', 'PLANNED').where('placement.legal_basis', '=', 'OFF_SITE_DIRECTION_S29A').execute()
     for (const pl of offSite) {
       for (const c of offSiteNoticeClocks(await calendarOf(pl), { startDate: pl.start_date, parentNoticeOn: pl.parent_notice_given_on, laNoticeOn: pl.la_notice_given_on, hasEhcp: pl.sen_provision === 'E' }, today)) {
-        if (c.status !== 'met') clocks.push({ kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING', dueDate: c.deadline, placementId: pl.placement_id, referralId: null, pupilId: pl.pupil_id, schoolId: pl.commissioner_school_id ?? pl.home_school_id, providerId: pl.provider_id, tier: pl.tier, detail: c.rule, home_school_id: pl.home_school_id, home_la_code: pl.home_la_code })
+        if (c.status === 'breached' || c.status === 'pending') clocks.push({ kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING', dueDate: c.deadline, placementId: pl.placement_id, referralId: null, pupilId: pl.pupil_id, schoolId: pl.commissioner_school_id ?? pl.home_school_id, providerId: pl.provider_id, tier: pl.tier, detail: c.rule, home_school_id: pl.home_school_id, home_la_code: pl.home_la_code })
       }
     }
     if (referralsInScope) {
-      const referrals = await referralBase().select(['referral.id', 'referral.pupil_id', 'referral.requested_tier', 'referral.exclusions', 'referral.referring_school_id', 'pupil.home_school_id', 'pupil.home_la_code'])
+      const referrals = await referralBase().select(['referral.id', 'referral.la_code', 'referral.pupil_id', 'referral.requested_tier', 'referral.exclusions', 'referral.referring_school_id', 'pupil.home_school_id', 'pupil.home_la_code', 'pupil.date_of_birth', 'pupil.nc_year_override'])
         .where('referral.status', 'in', ['SUBMITTED', 'ACCEPTED']).where(sql<boolean>`jsonb_array_length(referral.exclusions) > 0`).execute()
       const ids = referrals.map((r) => r.id)
+      // Each LA's end of Year 11 examinations, for the sixth-day exemption.
+      const examsEnd = new Map<string, Promise<string | null>>()
+      const examsEndOf = (la: string) => {
+        let v = examsEnd.get(la)
+        if (!v) { v = policyFor(db, la).then((p) => p.year11_exams_end); examsEnd.set(la, v) }
+        return v
+      }
       const starts = ids.length === 0 ? [] : await db.selectFrom('placement').select(['referral_id', 'start_date']).where('referral_id', 'in', ids).where('status', '<>', 'CANCELLED')
         .where(fullTimeSql).execute()
       for (const r of referrals) {
         const exclusions = r.exclusions.map((e) => ({ kind: e.kind, firstDay: e.firstDay, lengthSchoolDays: e.lengthSchoolDays ?? null }))
         const start = starts.find((s) => s.referral_id === r.id)?.start_date ?? null
-        for (const c of sixthDayClocks(await calendarOf(r), exclusions, start, today)) {
-          if (c.status !== 'met') clocks.push({ kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING', dueDate: c.deadline, placementId: null, referralId: r.id, pupilId: r.pupil_id, schoolId: r.referring_school_id ?? r.home_school_id, providerId: null, tier: r.requested_tier, detail: c.rule, home_school_id: r.home_school_id, home_la_code: r.home_la_code })
+        const year11 = { dateOfBirth: r.date_of_birth, ncYearOverride: r.nc_year_override, examsEnd: await examsEndOf(r.la_code), today }
+        for (const c of sixthDayClocks(await calendarOf(r), exclusions, start, today, year11)) {
+          if (c.status === 'breached' || c.status === 'pending') clocks.push({ kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING', dueDate: c.deadline, placementId: null, referralId: r.id, pupilId: r.pupil_id, schoolId: r.referring_school_id ?? r.home_school_id, providerId: null, tier: r.requested_tier, detail: c.rule, home_school_id: r.home_school_id, home_la_code: r.home_la_code })
         }
       }
     }
