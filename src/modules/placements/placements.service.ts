@@ -9,7 +9,7 @@ import {
 } from '../../domain/placements.js'
 import { endOfCompulsorySchoolAge } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
-import { conflict, fieldError, type FieldError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
+import { conflict, fieldError, type FieldError, notFound, preconditionFailed, ruleFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
@@ -202,7 +202,7 @@ export class PlacementsService {
       providerIsSchool: provider.urn !== null,
       reasonCodeKnown: input.reasonCode ? await reasonCodeKnown(trx, input.reasonCode, laCode) : true
     })
-    if (errors.length > 0) invalid(errors)
+    if (errors.length > 0) ruleFailed(errors)
 
     const end = input.plannedEndDate ?? null
     await this.#refuseOverlap(trx, pupil.id, input.startDate, end, null, '/startDate')
@@ -392,7 +392,7 @@ export class PlacementsService {
           calendar, tierLimitsSchoolWeeks: { 1: policy.tier1_max_school_weeks, 2: policy.tier2_max_school_weeks, 3: policy.tier3_max_school_weeks },
           pupilDateOfBirth: pupil.date_of_birth, providerOffersTier: true, providerIsSchool: provider.urn !== null, reasonCodeKnown: true
         })
-        if (errors.length > 0) invalid(errors)
+        if (errors.length > 0) ruleFailed(errors)
       }
       if (datesChange) {
         await this.#refuseOverlap(trx, row.pupil_id, merged.startDate, merged.plannedEndDate, row.id, 'startDate' in input ? '/startDate' : '/plannedEndDate')
@@ -482,7 +482,7 @@ export class PlacementsService {
       if (row.status !== 'ACTIVE' && row.status !== 'PAUSED') throw conflict('not_active', `Only an ACTIVE or PAUSED placement can ${kind === 'ESCALATED' ? 'escalate' : 'step down'}; this one is ${row.status}`)
       if (kind === 'ESCALATED' && row.tier !== 2) throw unprocessable('not_tier_2', 'Escalation moves a Tier 2 placement to Tier 3', [{ path: '/tier', code: 'not_tier_2', message: `this placement is Tier ${row.tier}` }])
       if (kind === 'STEPPED_DOWN' && row.tier === 1) throw unprocessable('already_tier_1', 'The placement is already Tier 1', [{ path: '/tier', code: 'already_tier_1', message: 'already Tier 1' }])
-      if (next.startDate <= row.start_date) throw fieldError('/startDate', 'before_current_start', `/startDate must be after the current placement's start (${row.start_date})`)
+      if (next.startDate <= row.start_date) ruleFailed([{ path: '/startDate', code: 'before_current_start', message: `/startDate must be after the current placement's start (${row.start_date})` }])
       if (kind === 'ESCALATED' && row.status === 'ACTIVE' && row.next_review_due_on !== null && row.next_review_due_on < this.#today()) {
         throw unprocessable('review_overdue', `A review was due on ${row.next_review_due_on} and has not been held; hold it before escalating`,
           [{ path: '/nextReviewDueOn', code: 'review_overdue', message: `review due ${row.next_review_due_on} is overdue` }])
