@@ -129,8 +129,9 @@ export async function buildApp (deps: AppDeps) {
       openapi: '3.1.0',
       info: { title: 'AP placement tracker API', version: '1.0.0', description: apiDescription, license: { name: 'MIT', identifier: 'MIT' } },
       // Relative first: Swagger UI's Try it out calls the host, port and scheme the page was loaded from, however
-      // it was reached. PUBLIC_URL second, for a copy of the document read away from the server.
-      servers: [{ url: '/', description: 'The server this document was loaded from' }, { url: config.PUBLIC_URL, description: 'The public address of this deployment (PUBLIC_URL)' }],
+      // it was reached. A public PUBLIC_URL second, for a copy of the document read away from the server.
+      servers: [{ url: '/', description: 'The server this document was loaded from' },
+        ...(/^https?:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(config.PUBLIC_URL) ? [] : [{ url: config.PUBLIC_URL, description: 'The public address of this deployment (PUBLIC_URL)' }])],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token issued by `npm run token` or POST /v1/tokens.' } } },
       tags: [
         { name: 'health', description: 'Liveness and readiness' },

@@ -5,7 +5,7 @@ import { buildTestApp } from './helper.js'
 // ask for `upgrade-insecure-requests` (the browser would fetch the assets and Try it out calls over https, which
 // fail on another port, on 127.0.0.1 or on a host without TLS); behind TLS it does.
 
-const { app } = await buildTestApp(t)
+const { app, db } = await buildTestApp(t)
 const csp = (res: { headers: Record<string, unknown> }) => String(res.headers['content-security-policy'] ?? '')
 
 t.test('over plain HTTP no response asks the browser to upgrade to https', async (t) => {
@@ -36,4 +36,11 @@ t.test('the served document points Try it out at the page\'s own address and fil
   const homeSchool = doc.paths['/v1/pupils'].get.parameters.find((p: { name: string }) => p.name === 'homeSchoolId')
   t.equal(homeSchool.required, false)
   t.notOk(homeSchool.example ?? homeSchool.schema.examples, 'no homeSchoolId=42 pre-filled')
+})
+
+t.test('a public PUBLIC_URL is the second server, for copies of the document read elsewhere', async (t) => {
+  const { app: deployed } = await buildTestApp(t, { db, config: { PUBLIC_URL: 'https://ap-tracker.example.org' } })
+  const doc = (await deployed.inject({ method: 'GET', url: '/docs/json' })).json()
+  t.same(doc.servers.map((s: { url: string }) => s.url), ['/', 'https://ap-tracker.example.org'])
+  t.same((app.swagger() as { servers: { url: string }[] }).servers.map((s: { url: string }) => s.url), ['/'], 'a localhost PUBLIC_URL adds nothing to the relative server')
 })
