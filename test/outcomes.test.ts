@@ -362,7 +362,7 @@ t.test('correcting an outcome', async (t) => {
   const { correctionReason: _omitted, ...noReason } = later
   problem(t, await s.correct(p, noReason), 400, '/correctionReason', 'required')
   problem(t, await s.correct({ id: p.id, etag: '"1"' }, later), 412)
-  problem(t, await s.correct(p, { ...later, effectiveDate: '2026-03-03' }), 400, '/effectiveDate', 'date_in_future')
+  problem(t, await s.correct(p, { ...later, effectiveDate: '2026-03-03' }), 422, '/effectiveDate', 'date_in_future')
   t.same(await s.written(), before, 'nothing written by the refusals')
 
   const res = await s.correct(p, later)
