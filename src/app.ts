@@ -35,6 +35,7 @@ import { tokenRoutes } from './modules/tokens/tokens.routes.js'
 import { authPlugin, bearerToken } from './plugins/auth.js'
 import { errorsPlugin, redispatchRouterError } from './plugins/errors.js'
 import { idempotencyPlugin } from './plugins/idempotency.js'
+import { docsCspPlugin, finishDocument } from './plugins/openapi-docs.js'
 import { AppError } from './shared/errors.js'
 import { Links, Paging, requestFormats } from './shared/schemas.js'
 import { type Clock, systemClock } from './shared/time.js'
@@ -179,7 +180,7 @@ export async function buildApp (deps: AppDeps) {
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
 
   await app.register(errorsPlugin)
-  await app.register(helmet, { global: true })
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }) // sent over TLS only: docsCspPlugin
   await app.register(underPressure, {
     maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
     pressureHandler: () => { throw new AppError(503, 'under_pressure', 'The service is overloaded; try again shortly', [], { 'retry-after': '5' }) }
@@ -201,7 +202,10 @@ export async function buildApp (deps: AppDeps) {
     openapi: {
       openapi: '3.1.0',
       info: { title: 'AP placement tracker API', version: '1.0.0', description: apiDescription, license: { name: 'MIT', identifier: 'MIT' } },
-      servers: [{ url: config.PUBLIC_URL, description: 'This deployment' }],
+      // Relative first: Swagger UI's Try it out calls the host, port and scheme the page was loaded from, however
+      // it was reached. A public PUBLIC_URL second, for a copy of the document read away from the server.
+      servers: [{ url: '/', description: 'The server this document was loaded from' },
+        ...(/^https?:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(config.PUBLIC_URL) ? [] : [{ url: config.PUBLIC_URL, description: 'The public address of this deployment (PUBLIC_URL)' }])],
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token issued by `npm run token` or POST /v1/tokens.' } } },
       tags: [
         { name: 'health', description: 'Liveness and readiness' },
@@ -222,9 +226,11 @@ export async function buildApp (deps: AppDeps) {
         { name: 'reports', description: 'LA reports on the five AP outcomes (with small-number suppression) and compliance' }
       ]
     },
-    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` }
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` },
+    transformObject: finishDocument
   })
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false })
+  await app.register(docsCspPlugin, { docsPrefix: '/docs' })
 
   await app.register(authPlugin, { tokens: new TokenVerifier(db, config.TOKEN_CACHE_MS) })
   await app.register(idempotencyPlugin, { db, leaseMs: config.IDEMPOTENCY_LEASE_MS })

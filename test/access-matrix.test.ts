@@ -210,8 +210,8 @@ t.test('access matrix', async (t) => {
     },
     'POST /v1/attendance/marks': {
       ok: 200,
-      // The provider names pupils; another provider's pupil is refused as not placed here (400), not hidden.
-      otherStatus: 400,
+      // The provider names pupils; another provider's pupil is refused as not placed here (422), not hidden.
+      otherStatus: 422,
       request: ({ target }) => ({ method: 'POST', url: '/v1/attendance/marks', payload: { marks: [{ pupilId: standingPlacement[sideOf(target)].pupil_id, date: '2025-11-04', session: 'AM', code: 'PRESENT' }] } })
     },
     'GET /v1/placements/:id/attendance': { ok: 200, request: ({ target }) => ({ method: 'GET', url: `/v1/placements/${standingPlacement[sideOf(target)].id}/attendance` }) },

@@ -154,29 +154,29 @@ t.test('bad assessments name the field and rule, and write nothing', async (t) =
   const base = { subject: 'ENGLISH', stage: 'REVIEW', assessedOn: '2025-11-20', scale: 'STANDARDISED_SCORE', score: 100 }
   const ladder = { scale: 'PROVIDER_SCALE', scaleName: 'Reading ladder', scaleMin: 0, scaleMax: 40 }
   const cases: [string, Record<string, unknown>, number, string, string][] = [
-    ['a standardised score below 55', { score: 54 }, 400, '/score', 'outside_scale'],
-    ['a standardised score above 145', { score: 146 }, 400, '/score', 'outside_scale'],
-    ['a GCSE grade below 1', { scale: 'GCSE_9_1', score: 0.5 }, 400, '/score', 'outside_scale'],
-    ['a GCSE grade above 9', { scale: 'GCSE_9_1', score: 9.5 }, 400, '/score', 'outside_scale'],
-    ['a reading age below 48 months', { scale: 'READING_AGE_MONTHS', score: 47 }, 400, '/score', 'outside_scale'],
-    ['a reading age above 216 months', { scale: 'READING_AGE_MONTHS', score: 217 }, 400, '/score', 'outside_scale'],
-    ['above the provider scale', { ...ladder, score: 41 }, 400, '/score', 'outside_scale'],
-    ['below the provider scale', { ...ladder, score: -1 }, 400, '/score', 'outside_scale'],
-    ['a provider scale without a name', { ...ladder, scaleName: undefined, score: 10 }, 400, '/scaleName', 'required'],
-    ['a provider scale without a minimum', { ...ladder, scaleMin: undefined, score: 10 }, 400, '/scaleMin', 'required'],
-    ['a provider scale without a maximum', { ...ladder, scaleMax: undefined, score: 10 }, 400, '/scaleMax', 'required'],
-    ['a provider scale whose minimum equals its maximum', { ...ladder, scaleMin: 10, scaleMax: 10, score: 10 }, 400, '/scaleMax', 'not_above_min'],
-    ['a provider scale whose minimum is above its maximum', { ...ladder, scaleMin: 40, scaleMax: 0, score: 10 }, 400, '/scaleMax', 'not_above_min'],
-    ['a fixed scale with a minimum', { scaleMin: 0 }, 400, '/scaleMin', 'not_allowed'],
-    ['a fixed scale with a maximum', { scale: 'GCSE_9_1', score: 5, scaleMax: 9 }, 400, '/scaleMax', 'not_allowed'],
-    ['a fixed scale with a name', { scaleName: 'Reading test' }, 400, '/scaleName', 'not_allowed'],
-    ['a date in the future', { assessedOn: '2025-11-21' }, 400, '/assessedOn', 'date_in_future'],
-    ['a review-stage assessment before the start', { assessedOn: '2025-10-31' }, 400, '/assessedOn', 'before_placement'],
-    ['an exit assessment before the start', { stage: 'EXIT', assessedOn: '2025-11-02' }, 400, '/assessedOn', 'before_placement'],
-    ['a baseline more than 90 days before the start', { stage: 'BASELINE', assessedOn: '2025-08-04' }, 400, '/assessedOn', 'before_placement'],
-    ['a review of another placement', { reviewId: otherReview }, 400, '/reviewId', 'unknown_review'],
-    ['a review that does not exist', { reviewId: '987654321' }, 400, '/reviewId', 'unknown_review'],
-    ['a review id on a baseline', { stage: 'BASELINE', reviewId: ownReview }, 400, '/reviewId', 'not_allowed'],
+    ['a standardised score below 55', { score: 54 }, 422, '/score', 'outside_scale'],
+    ['a standardised score above 145', { score: 146 }, 422, '/score', 'outside_scale'],
+    ['a GCSE grade below 1', { scale: 'GCSE_9_1', score: 0.5 }, 422, '/score', 'outside_scale'],
+    ['a GCSE grade above 9', { scale: 'GCSE_9_1', score: 9.5 }, 422, '/score', 'outside_scale'],
+    ['a reading age below 48 months', { scale: 'READING_AGE_MONTHS', score: 47 }, 422, '/score', 'outside_scale'],
+    ['a reading age above 216 months', { scale: 'READING_AGE_MONTHS', score: 217 }, 422, '/score', 'outside_scale'],
+    ['above the provider scale', { ...ladder, score: 41 }, 422, '/score', 'outside_scale'],
+    ['below the provider scale', { ...ladder, score: -1 }, 422, '/score', 'outside_scale'],
+    ['a provider scale without a name', { ...ladder, scaleName: undefined, score: 10 }, 422, '/scaleName', 'required'],
+    ['a provider scale without a minimum', { ...ladder, scaleMin: undefined, score: 10 }, 422, '/scaleMin', 'required'],
+    ['a provider scale without a maximum', { ...ladder, scaleMax: undefined, score: 10 }, 422, '/scaleMax', 'required'],
+    ['a provider scale whose minimum equals its maximum', { ...ladder, scaleMin: 10, scaleMax: 10, score: 10 }, 422, '/scaleMax', 'not_above_min'],
+    ['a provider scale whose minimum is above its maximum', { ...ladder, scaleMin: 40, scaleMax: 0, score: 10 }, 422, '/scaleMax', 'not_above_min'],
+    ['a fixed scale with a minimum', { scaleMin: 0 }, 422, '/scaleMin', 'not_allowed'],
+    ['a fixed scale with a maximum', { scale: 'GCSE_9_1', score: 5, scaleMax: 9 }, 422, '/scaleMax', 'not_allowed'],
+    ['a fixed scale with a name', { scaleName: 'Reading test' }, 422, '/scaleName', 'not_allowed'],
+    ['a date in the future', { assessedOn: '2025-11-21' }, 422, '/assessedOn', 'date_in_future'],
+    ['a review-stage assessment before the start', { assessedOn: '2025-10-31' }, 422, '/assessedOn', 'before_placement'],
+    ['an exit assessment before the start', { stage: 'EXIT', assessedOn: '2025-11-02' }, 422, '/assessedOn', 'before_placement'],
+    ['a baseline more than 90 days before the start', { stage: 'BASELINE', assessedOn: '2025-08-04' }, 422, '/assessedOn', 'before_placement'],
+    ['a review of another placement', { reviewId: otherReview }, 422, '/reviewId', 'unknown_review'],
+    ['a review that does not exist', { reviewId: '987654321' }, 422, '/reviewId', 'unknown_review'],
+    ['a review id on a baseline', { stage: 'BASELINE', reviewId: ownReview }, 422, '/reviewId', 'not_allowed'],
     ['a subject not in the list', { subject: 'SCIENCE' }, 400, '/subject', 'enum'],
     ['a stage not in the list', { stage: 'MIDPOINT' }, 400, '/stage', 'enum'],
     ['a scale not in the list', { scale: 'PERCENT' }, 400, '/scale', 'enum'],
@@ -284,7 +284,7 @@ t.test('Year 11 qualification results', async (t) => {
   ]
   for (const [name, id, q, path, code] of bad) {
     await t.test(name, async (t) => {
-      problem(t, await qualify(ctx, coordinator, id, { subject: 'ENGLISH', awardedOn: '2026-01-16', ...q }), 400, path, code)
+      problem(t, await qualify(ctx, coordinator, id, { subject: 'ENGLISH', awardedOn: '2026-01-16', ...q }), code === 'enum' ? 400 : 422, path, code)
       t.equal(await countRows(db, 'qualification_result'), stored, 'nothing written')
     })
   }

@@ -164,22 +164,22 @@ t.test('bad marks: the problem names the mark and the rule, and nothing is store
   // Three good marks first, then the bad one at index 3.
   const good = [mark(pupil.id, '2026-01-05', 'AM', 'PRESENT'), mark(pupil.id, '2026-01-05', 'PM', 'PRESENT'), mark(pupil.id, '2026-01-06', 'AM', 'LATE')]
   const cases: [string, Record<string, unknown>, number, string, string][] = [
-    ['a pupil not placed with the provider', mark(unplaced.id, '2026-01-06', 'PM', 'PRESENT'), 400, '/marks/3/pupilId', 'not_placed_here'],
-    ['a pupil that does not exist', mark('987654321', '2026-01-06', 'PM', 'PRESENT'), 400, '/marks/3/pupilId', 'not_placed_here'],
-    ['another provider\'s pupil', mark(otherLaPupil.id, '2026-01-06', 'PM', 'PRESENT'), 400, '/marks/3/pupilId', 'not_placed_here'],
-    ['a date before the placement started', mark(pupil.id, '2025-10-20', 'AM', 'PRESENT'), 400, '/marks/3/date', 'outside_placement'],
-    ['the last school day before the start', mark(pupil.id, '2025-10-24', 'PM', 'PRESENT'), 400, '/marks/3/date', 'outside_placement'],
-    ['a Saturday', mark(pupil.id, '2026-01-10', 'AM', 'PRESENT'), 400, '/marks/3/date', 'weekend'],
-    ['a Sunday', mark(pupil.id, '2026-01-11', 'PM', 'PRESENT'), 400, '/marks/3/date', 'weekend'],
-    ['a Christmas holiday weekday', mark(pupil.id, '2025-12-22', 'AM', 'PRESENT'), 400, '/marks/3/date', 'not_school_day'],
-    ['New Year\'s Day, a bank holiday', mark(pupil.id, '2026-01-01', 'AM', 'PRESENT'), 400, '/marks/3/date', 'not_school_day'],
-    ['a date in the future', mark(pupil.id, '2026-01-13', 'AM', 'PRESENT'), 400, '/marks/3/date', 'date_in_future'],
+    ['a pupil not placed with the provider', mark(unplaced.id, '2026-01-06', 'PM', 'PRESENT'), 422, '/marks/3/pupilId', 'not_placed_here'],
+    ['a pupil that does not exist', mark('987654321', '2026-01-06', 'PM', 'PRESENT'), 422, '/marks/3/pupilId', 'not_placed_here'],
+    ['another provider\'s pupil', mark(otherLaPupil.id, '2026-01-06', 'PM', 'PRESENT'), 422, '/marks/3/pupilId', 'not_placed_here'],
+    ['a date before the placement started', mark(pupil.id, '2025-10-20', 'AM', 'PRESENT'), 422, '/marks/3/date', 'outside_placement'],
+    ['the last school day before the start', mark(pupil.id, '2025-10-24', 'PM', 'PRESENT'), 422, '/marks/3/date', 'outside_placement'],
+    ['a Saturday', mark(pupil.id, '2026-01-10', 'AM', 'PRESENT'), 422, '/marks/3/date', 'weekend'],
+    ['a Sunday', mark(pupil.id, '2026-01-11', 'PM', 'PRESENT'), 422, '/marks/3/date', 'weekend'],
+    ['a Christmas holiday weekday', mark(pupil.id, '2025-12-22', 'AM', 'PRESENT'), 422, '/marks/3/date', 'not_school_day'],
+    ['New Year\'s Day, a bank holiday', mark(pupil.id, '2026-01-01', 'AM', 'PRESENT'), 422, '/marks/3/date', 'not_school_day'],
+    ['a date in the future', mark(pupil.id, '2026-01-13', 'AM', 'PRESENT'), 422, '/marks/3/date', 'date_in_future'],
     ['a code not in the list', mark(pupil.id, '2026-01-06', 'PM', 'HOLIDAY'), 400, '/marks/3/code', 'enum'],
     ['a session not in the list', { pupilId: pupil.id, date: '2026-01-06', session: 'EVE', code: 'PRESENT' }, 400, '/marks/3/session', 'enum'],
     ['an impossible date', mark(pupil.id, '2026-02-30', 'AM', 'PRESENT'), 400, '/marks/3/date', 'format'],
     ['an unknown field', { ...mark(pupil.id, '2026-01-06', 'PM', 'PRESENT'), minutesLate: 5 }, 400, '/marks/3/minutesLate', 'additionalProperties'],
-    ['an authorised absence without a reason', mark(pupil.id, '2026-01-06', 'PM', 'ABSENT_AUTH'), 400, '/marks/3/reason', 'required'],
-    ['the same pupil, date and session twice', mark(pupil.id, '2026-01-05', 'AM', 'LATE'), 400, '/marks/3/session', 'duplicate_mark']
+    ['an authorised absence without a reason', mark(pupil.id, '2026-01-06', 'PM', 'ABSENT_AUTH'), 422, '/marks/3/reason', 'required'],
+    ['the same pupil, date and session twice', mark(pupil.id, '2026-01-05', 'AM', 'LATE'), 422, '/marks/3/session', 'duplicate_mark']
   ]
   for (const [name, bad, status, path, code] of cases) {
     await t.test(name, async (t) => {
@@ -191,7 +191,7 @@ t.test('bad marks: the problem names the mark and the rule, and nothing is store
 
   await t.test('many bad marks: each counted, none stored', async (t) => {
     const res = await record(ctx, provider, [...good, mark(pupil.id, '2026-01-10', 'AM', 'PRESENT'), mark(unplaced.id, '2026-01-06', 'AM', 'PRESENT'), mark(pupil.id, '2026-01-13', 'PM', 'PRESENT')])
-    const body = problem(t, res, 400)
+    const body = problem(t, res, 422)
     t.same(body.errors.map((e) => `${e.path} ${e.code}`), ['/marks/3/date weekend', '/marks/4/pupilId not_placed_here', '/marks/5/date date_in_future'], 'every bad mark named')
     t.equal(await countRows(db, 'attendance_mark'), 0)
   })
@@ -259,7 +259,7 @@ t.test('marks are tied to the placement that covers their date, each against its
   const tier3 = escalated.json().next.id as string
 
   clock.now = at('2026-01-05', '09:00')
-  problem(t, await record(ctx, provider, [mark(pupil.id, '2026-01-05', 'AM', 'PRESENT')]), 400, '/marks/0/date', 'outside_placement')
+  problem(t, await record(ctx, provider, [mark(pupil.id, '2026-01-05', 'AM', 'PRESENT')]), 422, '/marks/0/date', 'outside_placement')
   t.equal(await countRows(db, 'attendance_mark'), 0, 'no mark for a placement not yet started')
   expectStatus(await app.inject({ method: 'POST', url: `/v1/placements/${tier3}/activation`, headers: { ...coordinator, 'if-match': '"1"' }, payload: {} }), 200, 'activation')
 

@@ -12,6 +12,7 @@ import type { DB } from '../src/db/schema.js'
 import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
+import { installContractCheck } from './contract.js'
 
 /** Set TEST_DATABASE_URL to run against a PostgreSQL server; otherwise every test file gets an in-memory PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
@@ -67,6 +68,7 @@ async function ensureTestServiceRole (admin: Kysely<any>) {
 export async function buildTestApp (t: Test, options: { config?: Partial<Config>, clock?: AppDeps['clock'], db?: Kysely<DB> } = {}) {
   const db = options.db ?? await freshDb(t)
   const app = await buildApp({ db, config: defaultConfig({ RATE_LIMIT_MAX: 100_000, TOKEN_CACHE_MS: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config }), clock: options.clock })
+  installContractCheck(app, t) // every request the suite sends is checked against the OpenAPI document
   await app.ready()
   t.teardown(() => app.close())
   return { app, db }

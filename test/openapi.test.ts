@@ -33,3 +33,35 @@ t.test('openapi/openapi.json is generated from the routes, committed and valid',
     }
   }
 })
+
+t.test('the document describes every response, exemplifies every body and leaves filters empty', async (t) => {
+  const { ContractChecker } = await import('./contract.js')
+  const doc = JSON.parse(await generateOpenApi())
+  const checker = new ContractChecker(doc)
+  t.equal(doc.servers[0].url, '/', 'the first server is relative: Try it out calls the address the page came from')
+  let operations = 0
+  for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(item)) {
+      operations++
+      const where = `${method.toUpperCase()} ${path}`
+      for (const [status, response] of Object.entries<any>(op.responses)) {
+        t.ok(response.description && response.description !== 'Default Response', `${where} ${status} is described`)
+      }
+      t.ok(Array.isArray(op.security), `${where} declares its security (public: [])`)
+      if (op.security.length === 0) t.notOk(String(op.description ?? '').includes('Roles:'), `${where} is public`)
+      else t.equal(String(op.description).match(/Roles:/g)?.length, 1, `${where} has one Roles: line`)
+      for (const p of op.parameters ?? []) {
+        if (p.in === 'query' && !p.required) {
+          t.notOk(p.example ?? p.examples ?? p.schema?.example ?? p.schema?.examples, `${where} ?${p.name} is optional and carries no example`)
+        }
+      }
+      const media = op.requestBody?.content?.['application/json']
+      if (media) {
+        t.ok(media.example, `${where} has a request example`)
+        const route = path.replace(/\{([^}]+)\}/g, ':$1')
+        t.same(checker.refusals({ method, route, body: media.example }, ['body']), [], `${where}: the example matches its schema`)
+      }
+    }
+  }
+  t.ok(operations > 60, `${operations} operations checked`)
+})

@@ -210,13 +210,13 @@ t.test('bad input is refused naming the field and rule, and writes nothing', asy
 
   const cases: [string, Record<string, unknown>, number, string, string][] = [
     ['no code', { effectiveDate: '2025-12-01', finalReviewMissingReason: 'None held' }, 400, '/code', 'required'],
-    ['a Tier 2 breakdown without reasons', returned('2025-12-01', { code: 'PLACEMENT_BROKE_DOWN' }), 400, '/reasons', 'required'],
-    ['an effective date before the start', returned('2025-10-31'), 400, '/effectiveDate', 'not_after_start'],
-    ['an effective date on the start', returned('2025-11-03'), 400, '/effectiveDate', 'not_after_start'],
-    ['an effective date in the future', returned('2025-12-02'), 400, '/effectiveDate', 'date_in_future'],
-    ['a phased return without its plan', returned('2025-12-01', { code: 'RETURNED_TO_HOME_SCHOOL_PHASED' }), 400, '/phasedPlan', 'required'],
-    ['OTHER without its text', returned('2025-12-01', { code: 'OTHER', reasons: 'Family circumstances' }), 400, '/otherText', 'required'],
-    ['no final review and no reason', returned('2025-12-01', { finalReviewMissingReason: undefined }), 400, '/finalReviewId', 'required'],
+    ['a Tier 2 breakdown without reasons', returned('2025-12-01', { code: 'PLACEMENT_BROKE_DOWN' }), 422, '/reasons', 'required'],
+    ['an effective date before the start', returned('2025-10-31'), 422, '/effectiveDate', 'not_after_start'],
+    ['an effective date on the start', returned('2025-11-03'), 422, '/effectiveDate', 'not_after_start'],
+    ['an effective date in the future', returned('2025-12-02'), 422, '/effectiveDate', 'date_in_future'],
+    ['a phased return without its plan', returned('2025-12-01', { code: 'RETURNED_TO_HOME_SCHOOL_PHASED' }), 422, '/phasedPlan', 'required'],
+    ['OTHER without its text', returned('2025-12-01', { code: 'OTHER', reasons: 'Family circumstances' }), 422, '/otherText', 'required'],
+    ['no final review and no reason', returned('2025-12-01', { finalReviewMissingReason: undefined }), 422, '/finalReviewId', 'required'],
     ['an escalation', returned('2025-12-01', { code: 'ESCALATED_TIER_2_TO_3' }), 422, '/code', 'use_escalation']
   ]
   for (const [name, payload, status, path, rule] of cases) {
@@ -232,11 +232,11 @@ t.test('bad input is refused naming the field and rule, and writes nothing', asy
 
   t.test('a Year 11 pupil leaving education', async (t) => {
     s.on('2026-07-01')
-    problem(t, await s.close(leaver, returned('2026-07-01')), 400, '/destination', 'year_11_leaver')
+    problem(t, await s.close(leaver, returned('2026-07-01')), 422, '/destination', 'year_11_leaver')
     await unchanged(t, leaver)
-    problem(t, await s.close(leaver, returned('2026-07-01', { code: 'POST16_TRANSITION' })), 400, '/destination', 'required')
+    problem(t, await s.close(leaver, returned('2026-07-01', { code: 'POST16_TRANSITION' })), 422, '/destination', 'required')
     await unchanged(t, leaver)
-    problem(t, await s.close(leaver, returned('2026-07-01', { code: 'POST16_TRANSITION', destination: { code: 'FE_COLLEGE', septemberGuarantee: 'OFFER_MADE' } })), 400, '/destination/provider', 'required')
+    problem(t, await s.close(leaver, returned('2026-07-01', { code: 'POST16_TRANSITION', destination: { code: 'FE_COLLEGE', septemberGuarantee: 'OFFER_MADE' } })), 422, '/destination/provider', 'required')
     await unchanged(t, leaver)
   })
 })
@@ -274,7 +274,7 @@ t.test('post-16 transition: the October and March checks', async (t) => {
     const bySchool = await s.record(p.id, 'POST16_OCTOBER', h.school, october)
     t.equal(problem(t, bySchool, 403).code, 'not_your_follow_up', 'the school does not record post-16 checks')
     const reintegrationFields = await s.record(p.id, 'POST16_OCTOBER', h.provider, { ...october, attendancePct: 95 })
-    problem(t, reintegrationFields, 400, '/attendancePct', 'not_allowed')
+    problem(t, reintegrationFields, 422, '/attendancePct', 'not_allowed')
     const res = await s.record(p.id, 'POST16_OCTOBER', h.provider, october)
     t.equal(res.statusCode, 201, res.body.slice(0, 300))
     t.match(res.json(), { checkpoint: 'POST16_OCTOBER', status: 'RECORDED', met: true, reasons: [], result: { participating: true, destination: 'FE_COLLEGE', recordedOn: '2026-10-05', recordedRole: 'provider', attendancePct: null } })
@@ -294,7 +294,7 @@ t.test('post-16 transition: the October and March checks', async (t) => {
     s.on('2027-03-08')
     const before = await s.written()
     const missing = await s.record(p.id, 'POST16_MARCH', h.provider, { participating: true, destination: 'FE_COLLEGE', monthsInEmployment: 0 })
-    problem(t, missing, 400, '/monthsInEducation', 'required')
+    problem(t, missing, 422, '/monthsInEducation', 'required')
     t.same(await s.written(), before, 'nothing written')
     const res = await s.record(p.id, 'POST16_MARCH', h.provider, { participating: true, destination: 'FE_COLLEGE', monthsInEducation: 6, monthsInEmployment: 0 })
     t.equal(res.statusCode, 201, res.body.slice(0, 300))
@@ -320,8 +320,8 @@ t.test('reintegration checks by the home school, and a new placement found autom
   t.match((await s.outcome(a.id)).json(), { current: { sustained: 'PENDING' } }, 'held so far; the +2 terms check decides')
 
   const before = await s.written()
-  problem(t, await s.record(b.id, 'SIX_SCHOOL_WEEKS', h.school, { onRoll: true, permanentlyExcluded: false, suspensionDays: 0 }), 400, '/attendancePct', 'required')
-  problem(t, await s.record(b.id, 'SIX_SCHOOL_WEEKS', h.school, { ...goodReturn, destination: 'FE_COLLEGE' }), 400, '/destination', 'not_allowed')
+  problem(t, await s.record(b.id, 'SIX_SCHOOL_WEEKS', h.school, { onRoll: true, permanentlyExcluded: false, suspensionDays: 0 }), 422, '/attendancePct', 'required')
+  problem(t, await s.record(b.id, 'SIX_SCHOOL_WEEKS', h.school, { ...goodReturn, destination: 'FE_COLLEGE' }), 422, '/destination', 'not_allowed')
   problem(t, await s.record(b.id, 'SIX_SCHOOL_WEEKS', h.otherSchool, goodReturn), 404)
   t.equal(problem(t, await s.record(b.id, 'ONE_TERM', h.school, goodReturn), 422).code, 'before_window', 'the +1 term check opens on 27 March')
   t.same(await s.written(), before, 'nothing written by the refusals')
@@ -362,7 +362,7 @@ t.test('correcting an outcome', async (t) => {
   const { correctionReason: _omitted, ...noReason } = later
   problem(t, await s.correct(p, noReason), 400, '/correctionReason', 'required')
   problem(t, await s.correct({ id: p.id, etag: '"1"' }, later), 412)
-  problem(t, await s.correct(p, { ...later, effectiveDate: '2026-03-03' }), 400, '/effectiveDate', 'date_in_future')
+  problem(t, await s.correct(p, { ...later, effectiveDate: '2026-03-03' }), 422, '/effectiveDate', 'date_in_future')
   t.same(await s.written(), before, 'nothing written by the refusals')
 
   const res = await s.correct(p, later)

@@ -86,24 +86,24 @@ t.test('placement rules', async (t) => {
 
   t.test('bad input: end before start', async (t) => {
     now = at('2025-10-20')
-    const body = await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: '2025-10-31' })), 400, [{ path: '/plannedEndDate', code: 'end_before_start' }])
+    const body = await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: '2025-10-31' })), 422, [{ path: '/plannedEndDate', code: 'end_before_start' }])
     t.equal(body.code, 'validation_failed')
-    await refused(t, () => post(placementBody(base.id, pru, { sessionsAtHomeSchool: 0, partTimePlan: { endDate: '2025-10-31', details: 'Build up over four weeks' } })), 400,
+    await refused(t, () => post(placementBody(base.id, pru, { sessionsAtHomeSchool: 0, partTimePlan: { endDate: '2025-10-31', details: 'Build up over four weeks' } })), 422,
       [{ path: '/partTimePlan/endDate', code: 'end_before_start' }])
   })
 
   t.test('bad input: Tier 2 without a planned end', async (t) => {
     now = at('2025-10-20')
-    const body = await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: null })), 400, [{ path: '/plannedEndDate', code: 'required' }])
+    const body = await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: null })), 422, [{ path: '/plannedEndDate', code: 'required' }])
     t.match(body.errors.find((e: FieldError) => e.path === '/plannedEndDate').message, /Tier 2/)
     const { plannedEndDate: _omit, ...omitted } = placementBody(base.id, pru)
-    await refused(t, () => post(omitted), 400, [{ path: '/plannedEndDate', code: 'required' }])
+    await refused(t, () => post(omitted), 422, [{ path: '/plannedEndDate', code: 'required' }])
   })
 
   t.test('bad input: Tier 2 longer than the LA limit (26 school weeks by default, then as the LA sets it)', async (t) => {
     now = at('2025-10-20')
     // From Monday 3 November: 35 + 30 + 25 + 29 (May Day) school days to the May half-term, so the 130th is Monday 15 June.
-    const over = await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: '2026-06-16' })), 400, [{ path: '/plannedEndDate', code: 'tier_limit_exceeded' }])
+    const over = await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: '2026-06-16' })), 422, [{ path: '/plannedEndDate', code: 'tier_limit_exceeded' }])
     t.match(over.detail, /131 school days, over the LA's Tier 2 limit of 26 school weeks \(130 days\)/)
     const limit = await place(placementBody((await acceptedReferral()).id, pru, { plannedEndDate: '2026-06-15' }))
     t.equal(limit.json().plannedEndDate, '2026-06-15', 'exactly 130 school days is within the limit')
@@ -117,22 +117,22 @@ t.test('placement rules', async (t) => {
       const current = await app.inject({ method: 'GET', url: '/v1/local-authorities/919/policy', headers: laAdmin })
       await app.inject({ method: 'PUT', url: '/v1/local-authorities/919/policy', headers: { ...laAdmin, 'if-match': current.headers.etag as string }, payload: fields })
     })
-    const usual = await refused(t, () => post(placementBody(base.id, pru)), 400, [{ path: '/plannedEndDate', code: 'tier_limit_exceeded' }])
+    const usual = await refused(t, () => post(placementBody(base.id, pru)), 422, [{ path: '/plannedEndDate', code: 'tier_limit_exceeded' }])
     t.match(usual.detail, /65 school days, over the LA's Tier 2 limit of 6 school weeks \(30 days\)/)
-    await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: '2025-12-15' })), 400, [{ path: '/plannedEndDate', code: 'tier_limit_exceeded' }])
+    await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: '2025-12-15' })), 422, [{ path: '/plannedEndDate', code: 'tier_limit_exceeded' }])
     await place(placementBody((await acceptedReferral()).id, pru, { plannedEndDate: '2025-12-12' }))
   })
 
   t.test('bad input: Tier 2 without a reintegration plan', async (t) => {
     now = at('2025-10-20')
-    await refused(t, () => post(placementBody(base.id, pru, { plan: { objectives: [objective] } })), 400, [{ path: '/plan/reintegrationPlan', code: 'required' }])
-    await refused(t, () => post(placementBody(base.id, pru, { plan: { objectives: [objective], reintegrationPlan: '   ' } })), 400, [{ path: '/plan/reintegrationPlan', code: 'required' }])
+    await refused(t, () => post(placementBody(base.id, pru, { plan: { objectives: [objective] } })), 422, [{ path: '/plan/reintegrationPlan', code: 'required' }])
+    await refused(t, () => post(placementBody(base.id, pru, { plan: { objectives: [objective], reintegrationPlan: '   ' } })), 422, [{ path: '/plan/reintegrationPlan', code: 'required' }])
     await refused(t, () => post(placementBody(base.id, pru, { plan: { objectives: [], reintegrationPlan: 'Phased return' } })), 400, [{ path: '/plan/objectives', code: 'minItems' }])
   })
 
   t.test('bad input: a provider that does not offer the tier', async (t) => {
     now = at('2025-10-20')
-    const body = await refused(t, () => post(placementBody(base.id, tier3Only)), 400, [{ path: '/providerId', code: 'tier_not_offered' }])
+    const body = await refused(t, () => post(placementBody(base.id, tier3Only)), 422, [{ path: '/providerId', code: 'tier_not_offered' }])
     t.match(body.detail, /does not offer Tier 2/)
     const otherLa = await refused(t, () => post(placementBody(base.id, world.other.providerId)), 422, [{ path: '/providerId', code: 'unknown_reference' }])
     t.equal(otherLa.code, 'unknown_provider')
@@ -142,7 +142,7 @@ t.test('placement rules', async (t) => {
     now = at('2025-10-20')
     // Born 1 March 2009: 16 in Year 11 (2024/25), so compulsory school age ended on Friday 27 June 2025.
     const older = await acceptedReferral({ date_of_birth: '2009-03-01' })
-    const body = await refused(t, () => post(placementBody(older.id, pru, { startDate: '2025-11-03' })), 400, [{ path: '/startDate', code: 'past_compulsory_school_age' }])
+    const body = await refused(t, () => post(placementBody(older.id, pru, { startDate: '2025-11-03' })), 422, [{ path: '/startDate', code: 'past_compulsory_school_age' }])
     t.match(body.detail, /2025-06-27/)
   })
 
@@ -236,13 +236,13 @@ t.test('placement rules', async (t) => {
     now = at('2025-10-20')
     await refused(t, () => post(placementBody(base.id, pru, { sessionsAtProvider: 11 })), 400, [{ path: '/sessionsAtProvider', code: 'maximum' }])
     await refused(t, () => post(placementBody(base.id, pru, { sessionsAtProvider: 0, sessionsAtHomeSchool: 11 })), 400, [{ path: '/sessionsAtHomeSchool', code: 'maximum' }])
-    await refused(t, () => post(placementBody(base.id, pru, { sessionsAtProvider: 8, sessionsAtHomeSchool: 4 })), 400, [{ path: '/sessionsAtHomeSchool', code: 'over_full_time' }])
-    await refused(t, () => post(placementBody(base.id, pru, { sessionsAtProvider: 4, sessionsAtHomeSchool: 2 })), 400, [{ path: '/partTimePlan', code: 'required' }])
+    await refused(t, () => post(placementBody(base.id, pru, { sessionsAtProvider: 8, sessionsAtHomeSchool: 4 })), 422, [{ path: '/sessionsAtHomeSchool', code: 'over_full_time' }])
+    await refused(t, () => post(placementBody(base.id, pru, { sessionsAtProvider: 4, sessionsAtHomeSchool: 2 })), 422, [{ path: '/partTimePlan', code: 'required' }])
   })
 
   t.test('bad input: an unknown reason code', async (t) => {
     now = at('2025-10-20')
-    const body = await refused(t, () => post(placementBody(base.id, pru, { reasonCode: 'NOPE' })), 400, [{ path: '/reasonCode', code: 'unknown_reason_code' }])
+    const body = await refused(t, () => post(placementBody(base.id, pru, { reasonCode: 'NOPE' })), 422, [{ path: '/reasonCode', code: 'unknown_reason_code' }])
     t.match(body.detail, /NOPE is not a known census reason code/)
     await refused(t, () => post(placementBody(base.id, pru, { reasonCode: 'not-a-code' })), 400, [{ path: '/reasonCode', code: 'pattern' }])
   })
@@ -256,7 +256,7 @@ t.test('placement rules', async (t) => {
   t.test('dual registration needs a provider that is a school', async (t) => {
     now = at('2025-10-20')
     const r = await acceptedReferral()
-    const body = await refused(t, () => post(placementBody(r.id, tuition, { registration: 'DUAL_REGISTERED' })), 400, [{ path: '/registration', code: 'dual_registration_needs_school' }])
+    const body = await refused(t, () => post(placementBody(r.id, tuition, { registration: 'DUAL_REGISTERED' })), 422, [{ path: '/registration', code: 'dual_registration_needs_school' }])
     t.equal(body.errors.length, 1)
     t.match((await place(placementBody(r.id, tuition, { registration: 'ON_HOME_ROLL' }))).json(), { registration: 'ON_HOME_ROLL', homeAttendanceCode: 'B' })
   })
@@ -265,20 +265,20 @@ t.test('placement rules', async (t) => {
     now = at('2025-10-20')
     for (const [year, dob] of [['10', '2010-11-15'], ['11', '2009-12-01']]) {
       const r = await acceptedReferral({ date_of_birth: dob }, { requestedTier: 3 })
-      const body = await refused(t, () => post(placementBody(r.id, pru, { plan: tier3Plan })), 400, [{ path: '/plan/intendedPost16Route', code: 'required' }])
+      const body = await refused(t, () => post(placementBody(r.id, pru, { plan: tier3Plan })), 422, [{ path: '/plan/intendedPost16Route', code: 'required' }])
       t.equal(body.errors.length, 1, `Year ${year}: only the route is missing`)
       await place(placementBody(r.id, pru, { plan: { ...tier3Plan, intendedPost16Route: 'Level 2 construction at the FE college' } }))
     }
     const year9 = await acceptedReferral({ date_of_birth: '2011-10-01' }, { requestedTier: 3 })
     await place(placementBody(year9.id, pru, { plan: tier3Plan }))
     const noTransition = await acceptedReferral({}, { requestedTier: 3 })
-    await refused(t, () => post(placementBody(noTransition.id, pru, { plan: { objectives: [objective] } })), 400, [{ path: '/plan/transitionPlan', code: 'required' }])
+    await refused(t, () => post(placementBody(noTransition.id, pru, { plan: { objectives: [objective] } })), 422, [{ path: '/plan/transitionPlan', code: 'required' }])
   })
 
   t.test('an off-site direction needs a planned end date', async (t) => {
     now = at('2025-10-20')
     const r = await acceptedReferral({}, { requestedTier: 3, legalBasis: 'OFF_SITE_DIRECTION_S29A', reasonCode: 'OSD' })
-    const body = await refused(t, () => post(placementBody(r.id, pru, { plannedEndDate: null, plan: tier3Plan, parentNoticeGivenOn: '2025-10-20' })), 400, [{ path: '/plannedEndDate', code: 'required' }])
+    const body = await refused(t, () => post(placementBody(r.id, pru, { plannedEndDate: null, plan: tier3Plan, parentNoticeGivenOn: '2025-10-20' })), 422, [{ path: '/plannedEndDate', code: 'required' }])
     t.match(body.errors[0].message, /off-site direction/)
     t.equal(body.errors.length, 1)
   })
@@ -403,14 +403,14 @@ t.test('placement rules', async (t) => {
       t.match(current.json(), { status: 'ACTIVE', endDate: null, endedReason: null }, 'the current placement is still ACTIVE')
       t.equal(current.headers.etag, etag, 'at the same version')
     }
-    const atProvider = await refused(t, () => stepDown({ ...tier1, sessionsAtProvider: 2, sessionsAtHomeSchool: 8 }), 400, [{ path: '/sessionsAtProvider', code: 'tier1_in_school' }])
+    const atProvider = await refused(t, () => stepDown({ ...tier1, sessionsAtProvider: 2, sessionsAtHomeSchool: 8 }), 422, [{ path: '/sessionsAtProvider', code: 'tier1_in_school' }])
     t.equal(atProvider.code, 'validation_failed')
     await unchanged(t)
-    await refused(t, () => stepDown({ ...tier1, providerId: tier3Only }), 400, [{ path: '/providerId', code: 'tier_not_offered' }])
+    await refused(t, () => stepDown({ ...tier1, providerId: tier3Only }), 422, [{ path: '/providerId', code: 'tier_not_offered' }])
     await unchanged(t)
-    await refused(t, () => stepDown({ ...tier1, plannedEndDate: '2026-01-02' }), 400, [{ path: '/plannedEndDate', code: 'end_before_start' }])
+    await refused(t, () => stepDown({ ...tier1, plannedEndDate: '2026-01-02' }), 422, [{ path: '/plannedEndDate', code: 'end_before_start' }])
     await unchanged(t)
-    await refused(t, () => stepDown({ ...tier1, startDate: '2025-11-03' }), 400, [{ path: '/startDate', code: 'before_current_start' }])
+    await refused(t, () => stepDown({ ...tier1, startDate: '2025-11-03' }), 422, [{ path: '/startDate', code: 'before_current_start' }])
     await unchanged(t)
     await refused(t, () => stepDown(tier1, '"1"'), 412, [])
     await unchanged(t)

@@ -271,7 +271,7 @@ t.test('referrals', async (t) => {
   t.test('reason codes are checked against the list, which an LA can extend', async (t) => {
     now = at('2025-10-20')
     const p = await pupil()
-    const unknown = await refused(t, () => post(school, completeReferral(p.id, { reasonCode: 'LOCALX' })), 400)
+    const unknown = await refused(t, () => post(school, completeReferral(p.id, { reasonCode: 'LOCALX' })), 422)
     t.equal(unknown.code, 'validation_failed')
     t.match(unknown.errors, [{ path: '/reasonCode', code: 'unknown_reason_code' }])
     t.equal(unknown.errors.length, 1)
@@ -283,7 +283,7 @@ t.test('referrals', async (t) => {
     const known = await create(school, completeReferral(p.id, { reasonCode: 'LOCALX' }))
     t.equal(known.reasonCode, 'LOCALX', 'the LA\'s own code is accepted')
     const elsewhere = await insertPupil(db, world.other, 900)
-    const otherLa = await refused(t, () => post(bearer(world.other.tokens.school), completeReferral(elsewhere.id, { reasonCode: 'LOCALX' })), 400)
+    const otherLa = await refused(t, () => post(bearer(world.other.tokens.school), completeReferral(elsewhere.id, { reasonCode: 'LOCALX' })), 422)
     t.match(otherLa.errors, [{ path: '/reasonCode', code: 'unknown_reason_code' }], 'another LA\'s code is unknown to a different LA')
   })
 

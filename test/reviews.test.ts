@@ -26,9 +26,9 @@ t.test('review schedule, holding reviews, extensions, requests and the worklist'
 
   const before = await countRows(db, 'review')
   const bad: [string, Record<string, unknown>, number, string][] = [
-    ['in the future', { heldOn: '2025-11-25' }, 400, '/heldOn'],
-    ['before the placement', { heldOn: '2025-10-31' }, 400, '/heldOn'],
-    ['next review later than the rule allows', { nextReviewOn: '2026-02-27' }, 400, '/nextReviewOn'],
+    ['in the future', { heldOn: '2025-11-25' }, 422, '/heldOn'],
+    ['before the placement', { heldOn: '2025-10-31' }, 422, '/heldOn'],
+    ['next review later than the rule allows', { nextReviewOn: '2026-02-27' }, 422, '/nextReviewOn'],
     ['a decision not in the list', { decision: 'PARTY' }, 400, '/decision'],
     ['EXTEND without an extension', { decision: 'EXTEND' }, 400, '/extension'],
     ['objective missing', { objectives: [] }, 400, '/objectives']

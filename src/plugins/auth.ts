@@ -68,7 +68,8 @@ export const authPlugin = fp(async (app: FastifyInstance, opts: { tokens: TokenV
     if (access !== 'public') {
       schema.security = [{ bearerAuth: [] }]
       const roles = `Roles: ${access.join(', ')}.`
-      schema.description = schema.description ? `${String(schema.description)}\n\n${roles}` : roles
+      // The HEAD route Fastify adds for a GET shares its schema: add the line once.
+      if (!String(schema.description ?? '').endsWith(roles)) schema.description = schema.description ? `${String(schema.description)}\n\n${roles}` : roles
       schema.response = withErrors(schema, route)
     }
     route.schema = schema

@@ -16,7 +16,8 @@ interface AjvError { instancePath: string, keyword: string, params: Record<strin
 /** Turns Ajv's errors into `{ path, code, message }` items whose path is a JSON pointer to the field. */
 export function fieldErrors (validation: AjvError[], context: string | undefined): FieldError[] {
   const root = !context || context === 'body' ? '' : `/${context}`
-  return validation.map((e) => {
+  // An `if`/`then` failure also reports the `then` keyword it broke (`/ must match "then" schema`); its own error says which field.
+  return validation.filter((e) => e.keyword !== 'if').map((e) => {
     let pointer = e.instancePath
     let message = e.message ?? 'is invalid'
     if (e.keyword === 'required') {

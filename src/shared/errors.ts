@@ -38,3 +38,12 @@ export const unprocessable = (code: string, message: string, errors: FieldError[
 export const validationFailed = (errors: FieldError[]) => new AppError(400, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
 /** Throws `validationFailed(errors)`. */
 export function invalid (errors: FieldError[]): never { throw validationFailed(errors) }
+
+/**
+ * Throws 422 listing every domain rule a well-formed request breaks, each item naming its field: the rules that
+ * weigh the request against stored records (the placement, its plan, tier and dates, the pupil, the schedule,
+ * referenced records). A request that breaks its contract (schema, check characters, its own values) is a 400.
+ */
+export function ruleFailed (errors: FieldError[]): never {
+  throw new AppError(422, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
+}

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon'
 import { isStandardPass, progressBySubject, qualificationErrors, scaleOf } from '../../domain/attainment.js'
 import { ncYear } from '../../domain/school-year.js'
 import type { AssessmentRow, DB } from '../../db/schema.js'
-import { conflict, invalid } from '../../shared/errors.js'
+import { conflict, ruleFailed } from '../../shared/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { loadPlacement } from '../placements/placements.service.js'
@@ -82,7 +82,7 @@ export class AttainmentService {
         const review = await trx.selectFrom('review').select('id').where('id', '=', input.reviewId).where('placement_id', '=', placementId).executeTakeFirst()
         if (!review) err('/reviewId', 'unknown_review', '/reviewId is not a review of this placement')
       }
-      if (errors.length > 0) invalid(errors)
+      if (errors.length > 0) ruleFailed(errors)
       if (input.stage !== 'REVIEW') {
         const existing = await trx.selectFrom('assessment').select(['id', 'assessed_on']).where('placement_id', '=', placementId).where('subject', '=', input.subject).where('stage', '=', input.stage).executeTakeFirst()
         if (existing) throw conflict(`${input.stage.toLowerCase()}_exists`, `The ${input.subject} ${input.stage} was recorded on ${existing.assessed_on} (assessment ${existing.id})`, [{ path: '/stage', code: 'already_recorded', message: `one ${input.stage} per subject` }])
@@ -107,7 +107,7 @@ export class AttainmentService {
       const year = pupil.nc_year_override ?? ncYear(pupil.date_of_birth, input.awardedOn)
       if (year < 11) errors.push({ path: '/awardedOn', code: 'not_year_11', message: `qualification results are for Year 11; on /awardedOn the pupil was in Year ${year}` })
       if (input.awardedOn < placement.start_date) errors.push({ path: '/awardedOn', code: 'before_placement', message: `/awardedOn is before the placement started (${placement.start_date})` })
-      if (errors.length > 0) invalid(errors)
+      if (errors.length > 0) ruleFailed(errors)
       const row = await trx.insertInto('qualification_result').values({
         placement_id: placementId, subject: input.subject, qualification: input.qualification, level: input.level ?? null, grade: input.grade, awarded_on: input.awardedOn, recorded_by: actor.principal.subject
       }).returningAll().executeTakeFirstOrThrow()

@@ -40,7 +40,7 @@ export function summaryFor (marks: PlacementMarks, baselinePct: number | null, c
   return { ...summary, expectedSessionsToDate: expected, unmarkedSessions: Math.max(0, expected - summary.scheduledSessions), unexplainedToday: marks.unexplainedToday }
 }
 
-const refused = (errors: { path: string, code: string, message: string }[], count: number, status = 400, code = 'validation_failed') =>
+const refused = (errors: { path: string, code: string, message: string }[], count: number, status = 422, code = 'validation_failed') =>
   new AppError(status, code, `${count} mark(s) refused, none stored${count > errors.length ? `; the first ${errors.length} are listed` : ''}: ${errors.slice(0, 3).map((e) => e.message).join('; ')}`, errors)
 
 export class AttendanceService {

@@ -6,7 +6,7 @@ import {
 } from '../../domain/outcomes.js'
 import { ncYear } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow } from '../../db/schema.js'
-import { conflict, type FieldError, forbidden, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
+import { conflict, type FieldError, forbidden, notFound, preconditionFailed, ruleFailed, unprocessable } from '../../shared/errors.js'
 import { type Clock, systemClock, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { loadPlacement, type PlacementsService } from '../placements/placements.service.js'
@@ -23,7 +23,7 @@ export class OutcomesService {
 
   #today (): string { return todayIn(this.clock) }
 
-  /** Checks an outcome against the placement, the pupil and the LA's organisations; 400 naming each broken rule. */
+  /** Checks an outcome against the placement, the pupil and the LA's organisations; 422 naming each broken rule. */
   async #validate (trx: Kysely<DB>, p: Principal, placement: PlacementRow, pupil: PupilRow, input: OutcomeInput): Promise<OutcomeInput> {
     const errors: FieldError[] = []
     const receiving = { ...input.receiving }
@@ -53,7 +53,7 @@ export class OutcomesService {
       ...input, receiving, finalReviewHeldOn, tier: placement.tier, placementStart: placement.start_date, pupilDateOfBirth: pupil.date_of_birth,
       ncYearOnEffectiveDate: pupil.nc_year_override ?? ncYear(pupil.date_of_birth, input.effectiveDate)
     }, calendar, this.#today()))
-    if (errors.length > 0) invalid(errors)
+    if (errors.length > 0) ruleFailed(errors)
     // Marks after the last day would be sessions at a placement the pupil had left.
     const late = await trx.selectFrom('attendance_mark').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('on_date').as('first')])
       .where('placement_id', '=', placement.id).where('on_date', '>=', input.effectiveDate).executeTakeFirstOrThrow()
@@ -181,7 +181,7 @@ export class OutcomesService {
         const school = await trx.selectFrom('school').select('id').where('id', '=', input.rollSchoolId).executeTakeFirst()
         if (!school) errors.push({ path: '/rollSchoolId', code: 'unknown_reference', message: '/rollSchoolId is not a known school' })
       }
-      if (errors.length > 0) invalid(errors)
+      if (errors.length > 0) ruleFailed(errors)
 
       let met: { met: boolean, reasons: string[] }
       let newPlacementId: string | null = null

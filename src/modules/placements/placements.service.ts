@@ -10,7 +10,7 @@ import {
 import { reviewOverdueAt, reviewsFrom } from '../../domain/reviews.js'
 import { endOfCompulsorySchoolAge, ncYearOn } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
-import { conflict, fieldError, type FieldError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
+import { conflict, fieldError, type FieldError, notFound, preconditionFailed, ruleFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
@@ -208,7 +208,7 @@ export class PlacementsService {
       providerIsSchool: provider.urn !== null,
       reasonCodeKnown: input.reasonCode ? await reasonCodeKnown(trx, input.reasonCode, laCode) : true
     })
-    if (errors.length > 0) invalid(errors)
+    if (errors.length > 0) ruleFailed(errors)
     const early = startBeforeReferral(input.startDate, links.referral?.received_on)
     if (early) throw unprocessable('start_before_referral', `The placement cannot start before its referral was received (${links.referral!.received_on})`, [early])
 
@@ -413,7 +413,7 @@ export class PlacementsService {
           calendar, tierLimitsSchoolWeeks: { 1: policy.tier1_max_school_weeks, 2: policy.tier2_max_school_weeks, 3: policy.tier3_max_school_weeks },
           pupilDateOfBirth: pupil.date_of_birth, providerOffersTier: true, providerIsSchool: provider.urn !== null, reasonCodeKnown: true
         })
-        if (errors.length > 0) invalid(errors)
+        if (errors.length > 0) ruleFailed(errors)
       }
       if (datesChange) {
         await this.#refuseOverlap(trx, row.pupil_id, merged.startDate, merged.plannedEndDate, row.id, 'startDate' in input ? '/startDate' : '/plannedEndDate')
@@ -517,7 +517,7 @@ export class PlacementsService {
         throw conflict('end_scheduled', `The placement already ends on ${row.end_date} (${row.ended_reason}); the next placement follows it`,
           [{ path: '/', code: 'end_scheduled', message: `placement ${id} ends on ${row.end_date}` }])
       }
-      if (next.startDate <= row.start_date) throw fieldError('/startDate', 'before_current_start', `/startDate must be after the current placement's start (${row.start_date})`)
+      if (next.startDate <= row.start_date) ruleFailed([{ path: '/startDate', code: 'before_current_start', message: `/startDate must be after the current placement's start (${row.start_date})` }])
       const today = this.#today()
       // Judged at the move's own date: a review due after it was not overdue, however late the move is recorded.
       if (kind === 'ESCALATED' && row.status === 'ACTIVE' && reviewOverdueAt(row.next_review_due_on, next.startDate, today)) {

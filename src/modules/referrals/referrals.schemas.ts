@@ -102,7 +102,13 @@ export type ReferralListQuery = Static<typeof ReferralListQuery>
 export const Decision = Type.Object({
   decision: StringEnum(['ACCEPT', 'DECLINE'] as const),
   reason: Type.Optional(Text(2000))
-}, { additionalProperties: false, description: 'A decline needs a reason.' })
+}, {
+  additionalProperties: false,
+  description: 'A decline needs a reason.',
+  // In the schema, so the document says it too (`then` only adds the requirement).
+  if: { properties: { decision: { const: 'DECLINE' } }, required: ['decision'] },
+  then: { properties: { reason: { description: 'Required to decline.' } }, required: ['reason'], additionalProperties: true }
+})
 export type Decision = Static<typeof Decision>
 
 export const Withdrawal = Type.Object({ reason: Text(2000) }, { additionalProperties: false })

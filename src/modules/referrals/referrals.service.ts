@@ -5,7 +5,7 @@ import type { SchoolCalendar } from '../../domain/calendar.js'
 import { sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
 import { FULL_TIME_SESSIONS, type LegalBasis, referralMissingItems, SCHOOL_BASES } from '../../domain/placements.js'
 import type { DB, ReferralRow } from '../../db/schema.js'
-import { AppError, conflict, fieldError, notFound, unprocessable } from '../../shared/errors.js'
+import { AppError, conflict, fieldError, notFound, ruleFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
@@ -90,7 +90,7 @@ export class ReferralsService {
       if (!pupil) throw unprocessable('unknown_pupil', 'No such pupil in your scope', [{ path: '/pupilId', code: 'unknown_reference', message: '/pupilId is not a pupil you can see' }])
       const laCode = p.role === 'coordinator' ? p.laCode : await coordinatingLa(trx, pupil)
       if (input.reasonCode && !(await reasonCodeKnown(trx, input.reasonCode, laCode))) {
-        throw fieldError('/reasonCode', 'unknown_reason_code', `/reasonCode ${input.reasonCode} is not a known census reason code`)
+        ruleFailed([{ path: '/reasonCode', code: 'unknown_reason_code', message: `/reasonCode ${input.reasonCode} is not a known census reason code` }])
       }
       for (const [field, value] of [['receivedOn', input.receivedOn], ['parentConsultedOn', input.parentConsultedOn], ['baselineTo', input.baselineTo], ['sendCaseworkerToldOn', input.sendCaseworkerToldOn], ['virtualSchoolToldOn', input.virtualSchoolToldOn]] as const) {
         if (value && value > today) throw fieldError(`/${field}`, 'date_in_future', `/${field} cannot be in the future`)

@@ -30,7 +30,22 @@ export const CreateReview = Type.Object({
     reasons: Text(4000)
   }, { additionalProperties: false, description: 'Required when the decision is EXTEND.' })),
   nextReviewOn: Type.Optional(IsoDate)
-}, { additionalProperties: false, description: 'Parent\'s and pupil\'s views, or the reason each was not captured. The next review date may be earlier than the rule allows, never later; not needed when the decision is END.' })
+}, {
+  additionalProperties: false,
+  description: 'Parent\'s and pupil\'s views, or the reason each was not captured. The next review date may be earlier than the rule allows, never later; required unless the decision is END.',
+  // nextReviewOn unless the decision is END, and extension for EXTEND, are required in the schema, so the document
+  // and the validator agree. (`then` only adds the requirement; additionalProperties: false above still applies.)
+  allOf: [
+    {
+      if: { properties: { decision: { not: { const: 'END' } } }, required: ['decision'] },
+      then: { properties: { nextReviewOn: { description: 'Required unless the decision is END.' } }, required: ['nextReviewOn'], additionalProperties: true }
+    },
+    {
+      if: { properties: { decision: { const: 'EXTEND' } }, required: ['decision'] },
+      then: { properties: { extension: { description: 'Required when the decision is EXTEND.' } }, required: ['extension'], additionalProperties: true }
+    }
+  ]
+})
 export type CreateReview = Static<typeof CreateReview>
 
 export const Review = Type.Object({

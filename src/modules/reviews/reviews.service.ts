@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../auth/principal.js'
 import type { DB, PlacementRow, ReviewRow } from '../../db/schema.js'
-import { conflict, type FieldError, invalid, notFound, unprocessable } from '../../shared/errors.js'
+import { conflict, type FieldError, invalid, notFound, ruleFailed, unprocessable } from '../../shared/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { attendanceSince } from '../attendance/attendance.service.js'
@@ -96,19 +96,19 @@ export class ReviewsService {
       if (input.decision !== 'EXTEND' && input.extension) err('/extension', 'not_allowed', '/extension is only for the decision EXTEND')
       if (input.decision !== 'END' && !input.nextReviewOn) err('/nextReviewOn', 'required', '/nextReviewOn is required unless the decision is END')
       if (input.nextReviewOn && input.nextReviewOn <= input.heldOn) err('/nextReviewOn', 'not_after_review', '/nextReviewOn must be after /heldOn')
-      if (errors.length > 0) invalid(errors)
+      if (errors.length > 0) ruleFailed(errors)
 
       // The latest date the next review may be: the schedule with this review counted.
       const after = await scheduleFor(trx, { ...placement, status: 'ACTIVE' }, input.heldOn)
       if (input.nextReviewOn && after && input.nextReviewOn > after.due) {
-        invalid([{ path: '/nextReviewOn', code: 'next_review_too_late', message: `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ${after.due} (${after.explanation})` }])
+        ruleFailed([{ path: '/nextReviewOn', code: 'next_review_too_late', message: `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ${after.due} (${after.explanation})` }])
       }
 
       let extension: { newEnd: string } | undefined
       if (input.decision === 'EXTEND' && input.extension) {
         const newEnd = input.extension.newPlannedEnd
         const currentEnd = placement.planned_end_date ?? placement.start_date
-        if (newEnd <= currentEnd) invalid([{ path: '/extension/newPlannedEnd', code: 'not_later', message: `/extension/newPlannedEnd must be after the current planned end (${currentEnd})` }])
+        if (newEnd <= currentEnd) ruleFailed([{ path: '/extension/newPlannedEnd', code: 'not_later', message: `/extension/newPlannedEnd must be after the current planned end (${currentEnd})` }])
         if (placement.next_review_due_on && placement.next_review_due_on < input.heldOn) {
           throw unprocessable('review_overdue', `A review was overdue (due ${placement.next_review_due_on}) when this one was held; hold the review, then extend at the next`,
             [{ path: '/decision', code: 'review_overdue', message: `review due ${placement.next_review_due_on} was overdue` }])
@@ -179,7 +179,7 @@ export class ReviewsService {
         .where('id', '=', placementId).where('la_code', '=', actor.principal.laCode).executeTakeFirst()
       if (!placement) throw notFound('placement')
       if (placement.status === 'ENDED' || placement.status === 'CANCELLED') throw conflict('placement_closed', `The placement is ${placement.status}; there is nothing to extend`)
-      if (upTo <= placement.start_date) invalid([{ path: '/upTo', code: 'before_start', message: '/upTo must be after the placement start' }])
+      if (upTo <= placement.start_date) ruleFailed([{ path: '/upTo', code: 'before_start', message: '/upTo must be after the placement start' }])
       const row = await trx.insertInto('extension_approval').values({ placement_id: placementId, up_to: upTo, reason, approved_by: actor.principal.subject }).returningAll().executeTakeFirstOrThrow()
       await writeAudit(trx, actor, [{ action: 'create', entity: 'extension_approval', entityId: row.id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code }])
       return { id: row.id, placementId, upTo: row.up_to, reason: row.reason, approvedBy: row.approved_by, approvedAt: toIso(row.approved_at) }
@@ -198,7 +198,7 @@ export class ReviewsService {
         throw unprocessable('not_off_site_direction', 'Review requests apply to off-site directions (s29A)', [{ path: '/', code: 'not_off_site_direction', message: `placement ${placementId} is ${placement.legal_basis}` }])
       }
       if (placement.status !== 'ACTIVE' && placement.status !== 'PAUSED') throw conflict('placement_not_running', `The placement is ${placement.status}`)
-      if (receivedOn < placement.start_date) invalid([{ path: '/receivedOn', code: 'before_placement', message: `/receivedOn is before the placement started (${placement.start_date})` }])
+      if (receivedOn < placement.start_date) ruleFailed([{ path: '/receivedOn', code: 'before_placement', message: `/receivedOn is before the placement started (${placement.start_date})` }])
       const since = DateTime.fromISO(receivedOn).minus({ weeks: REQUEST_LOOKBACK_WEEKS }).toISODate()!
       const recent = await trx.selectFrom('review').select(['id', 'held_on']).where('placement_id', '=', placementId)
         .where('held_on', '>', since).where('held_on', '<=', receivedOn).orderBy('held_on', 'desc').executeTakeFirst()
