@@ -253,7 +253,7 @@ export async function seedDemo (db: Kysely<DB>, options: { tokenDays: number, to
   return result
 }
 
-export function printSeedResult (result: SeedResult, where: string): void {
+export function printSeedResult (result: SeedResult, where: string, base = 'http://localhost:3000'): void {
   const counts = (c: Counts) => `${c.created + c.existing} (${c.created} new)`
   console.log(`Demo data in the ${where}:`)
   console.log(`  local authorities  ${DEMO_LAS.map((l) => `${l.code} ${l.name}`).join(', ')}`)
@@ -266,12 +266,24 @@ export function printSeedResult (result: SeedResult, where: string): void {
   const coordinator = result.tokens.find((t) => t.role === 'coordinator')
   console.log('')
   console.log('Try, with the API running (npm start):')
-  console.log(`  curl -H "Authorization: Bearer ${coordinator?.token ?? '<token>'}" http://localhost:3000/v1/pupils`)
-  console.log('  or open http://localhost:3000/docs and use "Authorize" with a token.')
+  console.log(`  curl -H "Authorization: Bearer ${coordinator?.token ?? '<token>'}" ${base}/v1/pupils`)
+  console.log(`  or open ${base}/docs and use "Authorize" with a token.`)
 }
 
+const SEED_USAGE = `Usage: npm run seed
+
+Adds the demo data that is missing (a living local authority: see README, Quick start) and prints a new
+token for each role. Running it again adds nothing that exists and prints fresh tokens. Takes no arguments.
+The database is DATABASE_URL, or else the PGlite folder DATA_DIR (default ./data), which must not be open
+in another process (stop npm start first).`
+
 async function main (): Promise<void> {
-  if (process.argv.length > 2) throw new CliError('Usage: npm run seed (configured by DATABASE_URL or DATA_DIR; takes no arguments)', 2)
+  const args = process.argv.slice(2)
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(SEED_USAGE)
+    return
+  }
+  if (args.length > 0) throw new CliError(SEED_USAGE, 2)
   let config
   try {
     config = loadConfig()
