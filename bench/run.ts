@@ -270,8 +270,23 @@ function databaseLabel (config: Config, dataDir: string | undefined): string {
   return `PostgreSQL ${url.host}${url.pathname} (pool of ${config.DB_POOL_MAX})`
 }
 
+const USAGE = `Usage: npm run bench [-- <benchmark>... | all]
+
+Loads each API route and a bare Fastify route doing the same database work, and prints requests/s, p50/p99
+latency and their ratio. With no names: the standard benchmarks, then ${INGEST} and ${REPORTS} (PostgreSQL only).
+
+Benchmarks: ${[...BENCHMARKS.map((b) => b.name), INGEST, REPORTS].join(', ')}, or all (adds the diagnostics).
+Database: DATABASE_URL (a throwaway database: the run adds LA 990, pupils, placements and audit rows),
+otherwise a temporary PGlite folder that is removed afterwards.
+Environment: BENCH_DURATION (8 s), BENCH_WARMUP (2 s), BENCH_CONNECTIONS (10), BENCH_MARK_BATCHES (4),
+BENCH_REPORT_RUNS (9).`
+
 async function main (): Promise<void> {
   const wanted = process.argv.slice(2)
+  if (wanted.includes('--help') || wanted.includes('-h')) {
+    console.log(USAGE)
+    return
+  }
   const unknown = wanted.filter((w) => w !== 'all' && w !== INGEST && w !== REPORTS && !BENCHMARKS.some((b) => b.name === w))
   if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${[...BENCHMARKS.map((b) => b.name), INGEST, REPORTS].join(', ')}, or all`)
   const selected = wanted.includes('all') ? BENCHMARKS

@@ -3,6 +3,8 @@ import { buildApp, logRedactPaths } from './app.js'
 import { loadConfig } from './config.js'
 import { createDb, describeDatabaseUrl } from './db/database.js'
 import { migrateToLatest, pendingMigrations, privilegesOverAudit } from './db/migrate.js'
+import { acquirePgliteLock, PgliteLockError } from './db/pglite-lock.js'
+import { hintBase } from './shared/listen-address.js'
 
 let config
 try {
@@ -16,12 +18,23 @@ try {
 // check is off there unless set explicitly.
 if (!config.DATABASE_URL && process.env.MAX_EVENT_LOOP_DELAY_MS === undefined) config.MAX_EVENT_LOOP_DELAY_MS = 0
 
+// PGlite is single-process: hold its folder's lock while serving, so db:migrate, seed and token refuse it.
+if (!config.DATABASE_URL) {
+  try {
+    acquirePgliteLock(config.DATA_DIR, 'npm start (src/server.ts)')
+  } catch (err) {
+    console.error((err as Error).message)
+    process.exit(err instanceof PgliteLockError ? 3 : 1)
+  }
+}
+
 const db = createDb({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATA_DIR,
   poolMax: config.DB_POOL_MAX,
   onPoolError: (err) => console.error(JSON.stringify({ level: 40, msg: 'PostgreSQL connection lost', code: (err as { code?: string }).code, message: err.message }))
 })
+let printSeed: ((base: string) => void) | undefined
 if (config.DATABASE_URL) {
   // One clear line, not a stack trace, when the database cannot be reached at start.
   try {
@@ -53,7 +66,8 @@ if (config.DATABASE_URL) {
   const empty = (await db.selectFrom('local_authority').select('code').limit(1).execute()).length === 0
   if (empty && config.DEMO_SEED) {
     const { printSeedResult, seedDemo } = await import('./bin/seed.js')
-    printSeedResult(await seedDemo(db, { tokenDays: config.TOKEN_TTL_DAYS }), `embedded database in ${config.DATA_DIR}`)
+    const seeded = await seedDemo(db, { tokenDays: config.TOKEN_TTL_DAYS })
+    printSeed = (base) => printSeedResult(seeded, `embedded database in ${config!.DATA_DIR}`, base)
   }
 }
 
@@ -71,4 +85,8 @@ closeWithGrace({ delay: config.SHUTDOWN_GRACE_MS }, async ({ signal, err }) => {
 })
 
 await app.listen({ host: config.HOST, port: config.PORT })
-if (!config.DATABASE_URL) app.log.info({ dataDir: config.DATA_DIR }, 'embedded PGlite database; run `npm run seed` for demo data and tokens')
+// Hints name the address actually bound (PORT=0 picks one; HOST=0.0.0.0 is reached through loopback).
+const base = hintBase(app.server.address())
+printSeed?.(base)
+app.log.info(`Swagger UI at ${base}/docs`)
+if (!config.DATABASE_URL) app.log.info({ dataDir: config.DATA_DIR }, 'embedded PGlite database; stop the server and run `npm run seed` for fresh demo tokens')

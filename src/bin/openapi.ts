@@ -16,7 +16,20 @@ export async function generateOpenApi (): Promise<string> {
 
 export const openApiPath = new URL('../../openapi/openapi.json', import.meta.url)
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+const USAGE = `Usage: npm run openapi:write   (node --import tsx src/bin/openapi.ts)
+       npm run openapi:check   (node --import tsx src/bin/openapi.ts --check)
+
+Generates the OpenAPI document from the route schemas and writes openapi/openapi.json, or with --check
+fails (exit 1) when the committed document differs. Opens no database.`
+
+if (import.meta.url === `file://${process.argv[1]}` && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+  console.log(USAGE)
+} else if (import.meta.url === `file://${process.argv[1]}`) {
+  const unknown = process.argv.slice(2).filter((a) => a !== '--check')
+  if (unknown.length > 0) {
+    console.error(`Unknown argument(s): ${unknown.join(' ')}\n${USAGE}`)
+    process.exit(2)
+  }
   const generated = await generateOpenApi()
   if (process.argv.includes('--check')) {
     const committed = await readFile(openApiPath, 'utf8').catch(() => '')

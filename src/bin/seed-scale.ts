@@ -11,8 +11,10 @@ import { migrateToLatest } from '../db/migrate.js'
  * 3,000 providers, 1,000,000 pupils with 1–5 placements each (3,000,000), a review of each started placement,
  * coded outcomes with follow-ups for ended ones, English assessments, and 10 session marks a placement
  * (30,000,000). Everything is generated in the database with generate_series, so it takes minutes, not hours.
- * Needs DATABASE_URL (a throwaway database); refuses when the synthetic LAs already exist.
+ * Needs DATABASE_URL (an empty, throwaway database) and --yes; refuses a database holding any other data.
  */
+
+class UsageError extends Error {}
 
 function scaleArg (argv: string[]): number {
   const i = argv.indexOf('--scale')
@@ -134,18 +136,79 @@ export function scaleStatements (s: number): [string, string][] {
   ]
 }
 
+export const USAGE = `Usage: npm run seed:scale -- --yes [--scale 0.1]
+
+Builds a synthetic England for benchmarks in the PostgreSQL database DATABASE_URL (never PGlite): 150 LAs
+(codes 801-950), 20,000 schools, 3,000 providers, 1,000,000 pupils, 3,000,000 placements and 30,000,000
+session marks at scale 1 (about 28 minutes and 12 GB; scale 0.01 takes seconds). --scale is above 0, at most 2.
+
+It only runs on an empty database (no local authorities, no tables of another application): it refuses one
+that holds any other data, including a previous run's. Without --yes it says what it would do and exits 2.`
+
+/** Why the database must not receive the synthetic data, or undefined when it is empty. */
+export async function refusalReason (client: pg.Client): Promise<string | undefined> {
+  const tables = await client.query<{ name: string }>(`select table_name as name from information_schema.tables
+    where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely_migration%'`)
+  const names = new Set(tables.rows.map((r) => r.name))
+  if (!names.has('local_authority')) {
+    return names.size > 0 ? `it holds ${names.size} table(s) of something else (${[...names].slice(0, 5).join(', ')}); use an empty database` : undefined
+  }
+  const las = await client.query<{ synthetic: string, other: string, example: string | null }>(`select
+      count(*) filter (where code between '801' and '950' and name like 'Synthetic LA %') as synthetic,
+      count(*) filter (where not (code between '801' and '950' and name like 'Synthetic LA %')) as other,
+      min(code || ' ' || name) filter (where not (code between '801' and '950' and name like 'Synthetic LA %')) as example
+    from local_authority`)
+  const { synthetic, other, example } = las.rows[0]!
+  if (Number(other) > 0) return `it holds real or demo data: ${other} local authorit${Number(other) === 1 ? 'y' : 'ies'} of its own (e.g. ${example}); seed:scale never writes into such a database`
+  if (Number(synthetic) > 0) return 'it already holds the synthetic LAs 801-950 of an earlier seed:scale run; use a fresh database'
+  const rows = await client.query<{ n: string }>(`select (select count(*) from pupil) + (select count(*) from api_token) + (select count(*) from audit_event) as n`)
+  if (Number(rows.rows[0]!.n) > 0) return `it holds ${rows.rows[0]!.n} pupil, token or audit row(s); use an empty database`
+  return undefined
+}
+
+const describe = (url: string) => {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch { return 'DATABASE_URL' }
+}
+
 async function main (): Promise<void> {
-  const scale = scaleArg(process.argv.slice(2))
+  const args = process.argv.slice(2)
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE)
+    return
+  }
+  const unknown = args.filter((a, i) => a !== '--yes' && a !== '--scale' && args[i - 1] !== '--scale')
+  if (unknown.length > 0) throw new UsageError(`unknown argument(s) ${unknown.join(' ')}`)
+  const scale = scaleArg(args)
   const config = loadConfig()
   if (!config.DATABASE_URL) throw new Error('seed:scale needs DATABASE_URL: it builds a national-scale data set in PostgreSQL (use a throwaway database)')
+  const target = describe(config.DATABASE_URL)
+  const probe = new pg.Client({ connectionString: config.DATABASE_URL })
+  await probe.connect()
+  try {
+    const reason = await refusalReason(probe)
+    if (reason) throw new Error(`refusing ${target}: ${reason}`)
+  } finally {
+    await probe.end()
+  }
+  if (!args.includes('--yes')) {
+    console.log(`seed:scale would migrate ${target} and fill it with a synthetic England at scale ${scale} ` +
+      `(${Math.round(1_000_000 * scale).toLocaleString('en-GB')} pupils, about ${Math.round(3_000_000 * scale).toLocaleString('en-GB')} placements).`)
+    console.log('Nothing was written. Run it again with --yes to go ahead.')
+    process.exitCode = 2
+    return
+  }
   const db = createDb({ databaseUrl: config.DATABASE_URL, poolMax: 1 })
   await migrateToLatest(db)
   await db.destroy()
   const client = new pg.Client({ connectionString: config.DATABASE_URL })
   await client.connect()
   try {
-    const existing = await client.query<{ n: string }>(`select count(*) as n from local_authority where code between '801' and '950'`)
-    if (Number(existing.rows[0]!.n) > 0) throw new Error('the synthetic LAs 801–950 already exist in this database; use a fresh one')
+    const reason = await refusalReason(client)
+    if (reason) throw new Error(`refusing ${target}: ${reason}`)
     console.log(`seed:scale at scale ${scale}`)
     const started = performance.now()
     await client.query('begin')
@@ -167,5 +230,9 @@ async function main (): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((err: unknown) => { console.error(`seed:scale failed: ${(err as Error).message}`); process.exitCode = 1 })
+  main().catch((err: unknown) => {
+    console.error(`seed:scale failed: ${(err as Error).message}`)
+    if (err instanceof UsageError) console.error(USAGE)
+    process.exitCode = err instanceof UsageError ? 2 : 1
+  })
 }

@@ -9,6 +9,7 @@ import type { ETHNICITY_MAJOR } from '../modules/pupils/pupils.schemas.js'
 import type { SCHOOL_PHASES, SchoolType } from '../modules/schools/schools.schemas.js'
 import { academicYearStart } from '../domain/school-year.js'
 import { systemClock, todayIn } from '../shared/time.js'
+import { type ActivityResult, seedDemoActivity } from './demo-activity.js'
 import { CliError, cliActor, databaseErrorMessage, describeDatabase, issueCliToken, openDatabase, printTable, runCli } from './token.js'
 
 /*
@@ -57,7 +58,7 @@ export const DEMO_PROVIDERS: SeedProvider[] = [
   // The PRU above, also listed as the LA's state-funded AP school (same GIAS URN).
   { name: 'Hertfordshire Demo Education Support Centre', laCode: '919', urn: '190106', registrationStatus: 'STATE_FUNDED_AP_SCHOOL', qaStatus: 'APPROVED', qaDate: '2025-10-06', safeguardingConfirmedOn: '2025-09-15', tiers: { 1: 40, 2: 24, 3: 12 } },
   { name: 'Brookfield House Independent School', laCode: '919', urn: '190160', registrationStatus: 'REGISTERED_INDEPENDENT_SCHOOL', qaStatus: 'APPROVED_WITH_CONDITIONS', qaDate: '2025-06-20', safeguardingConfirmedOn: '2025-06-20', tiers: { 1: undefined, 2: 8, 3: 10 } },
-  { name: 'Next Step Tuition (one-to-one)', laCode: '919', settingType: 'OOT', registrationStatus: 'UNREGISTERED', tiers: { 1: 15, 2: 6, 3: undefined } },
+  { name: 'Next Step Tuition (one-to-one)', laCode: '919', settingType: 'OOT', registrationStatus: 'UNREGISTERED', safeguardingConfirmedOn: '2025-09-10', tiers: { 1: 15, 2: 6, 3: undefined } },
   { name: 'Pathways Skills Training Ltd', laCode: '919', ukprn: '10098765', registrationStatus: 'UNREGISTERED', qaStatus: 'APPROVED', qaDate: '2025-03-12', safeguardingConfirmedOn: '2025-03-12', tiers: { 1: undefined, 2: undefined, 3: 20 } },
   { name: 'Camden Demo Centre for Learning', laCode: '202', urn: '190250', registrationStatus: 'STATE_FUNDED_AP_SCHOOL', qaStatus: 'APPROVED', qaDate: '2025-11-03', safeguardingConfirmedOn: '2025-09-01', tiers: { 1: 30, 2: 16, 3: 8 } }
 ]
@@ -142,6 +143,7 @@ export interface SeedResult {
   providers: Counts
   pupils: Counts
   tokens: { role: Role, id: string, token: string, organisation: string, expiresAt: Date }[]
+  activity?: ActivityResult
 }
 
 async function audit (trx: Transaction<DB>, actor: string, laCode: string, entity: string, id: string, pupilLaCode: string | null = null) {
@@ -233,6 +235,12 @@ export async function seedDemo (db: Kysely<DB>, options: { tokenDays: number, to
     }
   })
 
+  // The living LA: referrals, placements, reviews, outcomes, marks and assessments, dated relative to today.
+  result.activity = await seedDemoActivity(db, {
+    schools: new Map([...schoolIds].filter(([, s]) => s.laCode === '919').map(([urn, s]) => [urn, s.id])),
+    providers: providerIds.filter((p) => p.laCode === '919')
+  })
+
   const la = DEMO_LAS[0]
   const school = schoolIds.get('190101')!
   const provider = providerIds[0]!
@@ -253,25 +261,42 @@ export async function seedDemo (db: Kysely<DB>, options: { tokenDays: number, to
   return result
 }
 
-export function printSeedResult (result: SeedResult, where: string): void {
+export function printSeedResult (result: SeedResult, where: string, base = 'http://localhost:3000'): void {
   const counts = (c: Counts) => `${c.created + c.existing} (${c.created} new)`
   console.log(`Demo data in the ${where}:`)
   console.log(`  local authorities  ${DEMO_LAS.map((l) => `${l.code} ${l.name}`).join(', ')}`)
   console.log(`  schools            ${counts(result.schools)}`)
   console.log(`  providers          ${counts(result.providers)}`)
   console.log(`  pupils             ${counts(result.pupils)}`)
+  const a = result.activity
+  if (a && a.referrals > 0) {
+    console.log(`  activity in 919    ${a.referrals} referrals, ${a.placements} placements, ${a.reviews} reviews, ${a.outcomes} outcome(s), ${a.marks} session marks, ${a.assessments} assessments (dated relative to today)`)
+  }
+  for (const s of a?.skipped ?? []) console.log(`  skipped: ${s}`)
   console.log('')
   console.log(`New demo tokens for LA 919 (shown once; expire ${result.tokens[0]?.expiresAt.toISOString().slice(0, 10)}):`)
   printTable(result.tokens.map((t) => ({ role: t.role, 'token id': t.id, 'acts for': t.organisation, token: t.token })))
   const coordinator = result.tokens.find((t) => t.role === 'coordinator')
   console.log('')
   console.log('Try, with the API running (npm start):')
-  console.log(`  curl -H "Authorization: Bearer ${coordinator?.token ?? '<token>'}" http://localhost:3000/v1/pupils`)
-  console.log('  or open http://localhost:3000/docs and use "Authorize" with a token.')
+  console.log(`  curl -H "Authorization: Bearer ${coordinator?.token ?? '<token>'}" ${base}/v1/pupils`)
+  console.log(`  or open ${base}/docs and use "Authorize" with a token.`)
 }
 
+const SEED_USAGE = `Usage: npm run seed
+
+Adds the demo data that is missing (a living local authority: see README, Quick start) and prints a new
+token for each role. Running it again adds nothing that exists and prints fresh tokens. Takes no arguments.
+The database is DATABASE_URL, or else the PGlite folder DATA_DIR (default ./data), which must not be open
+in another process (stop npm start first).`
+
 async function main (): Promise<void> {
-  if (process.argv.length > 2) throw new CliError('Usage: npm run seed (configured by DATABASE_URL or DATA_DIR; takes no arguments)', 2)
+  const args = process.argv.slice(2)
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(SEED_USAGE)
+    return
+  }
+  if (args.length > 0) throw new CliError(SEED_USAGE, 2)
   let config
   try {
     config = loadConfig()

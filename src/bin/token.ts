@@ -9,6 +9,7 @@ import { ROLES, type Role } from '../auth/principal.js'
 import { type Config, loadConfig } from '../config.js'
 import { createDb } from '../db/database.js'
 import { migrateToLatest, pendingMigrations } from '../db/migrate.js'
+import { acquirePgliteLock, PgliteLockError } from '../db/pglite-lock.js'
 import type { ApiTokenRow, DB } from '../db/schema.js'
 import { upsertLocalAuthority } from '../modules/local-authorities/local-authorities.service.js'
 import { issueToken } from '../modules/tokens/tokens.service.js'
@@ -40,6 +41,12 @@ export function describeDatabase (config: Config): string {
  */
 export async function openDatabase (config: Config): Promise<Kysely<DB>> {
   if (!config.DATABASE_URL) {
+    try {
+      acquirePgliteLock(config.DATA_DIR, process.argv.slice(1).map((a) => path.basename(a)).join(' '))
+    } catch (err) {
+      if (err instanceof PgliteLockError) throw new CliError(err.message)
+      throw err
+    }
     const pidFile = path.join(config.DATA_DIR, 'postmaster.pid')
     if (!config.DATA_DIR.startsWith('memory://') && existsSync(pidFile)) {
       throw new CliError(`The PGlite data folder ${config.DATA_DIR} is in use by another process (it has a postmaster.pid). ` +
