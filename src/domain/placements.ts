@@ -213,3 +213,34 @@ export function isCensusPlacement (p: { tier: number, status: string, startDate:
   if (!period) return true
   return p.startDate <= period.to && (p.endDate === null || p.endDate >= period.from)
 }
+
+export interface PauseDateFacts {
+  /** The placement's start. */
+  startDate: string
+  /** The last review held on the placement, if any. */
+  lastReviewOn?: string | null | undefined
+  /** The day the placement last resumed, if it was paused before. */
+  lastResumedOn?: string | null | undefined
+  /** For a resumption: the day the open pause began. */
+  pausedFrom?: string | null | undefined
+}
+
+/**
+ * What is wrong with the effective date `from` of a pause or a resumption entered after the event, judged at
+ * that date (issue 11): never in the future (400), never before the placement started, a pause never before
+ * the last review held (the review was held on a running placement) nor before the last resumption (spans do
+ * not overlap), a resumption never before its pause began (422). Each problem names /from.
+ */
+export function pauseDateErrors (kind: 'PAUSE' | 'RESUME', from: string, f: PauseDateFacts, today: string): { status: 400 | 422, errors: FieldError[] } | undefined {
+  const err = (code: string, message: string): FieldError => ({ path: '/from', code, message })
+  if (from > today) return { status: 400, errors: [err('date_in_future', '/from cannot be in the future')] }
+  const out: FieldError[] = []
+  if (from < f.startDate) out.push(err('before_placement_start', `/from ${from} is before the placement started (${f.startDate})`))
+  if (kind === 'PAUSE') {
+    if (f.lastReviewOn && from < f.lastReviewOn) out.push(err('before_last_review', `/from ${from} is before the review held on ${f.lastReviewOn}, when the placement was running`))
+    if (f.lastResumedOn && from < f.lastResumedOn) out.push(err('before_last_resumption', `/from ${from} is before the placement last resumed (${f.lastResumedOn})`))
+  } else if (f.pausedFrom && from < f.pausedFrom) {
+    out.push(err('before_pause', `/from ${from} is before the pause began (${f.pausedFrom})`))
+  }
+  return out.length > 0 ? { status: 422, errors: out } : undefined
+}

@@ -7,7 +7,7 @@ import { LaCode, Problem, ref } from '../../shared/schemas.js'
 import { actorOf } from '../audit/audit.log.js'
 import {
   CreatePlacement, EmptyBody, NextPlacement, PartTimePlan, Placement, PlacementListQuery, PlacementPage, PlacementParams,
-  PlanSchema, ProviderAlerts, ReasonBody, RegistrationCheck, UpdatePlacement, WaitingList
+  PauseBody, PlanSchema, ProviderAlerts, ReasonBody, ResumeBody, RegistrationCheck, UpdatePlacement, WaitingList
 } from './placements.schemas.js'
 import { PlacementsService } from './placements.service.js'
 import { outcomeRoutes } from '../outcomes/outcomes.routes.js'
@@ -15,6 +15,7 @@ import { outcomeRoutes } from '../outcomes/outcomes.routes.js'
 const tags = ['placements']
 const READERS = ['coordinator', 'school', 'provider'] as const
 const transitionErrors = { 200: ref(Placement), 409: ref(Problem), 412: ref(Problem), 422: ref(Problem), 428: ref(Problem) }
+const datedTransitionErrors = { ...transitionErrors, 400: ref(Problem) }
 const MoveOn = Type.Object({ ended: ref(Placement), next: ref(Placement) }, { $id: 'PlacementMove', additionalProperties: false })
 
 export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -77,17 +78,17 @@ export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/placements/:id/pause', {
     config: { access: ['coordinator'] },
-    schema: { tags, operationId: 'pausePlacement', summary: 'Pause an active placement, with a reason', params: PlacementParams, headers: IfMatchHeaders, body: ReasonBody, response: transitionErrors }
+    schema: { tags, operationId: 'pausePlacement', summary: 'Pause an active placement, with a reason', params: PlacementParams, headers: IfMatchHeaders, body: PauseBody, response: datedTransitionErrors }
   }, async (request, reply) => {
-    const { body, version } = await service.pause(actorOf(request), request.params.id, ifMatchVersion(request), request.body.reason)
+    const { body, version } = await service.pause(actorOf(request), request.params.id, ifMatchVersion(request), request.body.reason, request.body.from)
     return sendWithEtag(reply, version, body)
   })
 
   app.post('/placements/:id/resumption', {
     config: { access: ['coordinator'] },
-    schema: { tags, operationId: 'resumePlacement', summary: 'Resume a paused placement', params: PlacementParams, headers: IfMatchHeaders, body: EmptyBody, response: transitionErrors }
+    schema: { tags, operationId: 'resumePlacement', summary: 'Resume a paused placement', params: PlacementParams, headers: IfMatchHeaders, body: ResumeBody, response: datedTransitionErrors }
   }, async (request, reply) => {
-    const { body, version } = await service.resume(actorOf(request), request.params.id, ifMatchVersion(request))
+    const { body, version } = await service.resume(actorOf(request), request.params.id, ifMatchVersion(request), request.body.from)
     return sendWithEtag(reply, version, body)
   })
 

@@ -132,6 +132,13 @@ export type PlacementListQuery = Static<typeof PlacementListQuery>
 export const PlacementParams = Type.Object({ id: Id })
 export const ReasonBody = Type.Object({ reason: Text(2000) }, { additionalProperties: false })
 export const EmptyBody = Type.Object({}, { additionalProperties: false })
+export const PauseBody = Type.Object({
+  reason: Text(2000),
+  from: Type.Optional(IsoDate)
+}, { additionalProperties: false, description: '`from` is the first paused day, for a case entered after the event (default today): not in the future, not before the placement started, the last review held or the last resumption.' })
+export const ResumeBody = Type.Object({
+  from: Type.Optional(IsoDate)
+}, { additionalProperties: false, description: '`from` is the day the placement runs again, for a case entered after the event (default today): not in the future, not before the pause began.' })
 
 export const WaitingList = Type.Object({
   providerId: Id,

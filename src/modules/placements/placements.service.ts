@@ -5,7 +5,7 @@ import { placementScope, providerScope } from '../../auth/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
 import {
-  activationBlockers, commissionerFor, homeAttendanceCode, isFullTime, type LegalBasis, moveEnding, type PlacementFacts, placementErrors, startBeforeReferral
+  activationBlockers, commissionerFor, homeAttendanceCode, isFullTime, type LegalBasis, moveEnding, pauseDateErrors, type PlacementFacts, placementErrors, startBeforeReferral
 } from '../../domain/placements.js'
 import { reviewOverdueAt, reviewsFrom } from '../../domain/reviews.js'
 import { endOfCompulsorySchoolAge, ncYearOn } from '../../domain/school-year.js'
@@ -442,7 +442,7 @@ export class PlacementsService {
   }
 
   /** A status change with its event and audit row, after `check` approves the current row. */
-  async #transition (actor: Actor, id: string, version: number, change: { to: string, event: string, reason?: string | null, check: (row: PlacementRow, trx: Kysely<DB>) => Promise<void> | void, set?: Partial<Record<'pause_reason' | 'ended_reason' | 'end_date', string | null>> }) {
+  async #transition (actor: Actor, id: string, version: number, change: { to: string, event: string, reason?: string | null, onDate?: string, check: (row: PlacementRow, trx: Kysely<DB>) => Promise<void> | void, set?: Partial<Record<'pause_reason' | 'ended_reason' | 'end_date', string | null>> }) {
     return this.db.transaction().execute(async (trx) => {
       const row = await this.#load(trx, actor.principal, id, true)
       if (row.version !== version) throw preconditionFailed()
@@ -451,7 +451,7 @@ export class PlacementsService {
         status: change.to, ...change.set, ...(change.to === 'CANCELLED' ? { next_review_due_on: null, next_review_rule: null } : {}), ...(change.to === 'ACTIVE' && row.status === 'PLANNED' ? { activated_at: new Date() } : {}),
         version: eb('version', '+', 1), updated_at: new Date()
       })).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
-      await trx.insertInto('placement_event').values({ placement_id: id, event: change.event, on_date: this.#today(), reason: change.reason ?? null, actor: actor.principal.subject }).execute()
+      await trx.insertInto('placement_event').values({ placement_id: id, event: change.event, on_date: change.onDate ?? this.#today(), reason: change.reason ?? null, actor: actor.principal.subject }).execute()
       await refreshSchedule(trx, id)
       await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: id, pupilId: row.pupil_id, pupilLaCode: row.pupil_home_la_code, changedFields: ['status'] }])
       const current = await trx.selectFrom('placement').selectAll().where('id', '=', updated.id).executeTakeFirstOrThrow()
@@ -481,18 +481,39 @@ export class PlacementsService {
     if (ended) await writeAudit(trx, actor, [{ action: 'update', entity: 'placement', entityId: ended.id, pupilId: ended.pupil_id, pupilLaCode: ended.pupil_home_la_code, changedFields: ['status'] }])
   }
 
-  pause (actor: Actor, id: string, version: number, reason: string) {
+  /** Pauses from `from` (default today), judged at that date: a case entered after the event keeps its dates. */
+  pause (actor: Actor, id: string, version: number, reason: string, from?: string) {
+    const onDate = from ?? this.#today()
     return this.#transition(actor, id, version, {
-      to: 'PAUSED', event: 'PAUSED', reason, set: { pause_reason: reason },
-      check: (row) => { if (row.status !== 'ACTIVE') throw conflict('not_active', `Only an ACTIVE placement can be paused; this one is ${row.status}`) }
+      to: 'PAUSED', event: 'PAUSED', reason, onDate, set: { pause_reason: reason },
+      check: async (row, trx) => {
+        if (row.status !== 'ACTIVE') throw conflict('not_active', `Only an ACTIVE placement can be paused; this one is ${row.status}`)
+        const [review, resumed] = await Promise.all([
+          trx.selectFrom('review').select('held_on').where('placement_id', '=', id).orderBy('held_on', 'desc').executeTakeFirst(),
+          trx.selectFrom('placement_event').select('on_date').where('placement_id', '=', id).where('event', '=', 'RESUMED').orderBy('on_date', 'desc').executeTakeFirst()
+        ])
+        this.#refuseDate(pauseDateErrors('PAUSE', onDate, { startDate: row.start_date, lastReviewOn: review?.held_on, lastResumedOn: resumed?.on_date }, this.#today()))
+      }
     })
   }
 
-  resume (actor: Actor, id: string, version: number) {
+  /** Resumes from `from` (default today), not before the pause began. */
+  resume (actor: Actor, id: string, version: number, from?: string) {
+    const onDate = from ?? this.#today()
     return this.#transition(actor, id, version, {
-      to: 'ACTIVE', event: 'RESUMED', set: { pause_reason: null },
-      check: (row) => { if (row.status !== 'PAUSED') throw conflict('not_paused', `Only a PAUSED placement can resume; this one is ${row.status}`) }
+      to: 'ACTIVE', event: 'RESUMED', onDate, set: { pause_reason: null },
+      check: async (row, trx) => {
+        if (row.status !== 'PAUSED') throw conflict('not_paused', `Only a PAUSED placement can resume; this one is ${row.status}`)
+        const paused = await trx.selectFrom('placement_event').select('on_date').where('placement_id', '=', id).where('event', '=', 'PAUSED').orderBy('id', 'desc').executeTakeFirst()
+        this.#refuseDate(pauseDateErrors('RESUME', onDate, { startDate: row.start_date, pausedFrom: paused?.on_date }, this.#today()))
+      }
     })
+  }
+
+  #refuseDate (problem: ReturnType<typeof pauseDateErrors>): void {
+    if (!problem) return
+    if (problem.status === 400) invalid(problem.errors)
+    throw unprocessable(problem.errors[0]!.code, problem.errors.map((e) => e.message).join('; '), problem.errors)
   }
 
   cancel (actor: Actor, id: string, version: number, reason: string) {
