@@ -10,7 +10,7 @@ import {
 import { reviewOverdueAt, reviewsFrom } from '../../domain/reviews.js'
 import { endOfCompulsorySchoolAge, ncYearOn } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
-import { conflict, fieldError, type FieldError, notFound, preconditionFailed, ruleFailed, unprocessable } from '../../shared/errors.js'
+import { conflict, fieldError, type FieldError, invalid, notFound, preconditionFailed, ruleFailed, unprocessable } from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
