@@ -1,30 +1,9 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { loadConfig } from '../src/config.js'
-
-const root = path.resolve(import.meta.dirname, '..')
-
-function startServer (env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  child.stdout.on('data', (c) => { out += String(c) })
-  child.stderr.on('data', (c) => { out += String(c) })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const listening = new Promise<string>((resolve, reject) => {
-    const poll = setInterval(() => {
-      const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
-      if (m) { clearInterval(poll); resolve(m[1]!) }
-    }, 50)
-    void exited.then(() => { clearInterval(poll); reject(new Error(`server exited: ${out}`)) })
-  })
-  listening.catch(() => undefined) // awaited only by tests that expect the server to start
-  return { child, exited, listening, output: () => out }
-}
+import { startServer } from './fixtures/spawn-server.js'
 
 t.test('configuration is validated with the variable named', async (t) => {
   t.throws(() => loadConfig({ PORT: 'eighty' }), /PORT/)
