@@ -12,7 +12,8 @@
  * Options: --writers N (8)  --seconds N (20)  --restart-at N (5, seconds after the start)
  *          --restart-cmd "…" (pg_ctlcluster --skip-systemctl-redirect <version> main restart)  --help
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
+import { promisify } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { readdirSync } from 'node:fs'
 import path from 'node:path'
@@ -138,7 +139,8 @@ const writer = async (n: number) => {
 const restarter = (async () => {
   await new Promise((resolve) => setTimeout(resolve, restartAt * 1000))
   restartBegan = Date.now()
-  execFileSync('sh', ['-c', restartCmd], { stdio: 'ignore' })
+  // Asynchronously: the writers in this process keep sending while the server is down.
+  await promisify(execFile)('sh', ['-c', restartCmd])
   restartEnded = Date.now()
 })()
 await Promise.all([restarter, ...Array.from({ length: writers }, (_, n) => writer(n))])
