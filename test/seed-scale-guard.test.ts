@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import t from 'tap'
@@ -22,7 +23,23 @@ function seedScale (url: string, args: string[]): Promise<{ code: number | null,
   })
 }
 
-t.test('seed:scale refuses a database with any other data and asks for --yes', { skip: TEST_DATABASE_URL ? false : 'needs TEST_DATABASE_URL (PostgreSQL)' }, async (t) => {
+t.test('seed:scale never starts on embedded PGlite: without DATABASE_URL it refuses and writes nothing', async (t) => {
+  const dataDir = path.join(root, `.tap/no-scale-${process.pid}`)
+  const res = await new Promise<{ code: number | null, out: string }>((resolve) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir }
+    delete env.DATABASE_URL
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/bin/seed-scale.ts', '--yes'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (c) => { out += String(c) })
+    child.stderr.on('data', (c) => { out += String(c) })
+    child.on('exit', (code) => resolve({ code, out }))
+  })
+  t.not(res.code, 0, 'exits non-zero')
+  t.match(res.out, /seed:scale needs DATABASE_URL/)
+  t.notOk(existsSync(dataDir), 'no PGlite folder was created')
+})
+
+if (TEST_DATABASE_URL) t.test('seed:scale refuses a database with any other data and asks for --yes', async (t) => {
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
   await admin.connect()
   const made: string[] = []
