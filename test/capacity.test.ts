@@ -119,8 +119,9 @@ t.test('capacity, waiting list and registration threshold', async (t) => {
 
     now = at('2025-11-05')
     const elsewhere = await providerWithPlaces(1)
-    t.equal((await place((await acceptedReferral()).id, elsewhere)).statusCode, 201)
-    const earlier = await acceptedReferral()
+    // Entered on 5 November, received before the placements' start (3 November) as a placement requires.
+    t.equal((await place((await acceptedReferral({}, { receivedOn: '2025-10-31' })).id, elsewhere)).statusCode, 201)
+    const earlier = await acceptedReferral({}, { receivedOn: '2025-10-31' })
     t.equal((await place(earlier.id, elsewhere)).statusCode, 409)
     now = at('2025-11-06')
     const moved = await place(third.id, elsewhere)
