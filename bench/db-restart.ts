@@ -29,12 +29,18 @@ import { issueToken } from '../src/modules/tokens/tokens.service.js'
 
 const { values: opts } = parseArgs({
   options: {
-    writers: { type: 'string', default: '8' }, seconds: { type: 'string', default: '20' }, 'restart-at': { type: 'string', default: '5' },
-    'restart-cmd': { type: 'string' }, help: { type: 'boolean', default: false }
+    writers: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '20' },
+    'restart-at': { type: 'string', default: '5' },
+    'restart-cmd': { type: 'string' },
+    help: { type: 'boolean', default: false }
   }
 })
 if (opts.help) {
-  const doc = /\/\*\*([\s\S]*?)\*\//.exec(await import('node:fs').then((fs) => fs.readFileSync(new URL(import.meta.url), 'utf8')))?.[1] ?? ''
+  const doc =
+    /\/\*\*([\s\S]*?)\*\//.exec(
+      await import('node:fs').then((fs) => fs.readFileSync(new URL(import.meta.url), 'utf8'))
+    )?.[1] ?? ''
   console.log(doc.replace(/^ \* ?/gm, '').trim())
   process.exit(0)
 }
@@ -46,7 +52,9 @@ if (!adminUrl) {
 const writers = Number(opts.writers)
 const seconds = Number(opts.seconds)
 const restartAt = Number(opts['restart-at'])
-const restartCmd = opts['restart-cmd'] ?? `pg_ctlcluster --skip-systemctl-redirect ${readdirSync('/etc/postgresql').sort().at(-1)} main restart`
+const restartCmd =
+  opts['restart-cmd'] ??
+  `pg_ctlcluster --skip-systemctl-redirect ${readdirSync('/etc/postgresql').sort().at(-1)} main restart`
 const root = path.resolve(import.meta.dirname, '..')
 
 const upnFor = (serial: number) => {
@@ -56,7 +64,10 @@ const upnFor = (serial: number) => {
 const urlFor = (base: string, database: string, user?: string) => {
   const url = new URL(base)
   url.pathname = `/${database}`
-  if (user) { url.username = user; url.password = '' }
+  if (user) {
+    url.username = user
+    url.password = ''
+  }
   return url.toString()
 }
 
@@ -69,27 +80,61 @@ await migrateToLatest(owner)
 const serviceUrl = urlFor(adminUrl, name, 'apt_drill_service')
 await grantServiceRole(owner, await ensureRole(owner, serviceUrl))
 await upsertLocalAuthority(owner, '990', 'Drill LA')
-await owner.insertInto('school').values({ urn: '990001', laestab: '9904001', name: 'Drill School', la_code: '990', phase: 'SECONDARY', type: 'COMMUNITY' })
+await owner
+  .insertInto('school')
+  .values({
+    urn: '990001',
+    laestab: '9904001',
+    name: 'Drill School',
+    la_code: '990',
+    phase: 'SECONDARY',
+    type: 'COMMUNITY'
+  })
   .execute()
 const { token } = await issueToken(owner as Kysely<DB>, {
-  role: 'coordinator', laCode: '990', label: 'restart drill', createdBy: 'drill', schoolId: null, providerId: null,
+  role: 'coordinator',
+  laCode: '990',
+  label: 'restart drill',
+  createdBy: 'drill',
+  schoolId: null,
+  providerId: null,
   expiresAt: DateTime.utc().plus({ hours: 2 }).toJSDate()
 })
 
 const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-  cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, DATABASE_URL: serviceUrl, PORT: '0', LOG_LEVEL: 'info', RATE_LIMIT_MAX: '1000000', MAX_EVENT_LOOP_DELAY_MS: '0' }
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: {
+    ...process.env,
+    DATABASE_URL: serviceUrl,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    RATE_LIMIT_MAX: '1000000',
+    MAX_EVENT_LOOP_DELAY_MS: '0'
+  }
 })
 let serverOut = ''
 let serverExit: number | null | undefined
-server.stdout.on('data', (c) => { serverOut += String(c) })
-server.stderr.on('data', (c) => { serverOut += String(c) })
-server.on('exit', (code) => { serverExit = code })
+server.stdout.on('data', (c) => {
+  serverOut += String(c)
+})
+server.stderr.on('data', (c) => {
+  serverOut += String(c)
+})
+server.on('exit', (code) => {
+  serverExit = code
+})
 const base = await new Promise<string>((resolve, reject) => {
   const poll = setInterval(() => {
     const m = /Server listening at (http:\/\/[^"\s]+)/.exec(serverOut)
-    if (m) { clearInterval(poll); resolve(m[1]!) }
-    if (serverExit !== undefined) { clearInterval(poll); reject(new Error(`server exited: ${serverOut}`)) }
+    if (m) {
+      clearInterval(poll)
+      resolve(m[1]!)
+    }
+    if (serverExit !== undefined) {
+      clearInterval(poll)
+      reject(new Error(`server exited: ${serverOut}`))
+    }
   }, 50)
 })
 
@@ -108,14 +153,27 @@ const writer = async (n: number) => {
   while (Date.now() < until) {
     const mine = ++serial
     const upn = upnFor(mine)
-    const body = JSON.stringify({ upn, legalForename: 'Drill', legalSurname: `Writer${n}`, dateOfBirth: '2012-02-02', sex: 'M', homeLaCode: '990' })
+    const body = JSON.stringify({
+      upn,
+      legalForename: 'Drill',
+      legalSurname: `Writer${n}`,
+      dateOfBirth: '2012-02-02',
+      sex: 'M',
+      homeLaCode: '990'
+    })
     let last: number | string = 'not sent'
     for (let tries = 0; tries < 200; tries++) {
       const sentAt = Date.now()
       try {
         const res = await fetch(`${base}/v1/pupils`, {
-          method: 'POST', body, signal: AbortSignal.timeout(15_000),
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `drill-${mine}` }
+          method: 'POST',
+          body,
+          signal: AbortSignal.timeout(15_000),
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'idempotency-key': `drill-${mine}`
+          }
         })
         await res.arrayBuffer()
         last = res.status
@@ -148,7 +206,9 @@ await Promise.all([restarter, ...Array.from({ length: writers }, (_, n) => write
 // Check with a fresh connection: the pools of before the restart are gone.
 await owner.destroy()
 const check = createDb({ databaseUrl: urlFor(adminUrl, name), poolMax: 1 })
-const stored = new Set((await check.selectFrom('pupil').select('upn').where('home_la_code', '=', '990').execute()).map((r) => r.upn))
+const stored = new Set(
+  (await check.selectFrom('pupil').select('upn').where('home_la_code', '=', '990').execute()).map((r) => r.upn)
+)
 const missing = acknowledged.filter((upn) => !stored.has(upn))
 const serverUp = serverExit === undefined
 server.kill('SIGTERM')
@@ -159,12 +219,21 @@ await admin2.destroy()
 await admin.destroy().catch(() => {})
 
 const fmt = (m: Map<number | string, number>) => [...m].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'
-console.log(`writers ${writers}, ${seconds} s, PostgreSQL restarted at ${((restartBegan - started) / 1000).toFixed(1)} s (the restart command took ${((restartEnded - restartBegan) / 1000).toFixed(1)} s)`)
+console.log(
+  `writers ${writers}, ${seconds} s, PostgreSQL restarted at ${((restartBegan - started) / 1000).toFixed(1)} s (the restart command took ${((restartEnded - restartBegan) / 1000).toFixed(1)} s)`
+)
 console.log(`writes acknowledged (201): ${acknowledged.length}`)
 console.log(`acknowledged but missing:  ${missing.length}`)
-console.log(`stored in all:             ${stored.size} (duplicates: ${acknowledged.length - new Set(acknowledged).size})`)
+console.log(
+  `stored in all:             ${stored.size} (duplicates: ${acknowledged.length - new Set(acknowledged).size})`
+)
 console.log(`writes failed, by status:  ${fmt(finalFailures)}`)
 console.log(`all responses, by status:  ${fmt(responses)}`)
-console.log(`time to first success:     ${firstSuccessAfterRestart ? `${((firstSuccessAfterRestart - restartBegan) / 1000).toFixed(2)} s after the restart began` : 'no failure seen, or no success after it'}`)
+console.log(
+  `time to first success:     ${firstSuccessAfterRestart ? `${((firstSuccessAfterRestart - restartBegan) / 1000).toFixed(2)} s after the restart began` : 'no failure seen, or no success after it'}`
+)
 console.log(`server process:            ${serverUp ? 'stayed up' : `EXITED (${String(serverExit)})`}`)
-process.exitCode = missing.length === 0 && serverUp && ![...responses.keys()].some((s) => typeof s === 'number' && s >= 500 && s !== 503) ? 0 : 1
+process.exitCode =
+  missing.length === 0 && serverUp && ![...responses.keys()].some((s) => typeof s === 'number' && s >= 500 && s !== 503)
+    ? 0
+    : 1

@@ -9,41 +9,104 @@ import { upnCheckLetter } from '../src/domain/identifiers.js'
  * with accepted referrals (one POST /v1/placements each), a pool of pupils for the bare insert, and
  * `active` ACTIVE placements to list. Bulk SQL, so seeding thousands takes a second or two.
  */
-export interface PlacementFixture { providerId: string, referralIds: string[], barePupilIds: string[] }
+export interface PlacementFixture {
+  providerId: string
+  referralIds: string[]
+  barePupilIds: string[]
+}
 
 const OBJECTIVE = { description: 'Attend every session', baseline: '60%', target: '90%' }
-export const placementRequestBody = (referralId: string, providerId: string) => JSON.stringify({
-  referralId, providerId, startDate: '2026-01-05', plannedEndDate: '2026-03-27', sessionsAtProvider: 8, sessionsAtHomeSchool: 2,
-  registration: 'ON_HOME_ROLL', laNotifiedOn: '2025-12-01', plan: { objectives: [OBJECTIVE], reintegrationPlan: 'Phased return' }
-})
+export const placementRequestBody = (referralId: string, providerId: string) =>
+  JSON.stringify({
+    referralId,
+    providerId,
+    startDate: '2026-01-05',
+    plannedEndDate: '2026-03-27',
+    sessionsAtProvider: 8,
+    sessionsAtHomeSchool: 2,
+    registration: 'ON_HOME_ROLL',
+    laNotifiedOn: '2025-12-01',
+    plan: { objectives: [OBJECTIVE], reintegrationPlan: 'Phased return' }
+  })
 
-async function pupils (db: Kysely<DB>, laCode: string, schoolId: string, prefix: string, count: number): Promise<string[]> {
+async function pupils(
+  db: Kysely<DB>,
+  laCode: string,
+  schoolId: string,
+  prefix: string,
+  count: number
+): Promise<string[]> {
   const rows = Array.from({ length: count }, (_, i) => {
     const body = `${laCode}${prefix}${String(i).padStart(9 - prefix.length, '0')}`
-    return { upn: upnCheckLetter(body) + body, legal_forename: 'Bench', legal_surname: `Pupil ${prefix}${i}`, date_of_birth: '2012-05-01', sex: 'U', home_school_id: schoolId, home_la_code: laCode }
+    return {
+      upn: upnCheckLetter(body) + body,
+      legal_forename: 'Bench',
+      legal_surname: `Pupil ${prefix}${i}`,
+      date_of_birth: '2012-05-01',
+      sex: 'U',
+      home_school_id: schoolId,
+      home_la_code: laCode
+    }
   })
   const ids: string[] = []
   for (let i = 0; i < rows.length; i += 1000) {
-    const inserted = await db.insertInto('pupil').values(rows.slice(i, i + 1000)).onConflict((oc) => oc.column('upn').doNothing()).returning('id').execute()
+    const inserted = await db
+      .insertInto('pupil')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.column('upn').doNothing())
+      .returning('id')
+      .execute()
     ids.push(...inserted.map((r) => r.id))
   }
   return ids
 }
 
-export async function seedPlacementFixture (db: Kysely<DB>, laCode: string, schoolId: string, sizes: { create: number, active: number }): Promise<PlacementFixture> {
+export async function seedPlacementFixture(
+  db: Kysely<DB>,
+  laCode: string,
+  schoolId: string,
+  sizes: { create: number; active: number }
+): Promise<PlacementFixture> {
   // A fresh run tag keeps pupils unique when a PostgreSQL benchmark database is reused.
   const tag = String(Date.now() % 97)
-  const provider = await db.insertInto('provider').values({ name: `Benchmark PRU ${tag}`, la_code: laCode, setting_type: 'OTH', registration_status: 'UNREGISTERED', safeguarding_confirmed_on: '2025-09-01' })
-    .returning('id').executeTakeFirstOrThrow()
-  await db.insertInto('provider_tier').values([1, 2, 3].map((tier) => ({ provider_id: provider.id, tier, places: 100_000 }))).execute()
+  const provider = await db
+    .insertInto('provider')
+    .values({
+      name: `Benchmark PRU ${tag}`,
+      la_code: laCode,
+      setting_type: 'OTH',
+      registration_status: 'UNREGISTERED',
+      safeguarding_confirmed_on: '2025-09-01'
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await db
+    .insertInto('provider_tier')
+    .values([1, 2, 3].map((tier) => ({ provider_id: provider.id, tier, places: 100_000 })))
+    .execute()
 
   const referralPupils = await pupils(db, laCode, schoolId, `${tag}1`, sizes.create)
   const referralIds: string[] = []
   for (let i = 0; i < referralPupils.length; i += 1000) {
-    const rows = await db.insertInto('referral').values(referralPupils.slice(i, i + 1000).map((pupilId) => ({
-      pupil_id: pupilId, la_code: laCode, referring_school_id: schoolId, requested_tier: 2, legal_basis: 'SCHOOL_COMMISSIONED', reason_code: 'BEH',
-      proposed_objectives: JSON.stringify([OBJECTIVE]), exclusions: '[]', status: 'ACCEPTED', submitted_on: '2025-12-01', decision_due_on: '2025-12-15'
-    }))).returning('id').execute()
+    const rows = await db
+      .insertInto('referral')
+      .values(
+        referralPupils.slice(i, i + 1000).map((pupilId) => ({
+          pupil_id: pupilId,
+          la_code: laCode,
+          referring_school_id: schoolId,
+          requested_tier: 2,
+          legal_basis: 'SCHOOL_COMMISSIONED',
+          reason_code: 'BEH',
+          proposed_objectives: JSON.stringify([OBJECTIVE]),
+          exclusions: '[]',
+          status: 'ACCEPTED',
+          submitted_on: '2025-12-01',
+          decision_due_on: '2025-12-15'
+        }))
+      )
+      .returning('id')
+      .execute()
     referralIds.push(...rows.map((r) => r.id))
   }
   const barePupilIds = await pupils(db, laCode, schoolId, `${tag}2`, sizes.create)
@@ -53,20 +116,55 @@ export async function seedPlacementFixture (db: Kysely<DB>, laCode: string, scho
   const today = DateTime.now().setZone('Europe/London').startOf('day')
   const around = (n: number, from: number, span: number) => today.plus({ days: from + (n % span) }).toISODate()!
   for (let i = 0; i < activePupils.length; i += 1000) {
-    await db.insertInto('placement').values(activePupils.slice(i, i + 1000).map((pupilId, k) => ({ n: i + k, pupilId })).map(({ pupilId, n }) => ({
-      pupil_id: pupilId, pupil_home_la_code: laCode, la_code: laCode, tier: 2, provider_id: provider.id, commissioner_type: 'SCHOOL',
-      commissioner_school_id: schoolId, legal_basis: 'SCHOOL_COMMISSIONED', reason_code: 'BEH', start_date: `2025-${String(9 + (n % 3)).padStart(2, '0')}-0${1 + (n % 8)}`,
-      planned_end_date: around(n, -10, 150), status: 'ACTIVE', sessions_at_provider: 8, sessions_at_home_school: 2, registration: 'ON_HOME_ROLL',
-      home_attendance_code: 'B', first_review_due_on: '2025-12-01', la_notified_on: '2025-09-01',
-      next_review_due_on: around(n, -20, 60), next_review_rule: 'MAX_GAP',
-      plan: JSON.stringify({ objectives: [OBJECTIVE], reintegrationPlan: 'Phased return', transitionPlan: null, intendedPost16Route: null, readinessCriteria: null })
-    }))).execute()
+    await db
+      .insertInto('placement')
+      .values(
+        activePupils
+          .slice(i, i + 1000)
+          .map((pupilId, k) => ({ n: i + k, pupilId }))
+          .map(({ pupilId, n }) => ({
+            pupil_id: pupilId,
+            pupil_home_la_code: laCode,
+            la_code: laCode,
+            tier: 2,
+            provider_id: provider.id,
+            commissioner_type: 'SCHOOL',
+            commissioner_school_id: schoolId,
+            legal_basis: 'SCHOOL_COMMISSIONED',
+            reason_code: 'BEH',
+            start_date: `2025-${String(9 + (n % 3)).padStart(2, '0')}-0${1 + (n % 8)}`,
+            planned_end_date: around(n, -10, 150),
+            status: 'ACTIVE',
+            sessions_at_provider: 8,
+            sessions_at_home_school: 2,
+            registration: 'ON_HOME_ROLL',
+            home_attendance_code: 'B',
+            first_review_due_on: '2025-12-01',
+            la_notified_on: '2025-09-01',
+            next_review_due_on: around(n, -20, 60),
+            next_review_rule: 'MAX_GAP',
+            plan: JSON.stringify({
+              objectives: [OBJECTIVE],
+              reintegrationPlan: 'Phased return',
+              transitionPlan: null,
+              intendedPost16Route: null,
+              readinessCriteria: null
+            })
+          }))
+      )
+      .execute()
   }
   return { providerId: provider.id, referralIds, barePupilIds }
 }
 
 /** Bare baselines: one INSERT of a placement row; the hand-written page of an LA's active placements. */
-export function registerPlacementBaselines (bare: FastifyInstance, db: Kysely<DB>, laCode: string, fx: PlacementFixture, schoolId: string) {
+export function registerPlacementBaselines(
+  bare: FastifyInstance,
+  db: Kysely<DB>,
+  laCode: string,
+  fx: PlacementFixture,
+  schoolId: string
+) {
   let next = 0
   bare.post('/placements', async (_request, reply) => {
     // Once every pupil of the pool has a placement, further rows are recorded as cancelled so the
@@ -103,8 +201,12 @@ export function registerPlacementBaselines (bare: FastifyInstance, db: Kysely<DB
   })
   bare.get('/placements', async () => {
     const [count, rows] = await Promise.all([
-      sql<{ total: string }>`select count(*) as total from placement where la_code = ${laCode} and status = 'ACTIVE'`.execute(db),
-      sql`select * from placement where la_code = ${laCode} and status = 'ACTIVE' order by start_date desc, id desc limit 50`.execute(db)
+      sql<{
+        total: string
+      }>`select count(*) as total from placement where la_code = ${laCode} and status = 'ACTIVE'`.execute(db),
+      sql`select * from placement where la_code = ${laCode} and status = 'ACTIVE' order by start_date desc, id desc limit 50`.execute(
+        db
+      )
     ])
     return { results: rows.rows, total: Number(count.rows[0]!.total) }
   })

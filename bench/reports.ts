@@ -76,9 +76,12 @@ export const CENSUS_SQL = `
   from placement pl join pupil pu on pu.id = pl.pupil_id join provider pr on pr.id = pl.provider_id left join school hs on hs.id = pu.home_school_id
   where pl.la_code = $1 and pl.status <> 'CANCELLED' and pl.start_date <= $3 and (pl.end_date is null or pl.end_date >= $2) order by pl.id`
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]! }
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
+}
 
-async function timed (runs: number, call: () => Promise<unknown>): Promise<number> {
+async function timed(runs: number, call: () => Promise<unknown>): Promise<number> {
   await call()
   const times: number[] = []
   for (let i = 0; i < runs; i++) {
@@ -89,16 +92,45 @@ async function timed (runs: number, call: () => Promise<unknown>): Promise<numbe
   return median(times)
 }
 
-export interface ReportsResult { laCode: string, laPlacements: number, placements: number, marks: number, rows: { name: string, apiMs: number, sqlMs: number }[], englandMs: number, las: number }
+export interface ReportsResult {
+  laCode: string
+  laPlacements: number
+  placements: number
+  marks: number
+  rows: { name: string; apiMs: number; sqlMs: number }[]
+  englandMs: number
+  las: number
+}
 
-export async function benchReports (opts: { db: Kysely<DB>, apiBase: string, databaseUrl: string, runs: number }): Promise<ReportsResult | undefined> {
+export async function benchReports(opts: {
+  db: Kysely<DB>
+  apiBase: string
+  databaseUrl: string
+  runs: number
+}): Promise<ReportsResult | undefined> {
   const { db } = opts
-  const largest = await db.selectFrom('placement').select((eb) => ['la_code', eb.fn.countAll<string>().as('n')]).where('la_code', '>=', '801').where('la_code', '<=', '950')
-    .groupBy('la_code').orderBy('n', 'desc').limit(1).executeTakeFirst()
+  const largest = await db
+    .selectFrom('placement')
+    .select((eb) => ['la_code', eb.fn.countAll<string>().as('n')])
+    .where('la_code', '>=', '801')
+    .where('la_code', '<=', '950')
+    .groupBy('la_code')
+    .orderBy('n', 'desc')
+    .limit(1)
+    .executeTakeFirst()
   if (!largest) return undefined
   const laCode = largest.la_code
   const expires = DateTime.utc().plus({ hours: 2 }).toJSDate()
-  const token = async (role: 'la_admin' | 'coordinator', la: string) => (await issueToken(db, { role, laCode: la, label: 'npm run bench (reports)', createdBy: 'bench', expiresAt: expires })).token
+  const token = async (role: 'la_admin' | 'coordinator', la: string) =>
+    (
+      await issueToken(db, {
+        role,
+        laCode: la,
+        label: 'npm run bench (reports)',
+        createdBy: 'bench',
+        expiresAt: expires
+      })
+    ).token
   const admin = await token('la_admin', laCode)
   const coordinator = await token('coordinator', laCode)
   const api = (path: string, t: string) => async () => {
@@ -114,18 +146,61 @@ export async function benchReports (opts: { db: Kysely<DB>, apiBase: string, dat
   const today = DateTime.now().setZone('Europe/London').toISODate()!
   try {
     const rows = [
-      { name: 'outcomes report (one LA)', apiMs: await timed(opts.runs, api(`/v1/local-authorities/${laCode}/reports/outcomes?academicYear=2025-26&view=internal`, admin)), sqlMs: await timed(opts.runs, () => client.query(OUTCOMES_SQL, [laCode, from, to])) },
-      { name: 'outcomes report, by tier', apiMs: await timed(opts.runs, api(`/v1/local-authorities/${laCode}/reports/outcomes?academicYear=2025-26&groupBy=tier`, admin)), sqlMs: NaN },
-      { name: 'compliance report', apiMs: await timed(opts.runs, api(`/v1/local-authorities/${laCode}/reports/compliance`, admin)), sqlMs: await timed(opts.runs, () => client.query(COMPLIANCE_SQL, [laCode, today])) },
-      { name: 'census CSV export', apiMs: await timed(Math.max(1, Math.round(opts.runs / 3)), api(`/v1/local-authorities/${laCode}/exports/census?academicYear=2025-26`, coordinator)), sqlMs: await timed(Math.max(1, Math.round(opts.runs / 3)), () => client.query(CENSUS_SQL, [laCode, from, to])) }
+      {
+        name: 'outcomes report (one LA)',
+        apiMs: await timed(
+          opts.runs,
+          api(`/v1/local-authorities/${laCode}/reports/outcomes?academicYear=2025-26&view=internal`, admin)
+        ),
+        sqlMs: await timed(opts.runs, () => client.query(OUTCOMES_SQL, [laCode, from, to]))
+      },
+      {
+        name: 'outcomes report, by tier',
+        apiMs: await timed(
+          opts.runs,
+          api(`/v1/local-authorities/${laCode}/reports/outcomes?academicYear=2025-26&groupBy=tier`, admin)
+        ),
+        sqlMs: NaN
+      },
+      {
+        name: 'compliance report',
+        apiMs: await timed(opts.runs, api(`/v1/local-authorities/${laCode}/reports/compliance`, admin)),
+        sqlMs: await timed(opts.runs, () => client.query(COMPLIANCE_SQL, [laCode, today]))
+      },
+      {
+        name: 'census CSV export',
+        apiMs: await timed(
+          Math.max(1, Math.round(opts.runs / 3)),
+          api(`/v1/local-authorities/${laCode}/exports/census?academicYear=2025-26`, coordinator)
+        ),
+        sqlMs: await timed(Math.max(1, Math.round(opts.runs / 3)), () => client.query(CENSUS_SQL, [laCode, from, to]))
+      }
     ]
     // All England: each LA's outcomes report in turn, as a national collection would ask for them.
-    const las = (await client.query<{ code: string }>(`select code from local_authority where code between '801' and '950' order by code`)).rows.map((r) => r.code)
+    const las = (
+      await client.query<{ code: string }>(
+        `select code from local_authority where code between '801' and '950' order by code`
+      )
+    ).rows.map((r) => r.code)
     const started = performance.now()
-    for (const la of las) await api(`/v1/local-authorities/${la}/reports/outcomes?academicYear=2025-26`, await token('la_admin', la))()
+    for (const la of las)
+      await api(`/v1/local-authorities/${la}/reports/outcomes?academicYear=2025-26`, await token('la_admin', la))()
     const englandMs = performance.now() - started
-    const counts = (await client.query<{ placements: string, marks: string, la: string }>(`select (select count(*) from placement) as placements, (select count(*) from attendance_mark) as marks, (select count(*) from placement where la_code = $1) as la`, [laCode])).rows[0]!
-    return { laCode, laPlacements: Number(counts.la), placements: Number(counts.placements), marks: Number(counts.marks), rows, englandMs, las: las.length }
+    const counts = (
+      await client.query<{ placements: string; marks: string; la: string }>(
+        `select (select count(*) from placement) as placements, (select count(*) from attendance_mark) as marks, (select count(*) from placement where la_code = $1) as la`,
+        [laCode]
+      )
+    ).rows[0]!
+    return {
+      laCode,
+      laPlacements: Number(counts.la),
+      placements: Number(counts.placements),
+      marks: Number(counts.marks),
+      rows,
+      englandMs,
+      las: las.length
+    }
   } finally {
     await client.end()
   }

@@ -34,10 +34,26 @@ import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { benchAttendanceIngest } from './attendance.js'
 import { benchReports } from './reports.js'
 import { benchAddSchoolDays } from './calendar.js'
-import { type PlacementFixture, placementRequestBody, registerPlacementBaselines, seedPlacementFixture } from './placements.js'
+import {
+  type PlacementFixture,
+  placementRequestBody,
+  registerPlacementBaselines,
+  seedPlacementFixture
+} from './placements.js'
 
 // autocannon ships no types; this is the slice of its API used here.
-interface Histogram { average: number, mean: number, stddev: number, min: number, max: number, total: number, p50: number, p90: number, p97_5?: number, p99: number }
+interface Histogram {
+  average: number
+  mean: number
+  stddev: number
+  min: number
+  max: number
+  total: number
+  p50: number
+  p90: number
+  p97_5?: number
+  p99: number
+}
 interface AutocannonResult {
   requests: Histogram
   latency: Histogram
@@ -57,7 +73,9 @@ interface AutocannonOptions {
   duration?: number
   workers?: number
 }
-const autocannon = createRequire(import.meta.url)('autocannon') as (opts: AutocannonOptions) => Promise<AutocannonResult>
+const autocannon = createRequire(import.meta.url)('autocannon') as (
+  opts: AutocannonOptions
+) => Promise<AutocannonResult>
 
 const env = (name: string, fallback: number): number => {
   const raw = process.env[name]
@@ -123,7 +141,8 @@ const placementBaselines = (bare: FastifyInstance, fx: Fixture) => {
 export const BENCHMARKS: Benchmark[] = [
   {
     name: 'get-pupil',
-    description: 'GET a pupil by id: API (coordinator token, scoped, audited) vs bare route (same SELECT by id, same pool)',
+    description:
+      'GET a pupil by id: API (coordinator token, scoped, audited) vs bare route (same SELECT by id, same pool)',
     targetRatio: 0.8,
     registerBare: (bare, fx) => {
       bare.get<{ Params: { id: string } }>('/pupils/:id', async (request, reply) => {
@@ -137,53 +156,79 @@ export const BENCHMARKS: Benchmark[] = [
     check: (api, bare, fx) => {
       const a = api as { id?: string }
       const b = bare as { id?: string }
-      return a.id === fx.pupilId && b.id === fx.pupilId ? undefined : `expected pupil ${fx.pupilId} from both, got ${JSON.stringify(a).slice(0, 200)} and ${JSON.stringify(b).slice(0, 200)}`
+      return a.id === fx.pupilId && b.id === fx.pupilId
+        ? undefined
+        : `expected pupil ${fx.pupilId} from both, got ${JSON.stringify(a).slice(0, 200)} and ${JSON.stringify(b).slice(0, 200)}`
     }
   },
   {
     name: 'create-placement',
-    description: 'POST a placement from an accepted referral (rules, capacity lock, overlap check, placement + event + audit rows, one transaction) vs a bare route inserting one placement row',
+    description:
+      'POST a placement from an accepted referral (rules, capacity lock, overlap check, placement + event + audit rows, one transaction) vs a bare route inserting one placement row',
     targetRatio: 0.5,
     registerBare: (bare, fx) => placementBaselines(bare, fx),
     api: (fx) => {
       let next = 0
       return {
-        method: 'POST', path: '/v1/placements',
+        method: 'POST',
+        path: '/v1/placements',
         headers: { authorization: `Bearer ${fx.tokens.coordinator}`, 'content-type': 'application/json' },
-        nextBody: () => placementRequestBody(fx.placements.referralIds[next++ % fx.placements.referralIds.length]!, fx.placements.providerId)
+        nextBody: () =>
+          placementRequestBody(
+            fx.placements.referralIds[next++ % fx.placements.referralIds.length]!,
+            fx.placements.providerId
+          )
       }
     },
-    bare: () => ({ method: 'POST', path: '/placements', headers: { 'content-type': 'application/json' }, nextBody: () => '{}' })
+    bare: () => ({
+      method: 'POST',
+      path: '/placements',
+      headers: { 'content-type': 'application/json' },
+      nextBody: () => '{}'
+    })
   },
   {
     name: 'list-placements',
-    description: 'GET one LA\'s active placements, a page of 50 (scoped, each row audited, clocks and blockers computed) vs the hand-written SELECT and count',
+    description:
+      "GET one LA's active placements, a page of 50 (scoped, each row audited, clocks and blockers computed) vs the hand-written SELECT and count",
     targetRatio: 0.8,
     registerBare: (bare, fx) => placementBaselines(bare, fx),
-    api: () => ({ path: '/v1/placements?status=ACTIVE&pageSize=50', headers: { authorization: `Bearer ${BENCH_TOKEN.value}` } }),
+    api: () => ({
+      path: '/v1/placements?status=ACTIVE&pageSize=50',
+      headers: { authorization: `Bearer ${BENCH_TOKEN.value}` }
+    }),
     bare: () => ({ path: '/placements' }),
     check: (api, bare) => {
       const a = api as { results?: unknown[] }
       const b = bare as { results?: unknown[] }
-      return a.results?.length === 50 && b.results?.length === 50 ? undefined : `expected 50 rows from both, got ${a.results?.length} and ${b.results?.length}`
+      return a.results?.length === 50 && b.results?.length === 50
+        ? undefined
+        : `expected 50 rows from both, got ${a.results?.length} and ${b.results?.length}`
     }
   },
   {
     name: 'worklist',
-    description: 'GET the worklist for one LA holding 5,000 active placements (reviews, planned ends, clocks, overdue school days on each school\'s calendar, page audited) vs the hand-written SQL for its placement items',
+    description:
+      "GET the worklist for one LA holding 5,000 active placements (reviews, planned ends, clocks, overdue school days on each school's calendar, page audited) vs the hand-written SQL for its placement items",
     targetRatio: 0.8,
     registerBare: (bare, fx) => placementBaselines(bare, fx),
-    api: () => ({ path: '/v1/worklist?withinSchoolDays=10', headers: { authorization: `Bearer ${BENCH_TOKEN.value}` } }),
+    api: () => ({
+      path: '/v1/worklist?withinSchoolDays=10',
+      headers: { authorization: `Bearer ${BENCH_TOKEN.value}` }
+    }),
     bare: () => ({ path: '/worklist' }),
     check: (api, bare) => {
       const a = api as { results?: unknown[] }
       const b = bare as { results?: unknown[] }
-      return a.results?.length === 20 && b.results?.length === 20 ? undefined : `expected 20 items from both, got ${a.results?.length} and ${b.results?.length}`
+      return a.results?.length === 20 && b.results?.length === 20
+        ? undefined
+        : `expected 20 items from both, got ${a.results?.length} and ${b.results?.length}`
     }
   },
   {
     name: 'get-pupil-same-sql',
-    description: 'Diagnostic: the same API call vs a bare route running the API\'s own SQL (scoped read + audit insert, PupilsRepository.readById)',
+    description:
+      "Diagnostic: the same API call vs a bare route running the API's own SQL (scoped read + audit insert, PupilsRepository.readById)",
     optional: true,
     registerBare: (bare, fx) => {
       const repository = new PupilsRepository(fx.db)
@@ -199,10 +244,15 @@ export const BENCHMARKS: Benchmark[] = [
   },
   {
     name: 'me',
-    description: 'Diagnostic: GET /v1/me (token check, cached after the first call; no query) vs a bare route returning a constant',
+    description:
+      'Diagnostic: GET /v1/me (token check, cached after the first call; no query) vs a bare route returning a constant',
     optional: true,
     registerBare: (bare) => {
-      bare.get('/me', async () => ({ role: 'coordinator', organisation: { type: 'local_authority', id: BENCH_LA, laCode: BENCH_LA }, subject: 'token:1' }))
+      bare.get('/me', async () => ({
+        role: 'coordinator',
+        organisation: { type: 'local_authority', id: BENCH_LA, laCode: BENCH_LA },
+        subject: 'token:1'
+      }))
     },
     api: (fx) => ({ path: '/v1/me', headers: { authorization: `Bearer ${fx.tokens.coordinator}` } }),
     bare: () => ({ path: '/me' })
@@ -210,27 +260,65 @@ export const BENCHMARKS: Benchmark[] = [
 ]
 
 /** One LA with a school, a pupil on its roll and a coordinator token. Idempotent, so a PostgreSQL database can be reused. */
-async function seedFixture (db: Kysely<DB>): Promise<Fixture> {
+async function seedFixture(db: Kysely<DB>): Promise<Fixture> {
   await upsertLocalAuthority(db, BENCH_LA, 'Benchmark LA (npm run bench)')
   const urn = '199901'
-  await db.insertInto('school').values({ urn, laestab: `${BENCH_LA}4001`, name: 'Benchmark School', la_code: BENCH_LA, phase: 'SECONDARY', type: 'ACADEMY' })
-    .onConflict((oc) => oc.column('urn').doNothing()).execute()
+  await db
+    .insertInto('school')
+    .values({
+      urn,
+      laestab: `${BENCH_LA}4001`,
+      name: 'Benchmark School',
+      la_code: BENCH_LA,
+      phase: 'SECONDARY',
+      type: 'ACADEMY'
+    })
+    .onConflict((oc) => oc.column('urn').doNothing())
+    .execute()
   const school = await db.selectFrom('school').select('id').where('urn', '=', urn).executeTakeFirstOrThrow()
   const body = `${BENCH_LA}400126001`
   const upn = upnCheckLetter(body) + body
-  await db.insertInto('pupil').values({
-    upn, legal_forename: 'Bench', legal_surname: 'Mark', date_of_birth: '2012-05-01', sex: 'U', sen_provision: 'K',
-    home_school_id: school.id, home_la_code: BENCH_LA
-  }).onConflict((oc) => oc.column('upn').doNothing()).execute()
+  await db
+    .insertInto('pupil')
+    .values({
+      upn,
+      legal_forename: 'Bench',
+      legal_surname: 'Mark',
+      date_of_birth: '2012-05-01',
+      sex: 'U',
+      sen_provision: 'K',
+      home_school_id: school.id,
+      home_la_code: BENCH_LA
+    })
+    .onConflict((oc) => oc.column('upn').doNothing())
+    .execute()
   const pupil = await db.selectFrom('pupil').select('id').where('upn', '=', upn).executeTakeFirstOrThrow()
   const { token, row } = await issueToken(db, {
-    role: 'coordinator', laCode: BENCH_LA, label: 'npm run bench', createdBy: 'bench', expiresAt: DateTime.utc().plus({ hours: 6 }).toJSDate()
+    role: 'coordinator',
+    laCode: BENCH_LA,
+    label: 'npm run bench',
+    createdBy: 'bench',
+    expiresAt: DateTime.utc().plus({ hours: 6 }).toJSDate()
   })
-  const placements = await seedPlacementFixture(db, BENCH_LA, school.id, { create: env('BENCH_CREATE_POOL', 8000), active: env('BENCH_ACTIVE_PLACEMENTS', 5000) })
-  return { db, laCode: BENCH_LA, schoolId: school.id, pupilId: pupil.id, tokens: { coordinator: token }, tokenIds: [row.id], placements }
+  const placements = await seedPlacementFixture(db, BENCH_LA, school.id, {
+    create: env('BENCH_CREATE_POOL', 8000),
+    active: env('BENCH_ACTIVE_PLACEMENTS', 5000)
+  })
+  return {
+    db,
+    laCode: BENCH_LA,
+    schoolId: school.id,
+    pupilId: pupil.id,
+    tokens: { coordinator: token },
+    tokenIds: [row.id],
+    placements
+  }
 }
 
-interface Measured { target: 'api' | 'bare', result: AutocannonResult }
+interface Measured {
+  target: 'api' | 'bare'
+  result: AutocannonResult
+}
 
 const listen = async (app: FastifyInstance): Promise<string> => {
   await app.listen({ host: '127.0.0.1', port: 0 })
@@ -239,31 +327,46 @@ const listen = async (app: FastifyInstance): Promise<string> => {
 
 // The load generator runs in a worker thread so it does not share the servers' event loop.
 // With a body factory the load runs in-process: a worker thread cannot call back into this one.
-const load = (base: string, t: Target, duration: number) => autocannon({
-  url: base + t.path, method: t.method ?? 'GET', headers: t.headers ?? {}, ...(t.body !== undefined ? { body: t.body } : {}),
-  connections: settings.connections, duration,
-  ...(t.nextBody ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: t.nextBody!() }) }] } : { workers: 1 })
-})
+const load = (base: string, t: Target, duration: number) =>
+  autocannon({
+    url: base + t.path,
+    method: t.method ?? 'GET',
+    headers: t.headers ?? {},
+    ...(t.body !== undefined ? { body: t.body } : {}),
+    connections: settings.connections,
+    duration,
+    ...(t.nextBody
+      ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: t.nextBody!() }) }] }
+      : { workers: 1 })
+  })
 
-async function probe (base: string, t: Target): Promise<unknown> {
+async function probe(base: string, t: Target): Promise<unknown> {
   const body = t.nextBody ? t.nextBody() : t.body
-  const res = await fetch(base + t.path, { method: t.method ?? 'GET', headers: t.headers ?? {}, ...(body !== undefined ? { body } : {}) })
+  const res = await fetch(base + t.path, {
+    method: t.method ?? 'GET',
+    headers: t.headers ?? {},
+    ...(body !== undefined ? { body } : {})
+  })
   const text = await res.text()
-  if (res.status < 200 || res.status > 299) throw new Error(`${t.method ?? 'GET'} ${t.path} answered ${res.status}: ${text.slice(0, 300)}`)
+  if (res.status < 200 || res.status > 299)
+    throw new Error(`${t.method ?? 'GET'} ${t.path} answered ${res.status}: ${text.slice(0, 300)}`)
   return JSON.parse(text) as unknown
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits })
 
-function printTable (rows: string[][]): void {
+function printTable(rows: string[][]): void {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)))
   rows.forEach((r, n) => {
-    console.log(r.map((cell, i) => i === 0 || i === 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join('  '))
+    console.log(
+      r.map((cell, i) => (i === 0 || i === 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')
+    )
     if (n === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '))
   })
 }
 
-function databaseLabel (config: Config, dataDir: string | undefined): string {
+function databaseLabel(config: Config, dataDir: string | undefined): string {
   if (!config.DATABASE_URL) return `PGlite (temporary folder ${dataDir})`
   const url = new URL(config.DATABASE_URL)
   if (url.password) url.password = '***'
@@ -281,16 +384,24 @@ otherwise a temporary PGlite folder that is removed afterwards.
 Environment: BENCH_DURATION (8 s), BENCH_WARMUP (2 s), BENCH_CONNECTIONS (10), BENCH_MARK_BATCHES (4),
 BENCH_REPORT_RUNS (9).`
 
-async function main (): Promise<void> {
+async function main(): Promise<void> {
   const wanted = process.argv.slice(2)
   if (wanted.includes('--help') || wanted.includes('-h')) {
     console.log(USAGE)
     return
   }
-  const unknown = wanted.filter((w) => w !== 'all' && w !== INGEST && w !== REPORTS && !BENCHMARKS.some((b) => b.name === w))
-  if (unknown.length > 0) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}; known: ${[...BENCHMARKS.map((b) => b.name), INGEST, REPORTS].join(', ')}, or all`)
-  const selected = wanted.includes('all') ? BENCHMARKS
-    : wanted.length > 0 ? BENCHMARKS.filter((b) => wanted.includes(b.name)) : BENCHMARKS.filter((b) => !b.optional)
+  const unknown = wanted.filter(
+    (w) => w !== 'all' && w !== INGEST && w !== REPORTS && !BENCHMARKS.some((b) => b.name === w)
+  )
+  if (unknown.length > 0)
+    throw new Error(
+      `unknown benchmark(s) ${unknown.join(', ')}; known: ${[...BENCHMARKS.map((b) => b.name), INGEST, REPORTS].join(', ')}, or all`
+    )
+  const selected = wanted.includes('all')
+    ? BENCHMARKS
+    : wanted.length > 0
+      ? BENCHMARKS.filter((b) => wanted.includes(b.name))
+      : BENCHMARKS.filter((b) => !b.optional)
   const ingest = wanted.length === 0 || wanted.includes('all') || wanted.includes(INGEST)
   const reports = wanted.length === 0 || wanted.includes('all') || wanted.includes(REPORTS)
 
@@ -314,15 +425,22 @@ async function main (): Promise<void> {
     const bareBase = await listen(bare)
 
     console.log(`Database: ${databaseLabel(config, dataDir)}`)
-    console.log(`Node ${process.version}, ${cpus().length} CPU(s); autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up, ${settings.duration} s measured per target`)
-    if (config.DATABASE_URL) console.log(`Note: the run adds LA ${BENCH_LA}, a pupil and one audit row per API read to this database.`)
+    console.log(
+      `Node ${process.version}, ${cpus().length} CPU(s); autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up, ${settings.duration} s measured per target`
+    )
+    if (config.DATABASE_URL)
+      console.log(`Note: the run adds LA ${BENCH_LA}, a pupil and one audit row per API read to this database.`)
     console.log('')
 
-    const results: { bench: Benchmark, measured: Measured[] }[] = []
+    const results: { bench: Benchmark; measured: Measured[] }[] = []
     for (const b of selected) {
       console.log(`${b.name}: ${b.description}`)
       const targets = { api: { base: apiBase, t: b.api(fx) }, bare: { base: bareBase, t: b.bare(fx) } }
-      const complaint = b.check?.(await probe(targets.api.base, targets.api.t), await probe(targets.bare.base, targets.bare.t), fx)
+      const complaint = b.check?.(
+        await probe(targets.api.base, targets.api.t),
+        await probe(targets.bare.base, targets.bare.t),
+        fx
+      )
       if (complaint) throw new Error(`${b.name}: ${complaint}`)
       const measured: Measured[] = []
       for (const target of ['api', 'bare'] as const) {
@@ -338,11 +456,23 @@ async function main (): Promise<void> {
     }
 
     console.log('')
-    const rows = [['benchmark', 'target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors']]
+    const rows = [
+      ['benchmark', 'target', 'req/s', 'p50 ms', 'p97.5 ms', 'p99 ms', 'max ms', 'requests', 'non-2xx', 'errors']
+    ]
     for (const { bench, measured } of results) {
       for (const { target, result } of measured) {
-        rows.push([bench.name, target, fmt(result.requests.average), fmt(result.latency.p50), fmt(result.latency.p97_5 ?? NaN), fmt(result.latency.p99), fmt(result.latency.max),
-          fmt(result.requests.total), fmt(result.non2xx), fmt(result.errors + result.timeouts)])
+        rows.push([
+          bench.name,
+          target,
+          fmt(result.requests.average),
+          fmt(result.latency.p50),
+          fmt(result.latency.p97_5 ?? NaN),
+          fmt(result.latency.p99),
+          fmt(result.latency.max),
+          fmt(result.requests.total),
+          fmt(result.non2xx),
+          fmt(result.errors + result.timeouts)
+        ])
       }
     }
     printTable(rows)
@@ -352,11 +482,20 @@ async function main (): Promise<void> {
       const api = measured.find((m) => m.target === 'api')!.result
       const bare = measured.find((m) => m.target === 'bare')!.result
       const ratio = api.requests.average / bare.requests.average
-      const verdict = bench.targetRatio === undefined ? '' : ratio >= bench.targetRatio ? `  (target ≥ ${bench.targetRatio}×: met)` : `  (target ≥ ${bench.targetRatio}×: NOT met)`
-      console.log(`${bench.name}: api/bare = ${ratio.toFixed(2)}× requests/s; p99 ${fmt(api.latency.p99)} ms vs ${fmt(bare.latency.p99)} ms${verdict}`)
+      const verdict =
+        bench.targetRatio === undefined
+          ? ''
+          : ratio >= bench.targetRatio
+            ? `  (target ≥ ${bench.targetRatio}×: met)`
+            : `  (target ≥ ${bench.targetRatio}×: NOT met)`
+      console.log(
+        `${bench.name}: api/bare = ${ratio.toFixed(2)}× requests/s; p99 ${fmt(api.latency.p99)} ms vs ${fmt(bare.latency.p99)} ms${verdict}`
+      )
       if (api.non2xx + api.errors + bare.non2xx + bare.errors > 0) {
         failures++
-        console.log(`  ${bench.name}: some requests failed (api ${JSON.stringify(api.statusCodeStats)}, bare ${JSON.stringify(bare.statusCodeStats)}); the figures are not comparable`)
+        console.log(
+          `  ${bench.name}: some requests failed (api ${JSON.stringify(api.statusCodeStats)}, bare ${JSON.stringify(bare.statusCodeStats)}); the figures are not comparable`
+        )
       }
     }
     if (ingest) {
@@ -364,29 +503,68 @@ async function main (): Promise<void> {
       if (!config.DATABASE_URL) {
         console.log(`${INGEST}: skipped: its baseline is PostgreSQL COPY, so it needs DATABASE_URL`)
       } else {
-        const r = await benchAttendanceIngest({ db, apiBase, laCode: fx.laCode, schoolId: fx.schoolId, databaseUrl: config.DATABASE_URL, batches: Math.round(env('BENCH_MARK_BATCHES', 4)) })
-        console.log(`${INGEST}: ${r.batches} batches of ${fmt(r.marksPerBatch)} marks; API ${fmt(r.apiMarksPerSecond)} marks/s (${r.apiMsPerBatch.map((m) => fmt(m)).join(', ')} ms a batch) vs COPY ${fmt(r.copyMarksPerSecond)} marks/s (${r.copyMsPerBatch.map((m) => fmt(m)).join(', ')} ms) = ${r.ratio.toFixed(2)}×  (target ≥ 0.5×: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`)
+        const r = await benchAttendanceIngest({
+          db,
+          apiBase,
+          laCode: fx.laCode,
+          schoolId: fx.schoolId,
+          databaseUrl: config.DATABASE_URL,
+          batches: Math.round(env('BENCH_MARK_BATCHES', 4))
+        })
+        console.log(
+          `${INGEST}: ${r.batches} batches of ${fmt(r.marksPerBatch)} marks; API ${fmt(r.apiMarksPerSecond)} marks/s (${r.apiMsPerBatch.map((m) => fmt(m)).join(', ')} ms a batch) vs COPY ${fmt(r.copyMarksPerSecond)} marks/s (${r.copyMsPerBatch.map((m) => fmt(m)).join(', ')} ms) = ${r.ratio.toFixed(2)}×  (target ≥ 0.5×: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`
+        )
       }
     }
     if (reports) {
       console.log('')
-      const r = config.DATABASE_URL ? await benchReports({ db, apiBase, databaseUrl: config.DATABASE_URL, runs: Math.round(env('BENCH_REPORT_RUNS', 9)) }) : undefined
+      const r = config.DATABASE_URL
+        ? await benchReports({
+            db,
+            apiBase,
+            databaseUrl: config.DATABASE_URL,
+            runs: Math.round(env('BENCH_REPORT_RUNS', 9))
+          })
+        : undefined
       if (!r) {
-        console.log(`${REPORTS}: skipped: it needs DATABASE_URL and the synthetic England of \`npm run seed:scale\` in that database`)
+        console.log(
+          `${REPORTS}: skipped: it needs DATABASE_URL and the synthetic England of \`npm run seed:scale\` in that database`
+        )
       } else {
-        console.log(`${REPORTS}: ${fmt(r.placements)} placements and ${fmt(r.marks)} marks in the database; the largest LA (${r.laCode}) holds ${fmt(r.laPlacements)} placements; median of ${env('BENCH_REPORT_RUNS', 9)} calls`)
-        printTable([['report', 'target', 'api ms', 'sql ms', 'api/sql'], ...r.rows.map((x) => [x.name, '', fmt(x.apiMs), Number.isNaN(x.sqlMs) ? '–' : fmt(x.sqlMs), Number.isNaN(x.sqlMs) ? '–' : `${(x.apiMs / x.sqlMs).toFixed(2)}×`])])
+        console.log(
+          `${REPORTS}: ${fmt(r.placements)} placements and ${fmt(r.marks)} marks in the database; the largest LA (${r.laCode}) holds ${fmt(r.laPlacements)} placements; median of ${env('BENCH_REPORT_RUNS', 9)} calls`
+        )
+        printTable([
+          ['report', 'target', 'api ms', 'sql ms', 'api/sql'],
+          ...r.rows.map((x) => [
+            x.name,
+            '',
+            fmt(x.apiMs),
+            Number.isNaN(x.sqlMs) ? '–' : fmt(x.sqlMs),
+            Number.isNaN(x.sqlMs) ? '–' : `${(x.apiMs / x.sqlMs).toFixed(2)}×`
+          ])
+        ])
         const one = r.rows[0]!
-        console.log(`${REPORTS}: one LA's outcomes report ${fmt(one.apiMs)} ms = ${(one.apiMs / one.sqlMs).toFixed(2)}× the hand-written SQL (target ≤ 1.5× and < 300 ms: ${one.apiMs / one.sqlMs <= 1.5 && one.apiMs < 300 ? 'met' : 'NOT met'}); all England (${r.las} LAs' reports in turn) ${fmt(r.englandMs)} ms`)
+        console.log(
+          `${REPORTS}: one LA's outcomes report ${fmt(one.apiMs)} ms = ${(one.apiMs / one.sqlMs).toFixed(2)}× the hand-written SQL (target ≤ 1.5× and < 300 ms: ${one.apiMs / one.sqlMs <= 1.5 && one.apiMs < 300 ? 'met' : 'NOT met'}); all England (${r.las} LAs' reports in turn) ${fmt(r.englandMs)} ms`
+        )
       }
     }
     const cal = benchAddSchoolDays()
     console.log('')
-    console.log(`add-school-days: adding 190 school days to a date ${fmt(cal.schoolDaysNs)} ns/call vs luxon plus({ days: 190 }) ${fmt(cal.luxonNs)} ns/call in Europe/London (${cal.ratio.toFixed(2)}×) and ${fmt(cal.luxonUtcNs)} ns/call in UTC (${cal.ratioUtc.toFixed(2)}×)  (target < 20×: ${cal.ratioUtc < 20 ? 'met' : 'NOT met'})`)
+    console.log(
+      `add-school-days: adding 190 school days to a date ${fmt(cal.schoolDaysNs)} ns/call vs luxon plus({ days: 190 }) ${fmt(cal.luxonNs)} ns/call in Europe/London (${cal.ratio.toFixed(2)}×) and ${fmt(cal.luxonUtcNs)} ns/call in UTC (${cal.ratioUtc.toFixed(2)}×)  (target < 20×: ${cal.ratioUtc < 20 ? 'met' : 'NOT met'})`
+    )
     if (failures > 0) process.exitCode = 1
   } finally {
     for (const s of servers) await s.close()
-    if (fx) await db.updateTable('api_token').set({ revoked_at: new Date() }).where('id', 'in', fx.tokenIds).execute().catch(() => {})
+    if (fx)
+      await db
+        .updateTable('api_token')
+        .set({ revoked_at: new Date() })
+        .where('id', 'in', fx.tokenIds)
+        .execute()
+        .catch(() => {})
     await db.destroy()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   }

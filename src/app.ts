@@ -55,21 +55,36 @@ declare module 'fastify' {
   }
 }
 
-type RouteSchema = { schema: object, method: string, url: string, httpPart: string }
-type ValidatorFactory = (externalSchemas: unknown, options: { customOptions: Record<string, unknown> }) => (route: RouteSchema) => unknown
+type RouteSchema = { schema: object; method: string; url: string; httpPart: string }
+type ValidatorFactory = (
+  externalSchemas: unknown,
+  options: { customOptions: Record<string, unknown> }
+) => (route: RouteSchema) => unknown
 const coercing = AjvCompiler() as unknown as ValidatorFactory
 const exact = AjvCompiler() as unknown as ValidatorFactory
 const exactBodyValidator = (externalSchemas: unknown, options: { customOptions: Record<string, unknown> }) => {
   const forText = coercing(externalSchemas, options)
-  const forBody = exact(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } })
-  return (route: RouteSchema) => route.httpPart === 'body' ? forBody(route) : decimalOnly(route.schema, forText(route) as AjvValidate)
+  const forBody = exact(externalSchemas, {
+    ...options,
+    customOptions: { ...options.customOptions, coerceTypes: false }
+  })
+  return (route: RouteSchema) =>
+    route.httpPart === 'body' ? forBody(route) : decimalOnly(route.schema, forText(route) as AjvValidate)
 }
 
-type AjvValidate = ((data: unknown, context?: unknown) => boolean) & { errors?: unknown[] | null, schemaEnv?: unknown }
-type JsonSchema = { type?: string | string[], anyOf?: JsonSchema[], oneOf?: JsonSchema[], items?: JsonSchema, maximum?: number, minimum?: number, properties?: Record<string, JsonSchema> }
+type AjvValidate = ((data: unknown, context?: unknown) => boolean) & { errors?: unknown[] | null; schemaEnv?: unknown }
+type JsonSchema = {
+  type?: string | string[]
+  anyOf?: JsonSchema[]
+  oneOf?: JsonSchema[]
+  items?: JsonSchema
+  maximum?: number
+  minimum?: number
+  properties?: Record<string, JsonSchema>
+}
 
 /** The numeric type a text parameter is coerced to (`integer` or `number`), or undefined when it may be text. */
-function numericKind (schema: JsonSchema): 'integer' | 'number' | undefined {
+function numericKind(schema: JsonSchema): 'integer' | 'number' | undefined {
   const types = new Set<string>()
   const collect = (s: JsonSchema) => {
     for (const t of [s.type ?? []].flat()) types.add(t)
@@ -90,7 +105,7 @@ const DIGITS = { integer: /^-?[0-9]+$/, number: /^-?[0-9]+(?:\.[0-9]+)?$/ }
  * must be written in decimal digits, at most 15 of them, so what reaches the handler is a finite number
  * inside the schema's bounds. The errors keep Ajv's shape, so they name `/querystring/<name>`.
  */
-function decimalOnly (schema: JsonSchema, validate: AjvValidate): AjvValidate {
+function decimalOnly(schema: JsonSchema, validate: AjvValidate): AjvValidate {
   const numeric = Object.entries(schema.properties ?? {}).flatMap(([name, s]) => {
     const kind = numericKind(s)
     return kind ? [{ name, kind, s }] : []
@@ -106,9 +121,20 @@ function decimalOnly (schema: JsonSchema, validate: AjvValidate): AjvValidate {
         if (DIGITS[kind].test(value)) {
           const negative = value.startsWith('-')
           const limit = negative ? s.minimum : s.maximum
-          errors.push({ instancePath, keyword: negative ? 'minimum' : 'maximum', params: { limit }, message: limit === undefined ? 'is out of range' : `must be ${negative ? '>=' : '<='} ${limit}` })
+          errors.push({
+            instancePath,
+            keyword: negative ? 'minimum' : 'maximum',
+            params: { limit },
+            message: limit === undefined ? 'is out of range' : `must be ${negative ? '>=' : '<='} ${limit}`
+          })
         } else {
-          errors.push({ instancePath, keyword: 'type', params: { type: kind }, message: kind === 'integer' ? 'must be a whole number in decimal digits' : 'must be a number in decimal digits' })
+          errors.push({
+            instancePath,
+            keyword: 'type',
+            params: { type: kind },
+            message:
+              kind === 'integer' ? 'must be a whole number in decimal digits' : 'must be a number in decimal digits'
+          })
         }
       }
     }
@@ -128,10 +154,23 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
 // Pupil identity never reaches a log line: request bodies are not logged, and these paths are censored
 // wherever an object carrying them is logged.
-const PII_KEYS = ['upn', 'uln', 'dateOfBirth', 'date_of_birth', 'legalForename', 'legalSurname', 'preferredForename',
-  'preferredSurname', 'legal_forename', 'legal_surname', 'preferred_forename', 'preferred_surname']
+const PII_KEYS = [
+  'upn',
+  'uln',
+  'dateOfBirth',
+  'date_of_birth',
+  'legalForename',
+  'legalSurname',
+  'preferredForename',
+  'preferredSurname',
+  'legal_forename',
+  'legal_surname',
+  'preferred_forename',
+  'preferred_surname'
+]
 export const logRedactPaths = [
-  'req.headers.authorization', 'req.headers["idempotency-key"]',
+  'req.headers.authorization',
+  'req.headers["idempotency-key"]',
   ...PII_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `body.${k}`])
 ]
 
@@ -142,7 +181,7 @@ report. Every call carries a bearer token naming a role and the organisation it 
 records answer 404. Errors are RFC 9457 problem documents. Dates are YYYY-MM-DD; timestamps are UTC ISO 8601.`
 
 /** Builds the HTTP application around a database. No environment reads, no listening. */
-export async function buildApp (deps: AppDeps) {
+export async function buildApp(deps: AppDeps) {
   const { db, config } = deps
   const app = Fastify({
     logger: deps.logger ?? false,
@@ -153,7 +192,16 @@ export async function buildApp (deps: AppDeps) {
     },
     // strictNumbers: a JSON body's 1e400 parses as Infinity, which is not a number here. `formats` adds `text`,
     // which every free-text field carries (shared/schemas.ts Text): no NUL, no unpaired surrogate.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: true, strictNumbers: true, formats: requestFormats } },
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: true,
+        strictNumbers: true,
+        formats: requestFormats
+      }
+    },
     // The response serializer picks anyOf branches with its own Ajv, which must know the format too.
     serializerOpts: { ajv: { formats: requestFormats } },
     // Query strings, params and headers arrive as text and are coerced to their schema types; a JSON body
@@ -162,7 +210,9 @@ export async function buildApp (deps: AppDeps) {
     routerOptions: { ignoreTrailingSlash: true },
     // Bad percent-encoding and over-long path parameters are refused by the router before any hook runs;
     // they are answered through the not-found handler instead, as problem documents with the usual headers.
-    frameworkErrors: (error, request, reply) => { redispatchRouterError(app, error, request, reply) }
+    frameworkErrors: (error, request, reply) => {
+      redispatchRouterError(app, error, request, reply)
+    }
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.decorate('db', db)
@@ -177,13 +227,19 @@ export async function buildApp (deps: AppDeps) {
     schema.querystring = { type: 'object', properties: {}, ...schema.querystring, additionalProperties: false }
   })
 
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id) })
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
 
   await app.register(errorsPlugin)
   await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }) // sent over TLS only: docsCspPlugin
   await app.register(underPressure, {
     maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
-    pressureHandler: () => { throw new AppError(503, 'under_pressure', 'The service is overloaded; try again shortly', [], { 'retry-after': '5' }) }
+    pressureHandler: () => {
+      throw new AppError(503, 'under_pressure', 'The service is overloaded; try again shortly', [], {
+        'retry-after': '5'
+      })
+    }
   })
   await app.register(rateLimit, {
     global: true,
@@ -194,36 +250,79 @@ export async function buildApp (deps: AppDeps) {
       return token ? `t:${hashToken(token).slice(0, 32)}` : `ip:${request.ip}`
     },
     errorResponseBuilder: (_req, context) =>
-      new AppError(429, 'rate_limited', `Rate limit of ${context.max} requests per ${context.after} exceeded; retry after the Retry-After seconds`)
+      new AppError(
+        429,
+        'rate_limited',
+        `Rate limit of ${context.max} requests per ${context.after} exceeded; retry after the Retry-After seconds`
+      )
   })
 
   // Swagger first: it only sees routes registered after it.
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'AP placement tracker API', version: '1.0.0', description: apiDescription, license: { name: 'MIT', identifier: 'MIT' } },
+      info: {
+        title: 'AP placement tracker API',
+        version: '1.0.0',
+        description: apiDescription,
+        license: { name: 'MIT', identifier: 'MIT' }
+      },
       // Relative first: Swagger UI's Try it out calls the host, port and scheme the page was loaded from, however
       // it was reached. A public PUBLIC_URL second, for a copy of the document read away from the server.
-      servers: [{ url: '/', description: 'The server this document was loaded from' },
-        ...(/^https?:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(config.PUBLIC_URL) ? [] : [{ url: config.PUBLIC_URL, description: 'The public address of this deployment (PUBLIC_URL)' }])],
-      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token issued by `npm run token` or POST /v1/tokens.' } } },
+      servers: [
+        { url: '/', description: 'The server this document was loaded from' },
+        ...(/^https?:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(config.PUBLIC_URL)
+          ? []
+          : [{ url: config.PUBLIC_URL, description: 'The public address of this deployment (PUBLIC_URL)' }])
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A token issued by `npm run token` or POST /v1/tokens.'
+          }
+        }
+      },
       tags: [
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'me', description: 'The calling principal' },
         { name: 'local-authorities', description: 'Local authorities and their policy settings' },
         { name: 'schools', description: 'Schools (GIAS reference data)' },
-        { name: 'providers', description: 'AP providers: AP schools, registered independent and unregistered settings' },
+        {
+          name: 'providers',
+          description: 'AP providers: AP schools, registered independent and unregistered settings'
+        },
         { name: 'pupils', description: 'Pupils: identity, characteristics, home school' },
         { name: 'tokens', description: 'API tokens for an LA and its schools and providers' },
         { name: 'audit', description: 'The append-only audit trail' },
         { name: 'calendars', description: 'Term dates, INSET days and school-day arithmetic that every clock runs on' },
-        { name: 'referrals', description: 'Referrals from schools and the LA, completeness, decisions and statutory clocks' },
-        { name: 'placements', description: 'Placements across the three tiers: lifecycle, capacity, waiting lists, registration threshold' },
+        {
+          name: 'referrals',
+          description: 'Referrals from schools and the LA, completeness, decisions and statutory clocks'
+        },
+        {
+          name: 'placements',
+          description: 'Placements across the three tiers: lifecycle, capacity, waiting lists, registration threshold'
+        },
         { name: 'reviews', description: 'Reviews at least half-termly, extensions, review requests and the worklist' },
-        { name: 'outcomes', description: 'Coded outcomes that close placements, corrections, and follow-ups that show whether an outcome was sustained' },
-        { name: 'attendance', description: 'AM and PM session marks at the provider, corrections, and attendance against the baseline' },
-        { name: 'attainment', description: 'English and maths assessments, progress from baseline, and Year 11 qualification results' },
-        { name: 'reports', description: 'LA reports on the five AP outcomes (with small-number suppression) and compliance' }
+        {
+          name: 'outcomes',
+          description:
+            'Coded outcomes that close placements, corrections, and follow-ups that show whether an outcome was sustained'
+        },
+        {
+          name: 'attendance',
+          description: 'AM and PM session marks at the provider, corrections, and attendance against the baseline'
+        },
+        {
+          name: 'attainment',
+          description: 'English and maths assessments, progress from baseline, and Year 11 qualification results'
+        },
+        {
+          name: 'reports',
+          description: 'LA reports on the five AP outcomes (with small-number suppression) and compliance'
+        }
       ]
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` },
@@ -238,33 +337,36 @@ export async function buildApp (deps: AppDeps) {
   app.addSchema(Links)
 
   await app.register(healthRoutes)
-  await app.register(async (v1) => {
-    // Everything under /v1 is an organisation's records, pupil data or exports of it: no browser, proxy or
-    // shared cache may keep a copy.
-    v1.addHook('onSend', async (_request, reply, payload) => {
-      reply.header('cache-control', 'no-store')
-      return payload
-    })
-    // Shared by the placement view and the outcome, attendance and attainment routes.
-    for (const schema of [FollowUp, Outcome, AttendanceSummary, QualificationResult, Attainment]) v1.addSchema(schema)
-    await v1.register(meRoutes)
-    await v1.register(localAuthorityRoutes, { prefix: '/local-authorities' })
-    await v1.register(schoolRoutes, { prefix: '/schools' })
-    await v1.register(providerRoutes, { prefix: '/providers' })
-    await v1.register(pupilRoutes, { prefix: '/pupils' })
-    await v1.register(tokenRoutes, { prefix: '/tokens' })
-    await v1.register(auditRoutes, { prefix: '/audit' })
-    await v1.register(calendarRoutes)
-    await v1.register(referralRoutes)
-    await v1.register(placementRoutes)
-    await v1.register(journeyRoutes)
-    await v1.register(reviewRoutes)
-    await v1.register(worklistRoutes, { clock: app.clock })
-    await v1.register(attendanceRoutes)
-    await v1.register(attainmentRoutes)
-    await v1.register(reportRoutes)
-    await v1.register(exportRoutes)
-  }, { prefix: '/v1' })
+  await app.register(
+    async (v1) => {
+      // Everything under /v1 is an organisation's records, pupil data or exports of it: no browser, proxy or
+      // shared cache may keep a copy.
+      v1.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('cache-control', 'no-store')
+        return payload
+      })
+      // Shared by the placement view and the outcome, attendance and attainment routes.
+      for (const schema of [FollowUp, Outcome, AttendanceSummary, QualificationResult, Attainment]) v1.addSchema(schema)
+      await v1.register(meRoutes)
+      await v1.register(localAuthorityRoutes, { prefix: '/local-authorities' })
+      await v1.register(schoolRoutes, { prefix: '/schools' })
+      await v1.register(providerRoutes, { prefix: '/providers' })
+      await v1.register(pupilRoutes, { prefix: '/pupils' })
+      await v1.register(tokenRoutes, { prefix: '/tokens' })
+      await v1.register(auditRoutes, { prefix: '/audit' })
+      await v1.register(calendarRoutes)
+      await v1.register(referralRoutes)
+      await v1.register(placementRoutes)
+      await v1.register(journeyRoutes)
+      await v1.register(reviewRoutes)
+      await v1.register(worklistRoutes, { clock: app.clock })
+      await v1.register(attendanceRoutes)
+      await v1.register(attainmentRoutes)
+      await v1.register(reportRoutes)
+      await v1.register(exportRoutes)
+    },
+    { prefix: '/v1' }
+  )
 
   return app
 }

@@ -32,7 +32,15 @@ const db = createDb({
   databaseUrl: config.DATABASE_URL,
   dataDir: config.DATA_DIR,
   poolMax: config.DB_POOL_MAX,
-  onPoolError: (err) => console.error(JSON.stringify({ level: 40, msg: 'PostgreSQL connection lost', code: (err as { code?: string }).code, message: err.message }))
+  onPoolError: (err) =>
+    console.error(
+      JSON.stringify({
+        level: 40,
+        msg: 'PostgreSQL connection lost',
+        code: (err as { code?: string }).code,
+        message: err.message
+      })
+    )
 })
 let printSeed: ((base: string) => void) | undefined
 if (config.DATABASE_URL) {
@@ -41,22 +49,28 @@ if (config.DATABASE_URL) {
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute()
   } catch (err) {
     const e = err as Error & { code?: string }
-    console.error(`Cannot reach the database at ${describeDatabaseUrl(config.DATABASE_URL)} (DATABASE_URL): ${e.code ?? e.message}`)
+    console.error(
+      `Cannot reach the database at ${describeDatabaseUrl(config.DATABASE_URL)} (DATABASE_URL): ${e.code ?? e.message}`
+    )
     await db.destroy().catch(() => {})
     process.exit(1)
   }
   // The service's own role must not be able to rewrite the audit trail (owner, superuser or trigger rights).
   const privileges = await privilegesOverAudit(db)
   if (privileges.length > 0 && !config.ALLOW_PRIVILEGED_DATABASE_ROLE) {
-    console.error(`The DATABASE_URL role ${privileges.join(', ')}; it could rewrite the audit trail. Connect as the service role ` +
-      '(npm run db:migrate with MIGRATION_DATABASE_URL as the owner grants it), or set ALLOW_PRIVILEGED_DATABASE_ROLE=true for a throwaway database.')
+    console.error(
+      `The DATABASE_URL role ${privileges.join(', ')}; it could rewrite the audit trail. Connect as the service role ` +
+        '(npm run db:migrate with MIGRATION_DATABASE_URL as the owner grants it), or set ALLOW_PRIVILEGED_DATABASE_ROLE=true for a throwaway database.'
+    )
     await db.destroy()
     process.exit(1)
   }
   // On a server, migrations are a deliberate step (`npm run db:migrate`, or the compose migrate service).
   const pending = await pendingMigrations(db)
   if (pending.length > 0) {
-    console.error(`The database has ${pending.length} pending migration(s) (${pending.join(', ')}); run npm run db:migrate first.`)
+    console.error(
+      `The database has ${pending.length} pending migration(s) (${pending.join(', ')}); run npm run db:migrate first.`
+    )
     await db.destroy()
     process.exit(1)
   }
@@ -89,4 +103,8 @@ await app.listen({ host: config.HOST, port: config.PORT })
 const base = hintBase(app.server.address())
 printSeed?.(base)
 app.log.info(`Swagger UI at ${base}/docs`)
-if (!config.DATABASE_URL) app.log.info({ dataDir: config.DATA_DIR }, 'embedded PGlite database; stop the server and run `npm run seed` for fresh demo tokens')
+if (!config.DATABASE_URL)
+  app.log.info(
+    { dataDir: config.DATA_DIR },
+    'embedded PGlite database; stop the server and run `npm run seed` for fresh demo tokens'
+  )

@@ -31,11 +31,41 @@ export interface Exchange {
  * them must be a request the document refuses too. Other codes (check characters, dates in order, stored records)
  * are rules no schema states, and the description of the operation says them instead.
  */
-export const SCHEMA_CODES = new Set(['type', 'required', 'additionalProperties', 'pattern', 'format', 'minimum', 'maximum',
-  'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'enum', 'const',
-  'multipleOf', 'anyOf', 'oneOf', 'not', 'if', 'then', 'dependentRequired', 'minProperties', 'maxProperties', 'not_allowed'])
+export const SCHEMA_CODES = new Set([
+  'type',
+  'required',
+  'additionalProperties',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'minLength',
+  'maxLength',
+  'minItems',
+  'maxItems',
+  'uniqueItems',
+  'enum',
+  'const',
+  'multipleOf',
+  'anyOf',
+  'oneOf',
+  'not',
+  'if',
+  'then',
+  'dependentRequired',
+  'minProperties',
+  'maxProperties',
+  'not_allowed'
+])
 
-interface OperationValidators { body?: ValidateFunction, query?: ValidateFunction, params?: ValidateFunction, headers?: ValidateFunction }
+interface OperationValidators {
+  body?: ValidateFunction
+  query?: ValidateFunction
+  params?: ValidateFunction
+  headers?: ValidateFunction
+}
 export type Part = keyof OperationValidators
 
 const rewriteRefs = (node: Json): Json => {
@@ -60,7 +90,7 @@ export class ContractChecker {
   readonly #coercing = new Ajv2020({ strict: false, allErrors: true, validateSchema: false, coerceTypes: 'array' })
   readonly #cache = new Map<string, OperationValidators | null>()
 
-  constructor (doc: Json) {
+  constructor(doc: Json) {
     this.#doc = doc
     for (const ajv of [this.#exact, this.#coercing]) {
       addFormats(ajv)
@@ -70,7 +100,7 @@ export class ContractChecker {
     }
   }
 
-  #validators (method: string, route: string): OperationValidators | null {
+  #validators(method: string, route: string): OperationValidators | null {
     const key = `${method} ${route}`
     if (this.#cache.has(key)) return this.#cache.get(key)!
     const path = route.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
@@ -83,13 +113,14 @@ export class ContractChecker {
       for (const where of ['query', 'path', 'header'] as const) {
         const params = (op.parameters ?? []).filter((p: Json) => p.in === where)
         if (params.length === 0) continue
-        const name = (p: Json) => where === 'header' ? String(p.name).toLowerCase() : String(p.name)
+        const name = (p: Json) => (where === 'header' ? String(p.name).toLowerCase() : String(p.name))
         const schema = {
           type: 'object',
           properties: Object.fromEntries(params.map((p: Json) => [name(p), rewriteRefs(p.schema ?? {})])),
           required: params.filter((p: Json) => p.required).map(name)
         }
-        validators[where === 'path' ? 'params' : where === 'query' ? 'query' : 'headers'] = this.#coercing.compile(schema)
+        validators[where === 'path' ? 'params' : where === 'query' ? 'query' : 'headers'] =
+          this.#coercing.compile(schema)
       }
     }
     this.#cache.set(key, validators)
@@ -97,7 +128,10 @@ export class ContractChecker {
   }
 
   /** The parts of the request the document refuses, with Ajv's reasons; null when it has no such operation. */
-  refusals (exchange: Pick<Exchange, 'method' | 'route' | 'body' | 'query' | 'params' | 'headers'>, parts: Part[] = ['body', 'query', 'params', 'headers']): string[] | null {
+  refusals(
+    exchange: Pick<Exchange, 'method' | 'route' | 'body' | 'query' | 'params' | 'headers'>,
+    parts: Part[] = ['body', 'query', 'params', 'headers']
+  ): string[] | null {
     const validators = this.#validators(exchange.method, exchange.route)
     if (!validators) return null
     const found: string[] = []
@@ -106,30 +140,36 @@ export class ContractChecker {
       if (!validate) continue
       const value = exchange[part] === undefined ? (part === 'body' ? undefined : {}) : structuredClone(exchange[part])
       if (part === 'body' && value === undefined) {
-        if (this.#requestBodyRequired(exchange.method, exchange.route)) found.push('body: required by the document but absent')
+        if (this.#requestBodyRequired(exchange.method, exchange.route))
+          found.push('body: required by the document but absent')
         continue
       }
-      if (!validate(value)) found.push(...(validate.errors ?? []).map((e) => `${part}${e.instancePath} ${e.message ?? e.keyword}`))
+      if (!validate(value))
+        found.push(...(validate.errors ?? []).map((e) => `${part}${e.instancePath} ${e.message ?? e.keyword}`))
     }
     return found
   }
 
-  #requestBodyRequired (method: string, route: string) {
+  #requestBodyRequired(method: string, route: string) {
     const op = this.#doc.paths?.[route.replace(/:([A-Za-z0-9_]+)/g, '{$1}')]?.[method.toLowerCase()]
     return op?.requestBody?.required === true
   }
 
   /** A description of the disagreement between server and document over this exchange, or null when they agree. */
-  mismatch (exchange: Exchange): string | null {
+  mismatch(exchange: Exchange): string | null {
     const accepted = exchange.status >= 200 && exchange.status < 300
-    const refused = exchange.status === 400 && exchange.code === 'validation_failed' &&
+    const refused =
+      exchange.status === 400 &&
+      exchange.code === 'validation_failed' &&
       (exchange.errorCodes ?? []).some((c) => SCHEMA_CODES.has(c))
     if (!accepted && !refused) return null
     const refusals = this.refusals(exchange)
     if (refusals === null) return null
     const where = `${exchange.method} ${exchange.route}`
-    if (accepted && refusals.length > 0) return `${where}: the server accepted (${exchange.status}) a request the OpenAPI document refuses: ${refusals.join('; ')}`
-    if (refused && refusals.length === 0) return `${where}: the server refused (400 validation_failed: ${(exchange.errorCodes ?? []).join(', ')}) a request the OpenAPI document accepts`
+    if (accepted && refusals.length > 0)
+      return `${where}: the server accepted (${exchange.status}) a request the OpenAPI document refuses: ${refusals.join('; ')}`
+    if (refused && refusals.length === 0)
+      return `${where}: the server refused (400 validation_failed: ${(exchange.errorCodes ?? []).join(', ')}) a request the OpenAPI document accepts`
     return null
   }
 }
@@ -138,7 +178,7 @@ export class ContractChecker {
  * Checks every request the app answers against its own OpenAPI document (see ContractChecker); a disagreement
  * fails `t`. Install before `app.ready()`. Set CONTRACT_CHECK=0 to turn it off.
  */
-export function installContractCheck (app: FastifyInstance, t: Test) {
+export function installContractCheck(app: FastifyInstance, t: Test) {
   if (process.env.CONTRACT_CHECK === '0') return
   let checker: ContractChecker | undefined
   app.addHook('onSend', async (request, reply, payload) => {
@@ -148,24 +188,41 @@ export function installContractCheck (app: FastifyInstance, t: Test) {
     let errorCodes: string[] | undefined
     if (reply.statusCode === 400 && typeof payload === 'string') {
       try {
-        const problem = JSON.parse(payload) as { code?: string, errors?: { path: string, code: string, message: string }[] }
+        const problem = JSON.parse(payload) as {
+          code?: string
+          errors?: { path: string; code: string; message: string }[]
+        }
         code = problem.code
         // An unknown query parameter is refused, but OpenAPI's parameter list cannot say "no others"; and a number
         // in a URL must be written in decimal digits (`0x10`, `1e3` and `Infinity` are refused), a rule of the text
         // form that a parameter's schema, which describes the value, cannot state. Neither is a disagreement the
         // document could fix; both are written in the README's conventions.
-        const unstateable = (e: { path: string, code: string, message: string }) =>
+        const unstateable = (e: { path: string; code: string; message: string }) =>
           (e.code === 'additionalProperties' && e.path.startsWith('/querystring/')) ||
           (e.code === 'type' && /^\/(querystring|params|headers)\//.test(e.path) && /in decimal digits/.test(e.message))
         errorCodes = (problem.errors ?? []).filter((e) => !unstateable(e)).map((e) => e.code)
-      } catch { code = undefined }
+      } catch {
+        code = undefined
+      }
     }
     checker ??= new ContractChecker(app.swagger())
     const problem = checker.mismatch({
-      method: request.method, route, body: request.body, query: request.query as Record<string, unknown>,
-      params: request.params as Record<string, unknown>, headers: request.headers, status: reply.statusCode, code, errorCodes
+      method: request.method,
+      route,
+      body: request.body,
+      query: request.query as Record<string, unknown>,
+      params: request.params as Record<string, unknown>,
+      headers: request.headers,
+      status: reply.statusCode,
+      code,
+      errorCodes
     })
-    if (problem) t.fail(`contract: ${problem}`, { diagnostic: true, body: request.body, response: typeof payload === 'string' ? payload.slice(0, 2000) : undefined })
+    if (problem)
+      t.fail(`contract: ${problem}`, {
+        diagnostic: true,
+        body: request.body,
+        response: typeof payload === 'string' ? payload.slice(0, 2000) : undefined
+      })
     return payload
   })
 }

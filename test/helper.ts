@@ -18,7 +18,7 @@ import { installContractCheck } from './contract.js'
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
 
 /** A freshly migrated, empty database for one test file, dropped when the test ends. */
-export async function freshDb (t: Test): Promise<Kysely<DB>> {
+export async function freshDb(t: Test): Promise<Kysely<DB>> {
   if (!TEST_DATABASE_URL) {
     const db = createDb({ dataDir: 'memory://' })
     await migrateToLatest(db)
@@ -26,7 +26,9 @@ export async function freshDb (t: Test): Promise<Kysely<DB>> {
     return db
   }
   const name = `apt_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) }) })
+  const admin = new Kysely<any>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) })
+  })
   await sql`create database ${sql.id(name)}`.execute(admin)
   const url = new URL(TEST_DATABASE_URL)
   url.pathname = `/${name}`
@@ -56,7 +58,7 @@ export const ownerUrlOf = (db: Kysely<DB>): string | undefined => OWNER_URLS.get
 /** The login role the service runs as in the PostgreSQL suite (created once per server, no password: trust auth). */
 export const TEST_SERVICE_ROLE = 'apt_service_test'
 
-async function ensureTestServiceRole (admin: Kysely<any>) {
+async function ensureTestServiceRole(admin: Kysely<any>) {
   const exists = await sql`select 1 from pg_roles where rolname = ${TEST_SERVICE_ROLE}`.execute(admin)
   if (exists.rows.length > 0) return
   // Test files start in parallel: a concurrent creation of the same role is fine.
@@ -65,9 +67,21 @@ async function ensureTestServiceRole (admin: Kysely<any>) {
   })
 }
 
-export async function buildTestApp (t: Test, options: { config?: Partial<Config>, clock?: AppDeps['clock'], db?: Kysely<DB> } = {}) {
-  const db = options.db ?? await freshDb(t)
-  const app = await buildApp({ db, config: defaultConfig({ RATE_LIMIT_MAX: 100_000, TOKEN_CACHE_MS: 0, MAX_EVENT_LOOP_DELAY_MS: 0, ...options.config }), clock: options.clock })
+export async function buildTestApp(
+  t: Test,
+  options: { config?: Partial<Config>; clock?: AppDeps['clock']; db?: Kysely<DB> } = {}
+) {
+  const db = options.db ?? (await freshDb(t))
+  const app = await buildApp({
+    db,
+    config: defaultConfig({
+      RATE_LIMIT_MAX: 100_000,
+      TOKEN_CACHE_MS: 0,
+      MAX_EVENT_LOOP_DELAY_MS: 0,
+      ...options.config
+    }),
+    clock: options.clock
+  })
   installContractCheck(app, t) // every request the suite sends is checked against the OpenAPI document
   await app.ready()
   t.teardown(() => app.close())
@@ -77,34 +91,65 @@ export async function buildTestApp (t: Test, options: { config?: Partial<Config>
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 
 /** A valid permanent UPN for a serial number (LA 801, establishment 2000, year 26). */
-export function upnFor (serial: number): string {
+export function upnFor(serial: number): string {
   const body = `8012000${String(serial).padStart(5, '0')}`.slice(0, 12)
   return upnCheckLetter(body) + body
 }
 
-export interface Org { laCode: string, schoolId: string, providerId: string, tokens: Record<Role, string> }
-export interface World { own: Org, other: Org }
+export interface Org {
+  laCode: string
+  schoolId: string
+  providerId: string
+  tokens: Record<Role, string>
+}
+export interface World {
+  own: Org
+  other: Org
+}
 
 let urnSeq = 100000
 const nextUrn = () => String(++urnSeq)
 
 /** Two LAs, each with a school, a provider and a token for every role. */
-export async function makeWorld (db: Kysely<DB>): Promise<World> {
+export async function makeWorld(db: Kysely<DB>): Promise<World> {
   const make = async (laCode: string, name: string): Promise<Org> => {
     await upsertLocalAuthority(db, laCode, name)
     const urn = nextUrn()
-    const school = await db.insertInto('school').values({
-      urn, laestab: `${laCode}${urn.slice(2)}`, name: `${name} High School`, la_code: laCode, phase: 'SECONDARY', type: 'COMMUNITY'
-    }).returning('id').executeTakeFirstOrThrow()
-    const provider = await db.insertInto('provider').values({
-      name: `${name} Pupil Referral Unit`, la_code: laCode, urn: nextUrn(), registration_status: 'STATE_FUNDED_AP_SCHOOL'
-    }).returning('id').executeTakeFirstOrThrow()
-    await db.insertInto('provider_tier').values([1, 2, 3].map((tier) => ({ provider_id: provider.id, tier, places: 10 }))).execute()
+    const school = await db
+      .insertInto('school')
+      .values({
+        urn,
+        laestab: `${laCode}${urn.slice(2)}`,
+        name: `${name} High School`,
+        la_code: laCode,
+        phase: 'SECONDARY',
+        type: 'COMMUNITY'
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const provider = await db
+      .insertInto('provider')
+      .values({
+        name: `${name} Pupil Referral Unit`,
+        la_code: laCode,
+        urn: nextUrn(),
+        registration_status: 'STATE_FUNDED_AP_SCHOOL'
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await db
+      .insertInto('provider_tier')
+      .values([1, 2, 3].map((tier) => ({ provider_id: provider.id, tier, places: 10 })))
+      .execute()
     const tokens = {} as Record<Role, string>
     for (const role of ROLES) {
       const { token } = await issueToken(db, {
-        role, laCode, label: `${role} of ${name}`, createdBy: 'test',
-        schoolId: role === 'school' ? school.id : null, providerId: role === 'provider' ? provider.id : null,
+        role,
+        laCode,
+        label: `${role} of ${name}`,
+        createdBy: 'test',
+        schoolId: role === 'school' ? school.id : null,
+        providerId: role === 'provider' ? provider.id : null,
         expiresAt: DateTime.utc().plus({ days: 1 }).toJSDate()
       })
       tokens[role] = token
@@ -115,14 +160,27 @@ export async function makeWorld (db: Kysely<DB>): Promise<World> {
 }
 
 /** A pupil on the roll of `org`'s school, inserted directly. */
-export async function insertPupil (db: Kysely<DB>, org: Org, serial: number, overrides: Partial<DB['pupil']> = {}) {
-  return db.insertInto('pupil').values({
-    upn: upnFor(serial), legal_forename: 'Alex', legal_surname: `Pupil${serial}`, date_of_birth: '2012-03-14', sex: 'F',
-    home_school_id: org.schoolId, home_la_code: org.laCode, ...overrides as object
-  }).returningAll().executeTakeFirstOrThrow()
+export async function insertPupil(db: Kysely<DB>, org: Org, serial: number, overrides: Partial<DB['pupil']> = {}) {
+  return db
+    .insertInto('pupil')
+    .values({
+      upn: upnFor(serial),
+      legal_forename: 'Alex',
+      legal_surname: `Pupil${serial}`,
+      date_of_birth: '2012-03-14',
+      sex: 'F',
+      home_school_id: org.schoolId,
+      home_la_code: org.laCode,
+      ...(overrides as object)
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
 }
 
 export const countRows = async (db: Kysely<DB>, table: keyof DB): Promise<number> => {
-  const { n } = await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+  const { n } = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(n)
 }

@@ -6,12 +6,22 @@ import { bearer, buildTestApp, countRows, insertPupil, makeWorld, upnFor } from 
 // HTTP conventions (issue 2 §6, GOV.UK API standards): request ids, security headers, ETags,
 // Idempotency-Key, rate limiting, paging, camelCase, problem documents, public health and docs.
 
-interface InjectResult { statusCode: number, headers: Record<string, unknown>, body: string, json: () => any }
+interface InjectResult {
+  statusCode: number
+  headers: Record<string, unknown>
+  body: string
+  json: () => any
+}
 
-function problem (t: Test, res: InjectResult, status: number, code?: string) {
+function problem(t: Test, res: InjectResult, status: number, code?: string) {
   t.equal(res.statusCode, status, `status ${status}`)
   t.match(String(res.headers['content-type']), /^application\/problem\+json/, 'problem content type')
-  const body = res.json() as { status: number, code: string, errors: { path: string, code: string }[], instance?: string }
+  const body = res.json() as {
+    status: number
+    code: string
+    errors: { path: string; code: string }[]
+    instance?: string
+  }
   t.equal(body.status, status)
   if (code !== undefined) t.equal(body.code, code)
   t.ok(Array.isArray(body.errors), 'errors array')
@@ -26,12 +36,22 @@ const limited = await buildTestApp(t, { config: { RATE_LIMIT_MAX: 3 }, db })
 const { own, other } = await makeWorld(db)
 
 const pupilBody = (serial: number, overrides: Record<string, unknown> = {}) => ({
-  upn: upnFor(serial), legalForename: 'Robin', legalSurname: `Hood${serial}`, dateOfBirth: '2011-11-02', sex: 'U',
-  homeLaCode: own.laCode, homeSchoolId: own.schoolId, ...overrides
+  upn: upnFor(serial),
+  legalForename: 'Robin',
+  legalSurname: `Hood${serial}`,
+  dateOfBirth: '2011-11-02',
+  sex: 'U',
+  homeLaCode: own.laCode,
+  homeSchoolId: own.schoolId,
+  ...overrides
 })
 
 t.test('request id: a given x-request-id is echoed, otherwise one is generated', async (t) => {
-  const given = await app.inject({ method: 'GET', url: '/v1/me', headers: { ...bearer(own.tokens.coordinator), 'x-request-id': 'trace-abc.123:9' } })
+  const given = await app.inject({
+    method: 'GET',
+    url: '/v1/me',
+    headers: { ...bearer(own.tokens.coordinator), 'x-request-id': 'trace-abc.123:9' }
+  })
   t.equal(given.statusCode, 200)
   t.equal(given.headers['x-request-id'], 'trace-abc.123:9', 'echoed as given')
 
@@ -40,10 +60,18 @@ t.test('request id: a given x-request-id is echoed, otherwise one is generated',
   const again = await app.inject({ method: 'GET', url: '/v1/me', headers: bearer(own.tokens.coordinator) })
   t.not(again.headers['x-request-id'], generated.headers['x-request-id'], 'a new one per request')
 
-  const unsafe = await app.inject({ method: 'GET', url: '/v1/me', headers: { ...bearer(own.tokens.coordinator), 'x-request-id': 'bad id\twith spaces' } })
+  const unsafe = await app.inject({
+    method: 'GET',
+    url: '/v1/me',
+    headers: { ...bearer(own.tokens.coordinator), 'x-request-id': 'bad id\twith spaces' }
+  })
   t.match(String(unsafe.headers['x-request-id']), UUID, 'an unsafe request id is replaced, not echoed')
 
-  const failed = await app.inject({ method: 'GET', url: '/v1/pupils/999999', headers: { ...bearer(own.tokens.coordinator), 'x-request-id': 'req-404-check' } })
+  const failed = await app.inject({
+    method: 'GET',
+    url: '/v1/pupils/999999',
+    headers: { ...bearer(own.tokens.coordinator), 'x-request-id': 'req-404-check' }
+  })
   t.equal(failed.headers['x-request-id'], 'req-404-check', 'echoed on an error too')
   t.equal(problem(t, failed, 404).instance, 'req-404-check', 'the problem instance is the request id')
 })
@@ -69,9 +97,27 @@ t.test('security headers on a normal response and on an error response', async (
 t.test('ETag on single resources; PATCH with it returns a new one; the old one then gets 412', async (t) => {
   const pupil = await insertPupil(db, own, 100)
   const cases = [
-    { name: 'school', url: `/v1/schools/${own.schoolId}`, token: own.tokens.la_admin, method: 'PATCH' as const, change: () => ({ name: 'Renamed High School' }) },
-    { name: 'provider', url: `/v1/providers/${own.providerId}`, token: own.tokens.la_admin, method: 'PATCH' as const, change: () => ({ name: 'Renamed PRU' }) },
-    { name: 'pupil', url: `/v1/pupils/${pupil.id}`, token: own.tokens.coordinator, method: 'PATCH' as const, change: () => ({ preferredForename: 'Bobbie' }) }
+    {
+      name: 'school',
+      url: `/v1/schools/${own.schoolId}`,
+      token: own.tokens.la_admin,
+      method: 'PATCH' as const,
+      change: () => ({ name: 'Renamed High School' })
+    },
+    {
+      name: 'provider',
+      url: `/v1/providers/${own.providerId}`,
+      token: own.tokens.la_admin,
+      method: 'PATCH' as const,
+      change: () => ({ name: 'Renamed PRU' })
+    },
+    {
+      name: 'pupil',
+      url: `/v1/pupils/${pupil.id}`,
+      token: own.tokens.coordinator,
+      method: 'PATCH' as const,
+      change: () => ({ preferredForename: 'Bobbie' })
+    }
   ]
   for (const c of cases) {
     await t.test(c.name, async (t) => {
@@ -79,7 +125,12 @@ t.test('ETag on single resources; PATCH with it returns a new one; the old one t
       t.equal(read.statusCode, 200)
       const etag = String(read.headers.etag)
       t.match(etag, /^"[0-9]+"$/, 'a strong ETag')
-      const updated = await app.inject({ method: c.method, url: c.url, headers: { ...bearer(c.token), 'if-match': etag }, payload: c.change() })
+      const updated = await app.inject({
+        method: c.method,
+        url: c.url,
+        headers: { ...bearer(c.token), 'if-match': etag },
+        payload: c.change()
+      })
       t.equal(updated.statusCode, 200)
       const next = String(updated.headers.etag)
       t.match(next, /^"[0-9]+"$/)
@@ -87,10 +138,29 @@ t.test('ETag on single resources; PATCH with it returns a new one; the old one t
       const reread = await app.inject({ method: 'GET', url: c.url, headers: bearer(c.token) })
       t.equal(reread.headers.etag, next, 'GET now returns the new ETag')
       t.match(reread.json(), c.change(), 'the change is stored')
-      problem(t, await app.inject({ method: c.method, url: c.url, headers: { ...bearer(c.token), 'if-match': etag }, payload: c.change() }), 412, 'precondition_failed')
+      problem(
+        t,
+        await app.inject({
+          method: c.method,
+          url: c.url,
+          headers: { ...bearer(c.token), 'if-match': etag },
+          payload: c.change()
+        }),
+        412,
+        'precondition_failed'
+      )
       t.equal(
-        (await app.inject({ method: c.method, url: c.url, headers: { ...bearer(c.token), 'if-match': next }, payload: c.change() })).statusCode, 200,
-        'the new ETag is accepted')
+        (
+          await app.inject({
+            method: c.method,
+            url: c.url,
+            headers: { ...bearer(c.token), 'if-match': next },
+            payload: c.change()
+          })
+        ).statusCode,
+        200,
+        'the new ETag is accepted'
+      )
     })
   }
 
@@ -102,12 +172,32 @@ t.test('ETag on single resources; PATCH with it returns a new one; the old one t
     t.match(etag, /^"[0-9]+"$/)
     const { laCode: _laCode, updatedAt: _updatedAt, ...policy } = read.json() as Record<string, unknown>
     const changed = { ...policy, reviewIntervalSchoolWeeks: 4 }
-    const put = await app.inject({ method: 'PUT', url, headers: { ...bearer(own.tokens.la_admin), 'if-match': etag }, payload: changed })
+    const put = await app.inject({
+      method: 'PUT',
+      url,
+      headers: { ...bearer(own.tokens.la_admin), 'if-match': etag },
+      payload: changed
+    })
     t.equal(put.statusCode, 200)
     t.equal(put.json().reviewIntervalSchoolWeeks, 4)
     t.not(put.headers.etag, etag)
-    problem(t, await app.inject({ method: 'PUT', url, headers: { ...bearer(own.tokens.la_admin), 'if-match': etag }, payload: changed }), 412, 'precondition_failed')
-    problem(t, await app.inject({ method: 'PUT', url, headers: bearer(own.tokens.la_admin), payload: changed }), 428, 'precondition_required')
+    problem(
+      t,
+      await app.inject({
+        method: 'PUT',
+        url,
+        headers: { ...bearer(own.tokens.la_admin), 'if-match': etag },
+        payload: changed
+      }),
+      412,
+      'precondition_failed'
+    )
+    problem(
+      t,
+      await app.inject({ method: 'PUT', url, headers: bearer(own.tokens.la_admin), payload: changed }),
+      428,
+      'precondition_required'
+    )
   })
 })
 
@@ -120,7 +210,12 @@ t.test('Idempotency-Key on POST /v1/pupils', async (t) => {
     const first = await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('create-200'), payload: body })
     t.equal(first.statusCode, 201)
     t.notOk(first.headers['idempotent-replayed'], 'the first response is not a replay')
-    const replay = await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('create-200'), payload: body })
+    const replay = await app.inject({
+      method: 'POST',
+      url: '/v1/pupils',
+      headers: headers('create-200'),
+      payload: body
+    })
     t.equal(replay.statusCode, 201, 'same status')
     t.equal(replay.headers['idempotent-replayed'], 'true')
     t.equal(replay.headers.location, first.headers.location, 'same location')
@@ -129,37 +224,78 @@ t.test('Idempotency-Key on POST /v1/pupils', async (t) => {
     t.same(replay.json(), first.json(), 'same body')
     t.equal(replay.body, first.body, 'byte-identical body')
     t.equal(await countRows(db, 'pupil'), before + 1, 'only one pupil row')
-    t.equal(Number((await db.selectFrom('pupil').select((eb) => eb.fn.countAll<string>().as('n')).where('upn', '=', body.upn).executeTakeFirstOrThrow()).n), 1)
+    t.equal(
+      Number(
+        (
+          await db
+            .selectFrom('pupil')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .where('upn', '=', body.upn)
+            .executeTakeFirstOrThrow()
+        ).n
+      ),
+      1
+    )
   })
 
   await t.test('the same key with a different body → 422 idempotency_key_reused', async (t) => {
-    const first = await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('create-201'), payload: pupilBody(201) })
+    const first = await app.inject({
+      method: 'POST',
+      url: '/v1/pupils',
+      headers: headers('create-201'),
+      payload: pupilBody(201)
+    })
     t.equal(first.statusCode, 201)
     const before = await countRows(db, 'pupil')
-    const res = await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('create-201'), payload: pupilBody(202) })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/pupils',
+      headers: headers('create-201'),
+      payload: pupilBody(202)
+    })
     const body = problem(t, res, 422, 'idempotency_key_reused')
-    t.ok(body.errors.some((e) => e.path === '/headers/idempotency-key'), 'names the header')
+    t.ok(
+      body.errors.some((e) => e.path === '/headers/idempotency-key'),
+      'names the header'
+    )
     t.equal(await countRows(db, 'pupil'), before, 'nothing created')
   })
 
   await t.test('a failed request (400) does not reserve its key', async (t) => {
     const [pupils, keysBefore] = [await countRows(db, 'pupil'), await countRows(db, 'idempotency_key')]
-    const bad = await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('create-203'), payload: pupilBody(203, { upn: 'A801200005001' }) })
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/pupils',
+      headers: headers('create-203'),
+      payload: pupilBody(203, { upn: 'A801200005001' })
+    })
     problem(t, bad, 400, 'validation_failed')
     t.equal(await countRows(db, 'idempotency_key'), keysBefore, 'no key stored')
     t.equal(await countRows(db, 'pupil'), pupils, 'no pupil stored')
     const keys = await db.selectFrom('idempotency_key').select('key').where('key', '=', 'create-203').execute()
     t.same(keys, [], 'the key is released')
-    const good = await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('create-203'), payload: pupilBody(203) })
+    const good = await app.inject({
+      method: 'POST',
+      url: '/v1/pupils',
+      headers: headers('create-203'),
+      payload: pupilBody(203)
+    })
     t.equal(good.statusCode, 201, 'a later valid request with the same key succeeds')
     t.notOk(good.headers['idempotent-replayed'])
   })
 
   await t.test('keys are per principal', async (t) => {
-    const mine = await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('shared-key'), payload: pupilBody(204) })
+    const mine = await app.inject({
+      method: 'POST',
+      url: '/v1/pupils',
+      headers: headers('shared-key'),
+      payload: pupilBody(204)
+    })
     t.equal(mine.statusCode, 201)
     const theirs = await app.inject({
-      method: 'POST', url: '/v1/pupils', headers: { ...bearer(other.tokens.coordinator), 'idempotency-key': 'shared-key' },
+      method: 'POST',
+      url: '/v1/pupils',
+      headers: { ...bearer(other.tokens.coordinator), 'idempotency-key': 'shared-key' },
       payload: pupilBody(205, { homeLaCode: other.laCode, homeSchoolId: other.schoolId })
     })
     t.equal(theirs.statusCode, 201, 'another principal using the same key is not refused nor replayed')
@@ -169,40 +305,88 @@ t.test('Idempotency-Key on POST /v1/pupils', async (t) => {
 
   await t.test('a malformed key → 400 and nothing created', async (t) => {
     const before = await countRows(db, 'pupil')
-    problem(t, await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('has spaces'), payload: pupilBody(206) }), 400, 'invalid_idempotency_key')
+    problem(
+      t,
+      await app.inject({ method: 'POST', url: '/v1/pupils', headers: headers('has spaces'), payload: pupilBody(206) }),
+      400,
+      'invalid_idempotency_key'
+    )
     t.equal(await countRows(db, 'pupil'), before)
   })
 })
 
 t.test('rate limiting: the request over the limit gets 429 with Retry-After and a problem body', async (t) => {
   for (let i = 1; i <= 3; i++) {
-    t.equal((await limited.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(own.tokens.analyst) })).statusCode, 200, `request ${i} passes`)
+    t.equal(
+      (await limited.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(own.tokens.analyst) })).statusCode,
+      200,
+      `request ${i} passes`
+    )
   }
   const res = await limited.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(own.tokens.analyst) })
   problem(t, res, 429, 'rate_limited')
   t.match(String(res.headers['retry-after']), /^[0-9]+$/, 'Retry-After in seconds')
   t.ok(Number(res.headers['retry-after']) > 0)
-  t.equal((await limited.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(own.tokens.la_admin) })).statusCode, 200, 'another token has its own allowance')
-  t.equal((await limited.app.inject({ method: 'GET', url: '/health/live' })).statusCode, 200, 'health checks are not rate limited')
+  t.equal(
+    (await limited.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(own.tokens.la_admin) })).statusCode,
+    200,
+    'another token has its own allowance'
+  )
+  t.equal(
+    (await limited.app.inject({ method: 'GET', url: '/health/live' })).statusCode,
+    200,
+    'health checks are not rate limited'
+  )
 })
 
 t.test('paging', async (t) => {
   await t.test('pageSize over 100 → 400', async (t) => {
-    const body = problem(t, await app.inject({ method: 'GET', url: '/v1/pupils?pageSize=101', headers: bearer(own.tokens.coordinator) }), 400, 'validation_failed')
-    t.ok(body.errors.some((e) => e.path.endsWith('/pageSize')), 'names pageSize')
-    t.equal((await app.inject({ method: 'GET', url: '/v1/pupils?pageSize=100', headers: bearer(own.tokens.coordinator) })).statusCode, 200, '100 is allowed')
-    problem(t, await app.inject({ method: 'GET', url: '/v1/schools?pageSize=500', headers: bearer(own.tokens.la_admin) }), 400)
+    const body = problem(
+      t,
+      await app.inject({ method: 'GET', url: '/v1/pupils?pageSize=101', headers: bearer(own.tokens.coordinator) }),
+      400,
+      'validation_failed'
+    )
+    t.ok(
+      body.errors.some((e) => e.path.endsWith('/pageSize')),
+      'names pageSize'
+    )
+    t.equal(
+      (await app.inject({ method: 'GET', url: '/v1/pupils?pageSize=100', headers: bearer(own.tokens.coordinator) }))
+        .statusCode,
+      200,
+      '100 is allowed'
+    )
+    problem(
+      t,
+      await app.inject({ method: 'GET', url: '/v1/schools?pageSize=500', headers: bearer(own.tokens.la_admin) }),
+      400
+    )
   })
 
   await t.test('paging and _links for 3 pupils with pageSize 2', async (t) => {
     // A school of its own with exactly three pupils on its roll.
     const pagingApp = app
-    const school = await db.insertInto('school').values({
-      urn: '610001', laestab: `${own.laCode}6100`, name: 'Paging School', la_code: own.laCode, phase: 'PRIMARY', type: 'COMMUNITY'
-    }).returning('id').executeTakeFirstOrThrow()
+    const school = await db
+      .insertInto('school')
+      .values({
+        urn: '610001',
+        laestab: `${own.laCode}6100`,
+        name: 'Paging School',
+        la_code: own.laCode,
+        phase: 'PRIMARY',
+        type: 'COMMUNITY'
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     for (const serial of [301, 302, 303]) await insertPupil(db, { ...own, schoolId: school.id }, serial)
     const { token } = await issueToken(db, {
-      role: 'school', laCode: own.laCode, schoolId: school.id, label: 'paging school', createdBy: 'test', expiresAt: DateTime.utc().plus({ days: 1 }).toJSDate()
+      role: 'school',
+      laCode: own.laCode,
+      schoolId: school.id,
+      label: 'paging school',
+      createdBy: 'test',
+      expiresAt: DateTime.utc().plus({ days: 1 }).toJSDate()
     })
     const h = bearer(token)
     const first = await pagingApp.inject({ method: 'GET', url: '/v1/pupils?pageSize=2', headers: h })
@@ -234,7 +418,10 @@ t.test('JSON keys are camelCase', async (t) => {
   const camel = /^(_links|[a-z][a-zA-Z0-9]*)$/
   const bad: string[] = []
   const walk = (value: unknown, at: string): void => {
-    if (Array.isArray(value)) { value.forEach((v, i) => walk(v, `${at}/${i}`)); return }
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${at}/${i}`))
+      return
+    }
     if (value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) {
         if (!camel.test(k)) bad.push(`${at}/${k}`)
@@ -257,7 +444,9 @@ t.test('JSON keys are camelCase', async (t) => {
     t.equal(res.statusCode, 200, url)
     walk(res.json(), url)
   }
-  const one = (await app.inject({ method: 'GET', url: `/v1/pupils/${pupil.id}`, headers: bearer(own.tokens.coordinator) })).json()
+  const one = (
+    await app.inject({ method: 'GET', url: `/v1/pupils/${pupil.id}`, headers: bearer(own.tokens.coordinator) })
+  ).json()
   t.equal(one.preferredForename, 'Kit')
   t.equal(one.ncYearOverride, 9)
   t.equal(one.dateOfBirth, '2012-03-14', 'dates are YYYY-MM-DD')

@@ -12,7 +12,17 @@ t.test('UPN check letter (domain.md §6.1 vectors)', async (t) => {
 })
 
 t.test('UPN shape', async (t) => {
-  for (const bad of ['I801200005001', 'O801200005001', 'S801200005001', 'B80120000500S', 'b801200005001', 'B80120000500', 'B8012000050011', '1801200005001', 'B8012000050O1']) {
+  for (const bad of [
+    'I801200005001',
+    'O801200005001',
+    'S801200005001',
+    'B80120000500S',
+    'b801200005001',
+    'B80120000500',
+    'B8012000050011',
+    '1801200005001',
+    'B8012000050O1'
+  ]) {
     t.equal(upnProblem(bad), 'upn_format', `${bad} has the wrong shape`)
   }
 })

@@ -6,7 +6,12 @@ import { bearer, freshDb, makeWorld, upnFor } from './helper.js'
 
 t.test('no UPN, ULN, name or date of birth reaches a log line', async (t) => {
   const lines: string[] = []
-  const stream = new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } })
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(String(chunk))
+      done()
+    }
+  })
   const db = await freshDb(t)
   const world = await makeWorld(db)
   const app = await buildApp({
@@ -17,7 +22,16 @@ t.test('no UPN, ULN, name or date of birth reaches a log line', async (t) => {
   t.teardown(() => app.close())
 
   const upn = upnFor(4242)
-  const pupil = { upn, uln: '1000000043', legalForename: 'Zebedee', legalSurname: 'Quixotic', preferredForename: 'Zeb', dateOfBirth: '2011-07-19', sex: 'M', homeLaCode: '919' }
+  const pupil = {
+    upn,
+    uln: '1000000043',
+    legalForename: 'Zebedee',
+    legalSurname: 'Quixotic',
+    preferredForename: 'Zeb',
+    dateOfBirth: '2011-07-19',
+    sex: 'M',
+    homeLaCode: '919'
+  }
   const headers = bearer(world.own.tokens.school)
   const created = await app.inject({ method: 'POST', url: '/v1/pupils', headers, payload: pupil })
   t.equal(created.statusCode, 201)
@@ -25,8 +39,16 @@ t.test('no UPN, ULN, name or date of birth reaches a log line', async (t) => {
   await app.inject({ method: 'POST', url: '/v1/pupils', headers, payload: { ...pupil, upn: 'A801200005001' } }) // bad check letter
   await app.inject({ method: 'POST', url: '/v1/pupils/search', headers, payload: { upn } })
   await app.inject({ method: 'GET', url: `/v1/pupils/${created.json().id}`, headers })
-  await app.inject({ method: 'PATCH', url: `/v1/pupils/${created.json().id}`, headers: { ...headers, 'if-match': '"1"' }, payload: { legalSurname: 'Quixotica' } })
-  app.log.info({ pupil: { upn, dateOfBirth: pupil.dateOfBirth, legalSurname: pupil.legalSurname } }, 'an object carrying pupil fields')
+  await app.inject({
+    method: 'PATCH',
+    url: `/v1/pupils/${created.json().id}`,
+    headers: { ...headers, 'if-match': '"1"' },
+    payload: { legalSurname: 'Quixotica' }
+  })
+  app.log.info(
+    { pupil: { upn, dateOfBirth: pupil.dateOfBirth, legalSurname: pupil.legalSurname } },
+    'an object carrying pupil fields'
+  )
 
   const text = lines.join('')
   t.ok(lines.length > 10, `${lines.length} log lines captured`)

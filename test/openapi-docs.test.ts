@@ -16,7 +16,7 @@ t.test('over plain HTTP no response asks the browser to upgrade to https', async
   }
   const page = await app.inject({ method: 'GET', url: '/docs' })
   t.equal(page.statusCode, 200)
-  t.match(csp(page), /script-src 'self'/, 'the docs get Swagger UI\'s policy')
+  t.match(csp(page), /script-src 'self'/, "the docs get Swagger UI's policy")
   t.match(csp(page), /img-src 'self' data:/)
 })
 
@@ -28,7 +28,7 @@ t.test('behind TLS the CSP asks for upgrade-insecure-requests', async (t) => {
   }
 })
 
-t.test('the served document points Try it out at the page\'s own address and fills in no filter', async (t) => {
+t.test("the served document points Try it out at the page's own address and fills in no filter", async (t) => {
   const res = await app.inject({ method: 'GET', url: '/docs/json', headers: { host: '10.0.0.5:8080' } })
   t.equal(res.statusCode, 200)
   const doc = res.json()
@@ -41,6 +41,13 @@ t.test('the served document points Try it out at the page\'s own address and fil
 t.test('a public PUBLIC_URL is the second server, for copies of the document read elsewhere', async (t) => {
   const { app: deployed } = await buildTestApp(t, { db, config: { PUBLIC_URL: 'https://ap-tracker.example.org' } })
   const doc = (await deployed.inject({ method: 'GET', url: '/docs/json' })).json()
-  t.same(doc.servers.map((s: { url: string }) => s.url), ['/', 'https://ap-tracker.example.org'])
-  t.same((app.swagger() as { servers: { url: string }[] }).servers.map((s: { url: string }) => s.url), ['/'], 'a localhost PUBLIC_URL adds nothing to the relative server')
+  t.same(
+    doc.servers.map((s: { url: string }) => s.url),
+    ['/', 'https://ap-tracker.example.org']
+  )
+  t.same(
+    (app.swagger() as { servers: { url: string }[] }).servers.map((s: { url: string }) => s.url),
+    ['/'],
+    'a localhost PUBLIC_URL adds nothing to the relative server'
+  )
 })

@@ -25,7 +25,9 @@ t.test('openapi/openapi.json is generated from the routes, committed and valid',
         t.same(op.security, [{ bearerAuth: [] }], `${where} declares bearer security`)
         for (const status of ['400', '401', '403', '429']) t.ok(op.responses[status], `${where} documents ${status}`)
         if (path.includes('{')) t.ok(op.responses['404'], `${where} documents 404`)
-        const headers = (op.parameters ?? []).filter((p: { in: string }) => p.in === 'header').map((p: { name: string }) => p.name)
+        const headers = (op.parameters ?? [])
+          .filter((p: { in: string }) => p.in === 'header')
+          .map((p: { name: string }) => p.name)
         if (headers.includes('if-match')) {
           t.ok(op.responses['412'] && op.responses['428'], `${where} documents 412 and 428`)
         }
@@ -52,14 +54,21 @@ t.test('the document describes every response, exemplifies every body and leaves
       else t.equal(String(op.description).match(/Roles:/g)?.length, 1, `${where} has one Roles: line`)
       for (const p of op.parameters ?? []) {
         if (p.in === 'query' && !p.required) {
-          t.notOk(p.example ?? p.examples ?? p.schema?.example ?? p.schema?.examples, `${where} ?${p.name} is optional and carries no example`)
+          t.notOk(
+            p.example ?? p.examples ?? p.schema?.example ?? p.schema?.examples,
+            `${where} ?${p.name} is optional and carries no example`
+          )
         }
       }
       const media = op.requestBody?.content?.['application/json']
       if (media) {
         t.ok(media.example, `${where} has a request example`)
         const route = path.replace(/\{([^}]+)\}/g, ':$1')
-        t.same(checker.refusals({ method, route, body: media.example }, ['body']), [], `${where}: the example matches its schema`)
+        t.same(
+          checker.refusals({ method, route, body: media.example }, ['body']),
+          [],
+          `${where}: the example matches its schema`
+        )
       }
     }
   }

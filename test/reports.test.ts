@@ -23,19 +23,49 @@ const objective = { description: 'Attend every session', baseline: '60%', target
 
 /** Every measure of the report, in the order the API lists them. */
 const MEASURE_NAMES = [
-  'outreachHeldOneTerm', 'outreachHeldTwoTerms', 'attendanceImproved', 'leftPersistentAbsence', 'reintegrated', 'reintegrationSustainedTwoTerms',
-  'englishImproved', 'mathsImproved', 'englishGrade4', 'mathsGrade4', 'post16Destination', 'post16Sustained', 'post16Neet', 'post16NotKnown'
+  'outreachHeldOneTerm',
+  'outreachHeldTwoTerms',
+  'attendanceImproved',
+  'leftPersistentAbsence',
+  'reintegrated',
+  'reintegrationSustainedTwoTerms',
+  'englishImproved',
+  'mathsImproved',
+  'englishGrade4',
+  'mathsGrade4',
+  'post16Destination',
+  'post16Sustained',
+  'post16Neet',
+  'post16NotKnown'
 ] as const
-type MeasureName = typeof MEASURE_NAMES[number]
-interface Shown { numerator: number | null, denominator: number | null, rate: number | null, suppressed: boolean }
+type MeasureName = (typeof MEASURE_NAMES)[number]
+interface Shown {
+  numerator: number | null
+  denominator: number | null
+  rate: number | null
+  suppressed: boolean
+}
 type Measures = Record<MeasureName, Shown>
 interface Report {
-  laCode: string, academicYear: string, from: string, to: string, view: string, suppressionThreshold: number | null, groupBy: string | null,
-  definitions: Record<string, string>, groups: { key: string, measures: Measures }[], total: Measures
+  laCode: string
+  academicYear: string
+  from: string
+  to: string
+  view: string
+  suppressionThreshold: number | null
+  groupBy: string | null
+  definitions: Record<string, string>
+  groups: { key: string; measures: Measures }[]
+  total: Measures
 }
 
 /** A figure as shown unsuppressed; the rate is written out by hand. */
-const m = (numerator: number, denominator: number, rate: number | null): Shown => ({ numerator, denominator, rate, suppressed: false })
+const m = (numerator: number, denominator: number, rate: number | null): Shown => ({
+  numerator,
+  denominator,
+  rate,
+  suppressed: false
+})
 const zero = m(0, 0, null)
 const withheld: Shown = { numerator: null, denominator: null, rate: null, suppressed: true }
 
@@ -60,97 +90,233 @@ interface PlacementSpec {
   nextReviewDueOn?: string | null
   plan?: Partial<PlanJson>
 }
-interface Placed { id: string, pupilId: string, referralId: string | null, tier: number }
+interface Placed {
+  id: string
+  pupilId: string
+  referralId: string | null
+  tier: number
+}
 
 /** Direct inserts of placements and everything the reports read about them. */
-function records (db: Kysely<DB>) {
-  async function pupil (org: Org, spec: PlacementSpec = {}) {
+function records(db: Kysely<DB>) {
+  async function pupil(org: Org, spec: PlacementSpec = {}) {
     const s = ++serial
-    return db.insertInto('pupil').values({
-      upn: upnFor(s), legal_forename: 'Alex', legal_surname: `Pupil${s}`, date_of_birth: spec.dob ?? '2012-03-14', sex: spec.sex ?? 'F',
-      fsm_eligible: spec.fsm ?? false, home_school_id: org.schoolId, home_la_code: org.laCode
-    }).returningAll().executeTakeFirstOrThrow()
+    return db
+      .insertInto('pupil')
+      .values({
+        upn: upnFor(s),
+        legal_forename: 'Alex',
+        legal_surname: `Pupil${s}`,
+        date_of_birth: spec.dob ?? '2012-03-14',
+        sex: spec.sex ?? 'F',
+        fsm_eligible: spec.fsm ?? false,
+        home_school_id: org.schoolId,
+        home_la_code: org.laCode
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
   }
 
-  async function place (org: Org, spec: PlacementSpec = {}): Promise<Placed> {
+  async function place(org: Org, spec: PlacementSpec = {}): Promise<Placed> {
     const tier = spec.tier ?? 2
     const start = spec.start ?? '2025-09-08'
     const kid = await pupil(org, spec)
-    const referral = spec.baseline === undefined ? null : await db.insertInto('referral').values({
-      pupil_id: kid.id, la_code: org.laCode, referring_school_id: org.schoolId, requested_tier: tier, legal_basis: spec.legalBasis ?? 'SCHOOL_COMMISSIONED',
-      reason_code: 'BEH', proposed_objectives: JSON.stringify([objective]), exclusions: '[]', status: 'ACCEPTED',
-      baseline_attendance_pct: spec.baseline, submitted_on: '2025-06-02', decision_due_on: '2025-06-16'
-    }).returning('id').executeTakeFirstOrThrow()
+    const referral =
+      spec.baseline === undefined
+        ? null
+        : await db
+            .insertInto('referral')
+            .values({
+              pupil_id: kid.id,
+              la_code: org.laCode,
+              referring_school_id: org.schoolId,
+              requested_tier: tier,
+              legal_basis: spec.legalBasis ?? 'SCHOOL_COMMISSIONED',
+              reason_code: 'BEH',
+              proposed_objectives: JSON.stringify([objective]),
+              exclusions: '[]',
+              status: 'ACCEPTED',
+              baseline_attendance_pct: spec.baseline,
+              submitted_on: '2025-06-02',
+              decision_due_on: '2025-06-16'
+            })
+            .returning('id')
+            .executeTakeFirstOrThrow()
     const commissioner = spec.commissioner ?? 'SCHOOL'
     const [atProvider, atHome] = spec.sessions ?? (tier === 1 ? [0, 10] : [8, 2])
     const plan: PlanJson = {
-      objectives: [objective], reintegrationPlan: tier === 2 ? 'Return after two terms' : null, transitionPlan: tier === 3 ? 'Move on at 16' : null,
-      intendedPost16Route: null, readinessCriteria: tier === 1 ? 'Sustained 95% attendance' : null, ...spec.plan
+      objectives: [objective],
+      reintegrationPlan: tier === 2 ? 'Return after two terms' : null,
+      transitionPlan: tier === 3 ? 'Move on at 16' : null,
+      intendedPost16Route: null,
+      readinessCriteria: tier === 1 ? 'Sustained 95% attendance' : null,
+      ...spec.plan
     }
-    const row = await db.insertInto('placement').values({
-      referral_id: referral?.id ?? null, pupil_id: kid.id, pupil_home_la_code: org.laCode, la_code: org.laCode, tier, provider_id: spec.providerId ?? org.providerId,
-      commissioner_type: commissioner, commissioner_school_id: commissioner === 'SCHOOL' ? org.schoolId : null, legal_basis: spec.legalBasis ?? 'SCHOOL_COMMISSIONED',
-      reason_code: 'BEH', start_date: start, planned_end_date: spec.plannedEnd === undefined ? '2027-07-16' : spec.plannedEnd, status: spec.status ?? 'ACTIVE',
-      sessions_at_provider: atProvider, sessions_at_home_school: atHome, registration: tier === 1 ? 'ON_HOME_ROLL' : 'DUAL_REGISTERED',
-      home_attendance_code: tier === 1 ? null : 'D', plan: JSON.stringify(plan), first_review_due_on: start,
-      la_notified_on: spec.laNotifiedOn === undefined ? start : spec.laNotifiedOn, parent_notice_given_on: spec.parentNoticeOn ?? null,
-      next_review_due_on: spec.nextReviewDueOn === undefined ? '2026-12-11' : spec.nextReviewDueOn
-    }).returning('id').executeTakeFirstOrThrow()
+    const row = await db
+      .insertInto('placement')
+      .values({
+        referral_id: referral?.id ?? null,
+        pupil_id: kid.id,
+        pupil_home_la_code: org.laCode,
+        la_code: org.laCode,
+        tier,
+        provider_id: spec.providerId ?? org.providerId,
+        commissioner_type: commissioner,
+        commissioner_school_id: commissioner === 'SCHOOL' ? org.schoolId : null,
+        legal_basis: spec.legalBasis ?? 'SCHOOL_COMMISSIONED',
+        reason_code: 'BEH',
+        start_date: start,
+        planned_end_date: spec.plannedEnd === undefined ? '2027-07-16' : spec.plannedEnd,
+        status: spec.status ?? 'ACTIVE',
+        sessions_at_provider: atProvider,
+        sessions_at_home_school: atHome,
+        registration: tier === 1 ? 'ON_HOME_ROLL' : 'DUAL_REGISTERED',
+        home_attendance_code: tier === 1 ? null : 'D',
+        plan: JSON.stringify(plan),
+        first_review_due_on: start,
+        la_notified_on: spec.laNotifiedOn === undefined ? start : spec.laNotifiedOn,
+        parent_notice_given_on: spec.parentNoticeOn ?? null,
+        next_review_due_on: spec.nextReviewDueOn === undefined ? '2026-12-11' : spec.nextReviewDueOn
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
     return { id: row.id, pupilId: kid.id, referralId: referral?.id ?? null, tier }
   }
 
   /** Ends a placement with an outcome effective on `effective`; its last day is the day before, as the outcomes service sets it. */
-  async function close (p: Placed, code: string, effective: string, extra: { destination?: string, phasedEnd?: string } = {}) {
-    const outcome = await db.insertInto('placement_outcome').values({
-      placement_id: p.id, code, effective_date: effective, final_review_missing_reason: 'Not held', recorded_by: 'test',
-      reasons: code === 'PERMANENTLY_EXCLUDED' || code === 'ELECTIVE_HOME_EDUCATION' || code === 'OTHER' || code === 'PLACEMENT_BROKE_DOWN' ? 'Reasons given' : null,
-      other_text: code === 'OTHER' ? 'Moved to a hospital school abroad' : null,
-      phased_plan_end_date: extra.phasedEnd ?? null, phased_plan_details: extra.phasedEnd ? 'Mornings first' : null,
-      destination: extra.destination ?? null, september_guarantee: extra.destination ? 'OFFER_MADE' : null
-    }).returning('id').executeTakeFirstOrThrow()
-    await db.updateTable('placement').set({
-      status: 'ENDED', end_date: DateTime.fromISO(effective).minus({ days: 1 }).toISODate()!, ended_reason: code, outcome_id: outcome.id, next_review_due_on: null
-    }).where('id', '=', p.id).execute()
+  async function close(
+    p: Placed,
+    code: string,
+    effective: string,
+    extra: { destination?: string; phasedEnd?: string } = {}
+  ) {
+    const outcome = await db
+      .insertInto('placement_outcome')
+      .values({
+        placement_id: p.id,
+        code,
+        effective_date: effective,
+        final_review_missing_reason: 'Not held',
+        recorded_by: 'test',
+        reasons:
+          code === 'PERMANENTLY_EXCLUDED' ||
+          code === 'ELECTIVE_HOME_EDUCATION' ||
+          code === 'OTHER' ||
+          code === 'PLACEMENT_BROKE_DOWN'
+            ? 'Reasons given'
+            : null,
+        other_text: code === 'OTHER' ? 'Moved to a hospital school abroad' : null,
+        phased_plan_end_date: extra.phasedEnd ?? null,
+        phased_plan_details: extra.phasedEnd ? 'Mornings first' : null,
+        destination: extra.destination ?? null,
+        september_guarantee: extra.destination ? 'OFFER_MADE' : null
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    await db
+      .updateTable('placement')
+      .set({
+        status: 'ENDED',
+        end_date: DateTime.fromISO(effective).minus({ days: 1 }).toISODate()!,
+        ended_reason: code,
+        outcome_id: outcome.id,
+        next_review_due_on: null
+      })
+      .where('id', '=', p.id)
+      .execute()
     return p
   }
 
   /** A follow-up check: RECORDED with `met`, or PENDING. */
-  async function followUp (p: Placed, checkpoint: string, dueOn: string, result: { met: boolean } | 'PENDING') {
+  async function followUp(p: Placed, checkpoint: string, dueOn: string, result: { met: boolean } | 'PENDING') {
     const recorded = result !== 'PENDING'
-    await db.insertInto('outcome_follow_up').values({
-      placement_id: p.id, checkpoint, opens_on: DateTime.fromISO(dueOn).minus({ days: 14 }).toISODate()!, due_on: dueOn,
-      status: recorded ? 'RECORDED' : 'PENDING', met: recorded ? result.met : null, recorded_on: recorded ? dueOn : null,
-      recorded_by: recorded ? 'test' : null, recorded_role: recorded ? 'coordinator' : null
-    }).execute()
+    await db
+      .insertInto('outcome_follow_up')
+      .values({
+        placement_id: p.id,
+        checkpoint,
+        opens_on: DateTime.fromISO(dueOn).minus({ days: 14 }).toISODate()!,
+        due_on: dueOn,
+        status: recorded ? 'RECORDED' : 'PENDING',
+        met: recorded ? result.met : null,
+        recorded_on: recorded ? dueOn : null,
+        recorded_by: recorded ? 'test' : null,
+        recorded_role: recorded ? 'coordinator' : null
+      })
+      .execute()
   }
 
   /** Session marks AM, PM, AM, … on consecutive weekdays from `from`. */
-  async function marks (p: Placed, from: string, codes: string[]) {
+  async function marks(p: Placed, from: string, codes: string[]) {
     let day = DateTime.fromISO(from)
     const rows = codes.map((code, i) => {
-      if (i > 0 && i % 2 === 0) { do day = day.plus({ days: 1 }); while (day.weekday > 5) }
-      return { placement_id: p.id, on_date: day.toISODate()!, session: i % 2 === 0 ? 'AM' : 'PM', code, reason: code === 'ABSENT_AUTH' ? 'Illness' : null, recorded_by: 'test' }
+      if (i > 0 && i % 2 === 0) {
+        do day = day.plus({ days: 1 })
+        while (day.weekday > 5)
+      }
+      return {
+        placement_id: p.id,
+        on_date: day.toISODate()!,
+        session: i % 2 === 0 ? 'AM' : 'PM',
+        code,
+        reason: code === 'ABSENT_AUTH' ? 'Illness' : null,
+        recorded_by: 'test'
+      }
     })
     await db.insertInto('attendance_mark').values(rows).execute()
   }
   const times = (n: number, code: string) => Array.from({ length: n }, () => code)
 
-  const SCALES: Record<string, [number, number]> = { GCSE_9_1: [1, 9], STANDARDISED_SCORE: [55, 145], READING_AGE_MONTHS: [48, 216] }
-  async function assess (p: Placed, subject: 'ENGLISH' | 'MATHS', stage: 'BASELINE' | 'REVIEW' | 'EXIT', on: string, scale: string, score: number, own?: { name: string, min: number, max: number }) {
+  const SCALES: Record<string, [number, number]> = {
+    GCSE_9_1: [1, 9],
+    STANDARDISED_SCORE: [55, 145],
+    READING_AGE_MONTHS: [48, 216]
+  }
+  async function assess(
+    p: Placed,
+    subject: 'ENGLISH' | 'MATHS',
+    stage: 'BASELINE' | 'REVIEW' | 'EXIT',
+    on: string,
+    scale: string,
+    score: number,
+    own?: { name: string; min: number; max: number }
+  ) {
     const [min, max] = own ? [own.min, own.max] : SCALES[scale]!
-    await db.insertInto('assessment').values({
-      placement_id: p.id, subject, stage, assessed_on: on, scale, scale_name: own?.name ?? null, scale_min: min, scale_max: max, score, recorded_by: 'test'
-    }).execute()
+    await db
+      .insertInto('assessment')
+      .values({
+        placement_id: p.id,
+        subject,
+        stage,
+        assessed_on: on,
+        scale,
+        scale_name: own?.name ?? null,
+        scale_min: min,
+        scale_max: max,
+        score,
+        recorded_by: 'test'
+      })
+      .execute()
   }
 
-  async function result (p: Placed, subject: 'ENGLISH' | 'MATHS', grade: string, awardedOn: string, qualification = 'GCSE', level: string | null = null) {
-    await db.insertInto('qualification_result').values({ placement_id: p.id, subject, qualification, level, grade, awarded_on: awardedOn, recorded_by: 'test' }).execute()
+  async function result(
+    p: Placed,
+    subject: 'ENGLISH' | 'MATHS',
+    grade: string,
+    awardedOn: string,
+    qualification = 'GCSE',
+    level: string | null = null
+  ) {
+    await db
+      .insertInto('qualification_result')
+      .values({ placement_id: p.id, subject, qualification, level, grade, awarded_on: awardedOn, recorded_by: 'test' })
+      .execute()
   }
 
   return { pupil, place, close, followUp, marks, times, assess, result }
 }
 
-async function setup (t: Test) {
+async function setup(t: Test) {
   const now = at(TODAY)
   const { app, db } = await buildTestApp(t, { clock: () => now })
   const world = await makeWorld(db)
@@ -165,14 +331,19 @@ const ok = (res: LightMyRequestResponse): any => {
 }
 
 /** Sums each measure over the groups: with every group shown it equals the total. */
-function sumGroups (report: Report) {
-  return Object.fromEntries(MEASURE_NAMES.map((name) => {
-    const num = report.groups.reduce((s, g) => s + (g.measures[name].numerator ?? 0), 0)
-    const den = report.groups.reduce((s, g) => s + (g.measures[name].denominator ?? 0), 0)
-    return [name, [num, den]]
-  }))
+function sumGroups(report: Report) {
+  return Object.fromEntries(
+    MEASURE_NAMES.map((name) => {
+      const num = report.groups.reduce((s, g) => s + (g.measures[name].numerator ?? 0), 0)
+      const den = report.groups.reduce((s, g) => s + (g.measures[name].denominator ?? 0), 0)
+      return [name, [num, den]]
+    })
+  )
 }
-const totals = (report: Report) => Object.fromEntries(MEASURE_NAMES.map((name) => [name, [report.total[name].numerator, report.total[name].denominator]]))
+const totals = (report: Report) =>
+  Object.fromEntries(
+    MEASURE_NAMES.map((name) => [name, [report.total[name].numerator, report.total[name].denominator]])
+  )
 const groupOf = (report: Report, key: string) => {
   const g = report.groups.find((x) => x.key === key)
   if (!g) throw new Error(`no group ${key} among ${report.groups.map((x) => x.key).join(', ')}`)
@@ -242,7 +413,7 @@ const groupOf = (report: Report, key: string) => {
  *   X4 a post-16 transition in 2024-25 with POST16_MARCH met
  *   X5 a Tier 2 placement from 7 September 2026 (2026-27) with a baseline and marks
  */
-async function outcomesWorld (t: Test) {
+async function outcomesWorld(t: Test) {
   const ctx = await setup(t)
   const { world, r } = ctx
   const own = world.own
@@ -252,8 +423,12 @@ async function outcomesWorld (t: Test) {
   const R1 = await close(await place(own, { sex: 'F', fsm: true }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2025-12-19')
   const R2 = await close(await place(own, { sex: 'M' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2026-01-09')
   const R3 = await close(await place(own, { sex: 'F' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2026-02-13')
-  const R4 = await close(await place(own, { sex: 'M', fsm: true }), 'RETURNED_TO_HOME_SCHOOL_PHASED', '2026-03-02', { phasedEnd: '2026-04-17' })
-  const R5 = await close(await place(own, { sex: 'F' }), 'RETURNED_TO_HOME_SCHOOL_PHASED', '2026-03-27', { phasedEnd: '2026-05-22' })
+  const R4 = await close(await place(own, { sex: 'M', fsm: true }), 'RETURNED_TO_HOME_SCHOOL_PHASED', '2026-03-02', {
+    phasedEnd: '2026-04-17'
+  })
+  const R5 = await close(await place(own, { sex: 'F' }), 'RETURNED_TO_HOME_SCHOOL_PHASED', '2026-03-27', {
+    phasedEnd: '2026-05-22'
+  })
   const R6 = await close(await place(own, { sex: 'M' }), 'MOVED_TO_NEW_MAINSTREAM', '2026-04-20')
   const R7 = await close(await place(own, { sex: 'F' }), 'MOVED_TO_NEW_MAINSTREAM', '2026-06-05')
   const R8 = await close(await place(own, { sex: 'M', fsm: true }), 'MOVED_TO_SPECIAL_SCHOOL', '2026-07-17')
@@ -261,7 +436,11 @@ async function outcomesWorld (t: Test) {
   await close(await place(own, { sex: 'M' }), 'PERMANENTLY_EXCLUDED', '2026-01-23')
   await close(await place(own, { sex: 'U' }), 'ELECTIVE_HOME_EDUCATION', '2026-05-08')
   await close(await place(own, { sex: 'F' }), 'OTHER', '2026-06-26')
-  const R13 = await close(await place(own, { sex: 'F', start: '2026-01-05' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2026-09-11')
+  const R13 = await close(
+    await place(own, { sex: 'F', start: '2026-01-05' }),
+    'RETURNED_TO_HOME_SCHOOL_FULL_TIME',
+    '2026-09-11'
+  )
   for (const p of [R1, R2, R3, R4, R5]) await followUp(p, 'TWO_TERMS', '2026-07-10', { met: true })
   await followUp(R6, 'TWO_TERMS', '2026-07-10', { met: false })
   await followUp(R7, 'TWO_TERMS', '2027-01-22', 'PENDING')
@@ -270,11 +449,19 @@ async function outcomesWorld (t: Test) {
   await followUp(R13, 'SIX_SCHOOL_WEEKS', '2026-11-06', { met: true })
 
   // Outreach (Tier 1).
-  const T1a = await close(await place(own, { tier: 1, sex: 'F', fsm: true, baseline: 70 }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2025-12-12')
+  const T1a = await close(
+    await place(own, { tier: 1, sex: 'F', fsm: true, baseline: 70 }),
+    'RETURNED_TO_HOME_SCHOOL_FULL_TIME',
+    '2025-12-12'
+  )
   await marks(T1a, '2025-09-15', times(4, 'PRESENT'))
   const T1b = await close(await place(own, { tier: 1, sex: 'M' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2026-02-06')
   const T1c = await close(await place(own, { tier: 1, sex: 'F' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2026-03-20')
-  const T1d = await close(await place(own, { tier: 1, sex: 'M', fsm: true }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2026-05-15')
+  const T1d = await close(
+    await place(own, { tier: 1, sex: 'M', fsm: true }),
+    'RETURNED_TO_HOME_SCHOOL_FULL_TIME',
+    '2026-05-15'
+  )
   const T1e = await close(await place(own, { tier: 1, sex: 'F' }), 'PERMANENTLY_EXCLUDED', '2026-01-16')
   await followUp(T1a, 'ONE_TERM', '2026-03-27', { met: true })
   await followUp(T1a, 'TWO_TERMS', '2026-07-10', { met: true })
@@ -299,7 +486,11 @@ async function outcomesWorld (t: Test) {
   await place(own, { tier: 2, sex: 'U', baseline: 80 })
   const A7 = await place(own, { tier: 2, sex: 'M', baseline: 40 })
   await marks(A7, '2026-09-14', times(2, 'PRESENT'))
-  const A8 = await close(await place(own, { tier: 3, sex: 'F', fsm: true, baseline: 75, start: '2025-05-05' }), 'MOVED_TO_AP_SCHOOL_LONG_TERM', '2025-10-20')
+  const A8 = await close(
+    await place(own, { tier: 3, sex: 'F', fsm: true, baseline: 75, start: '2025-05-05' }),
+    'MOVED_TO_AP_SCHOOL_LONG_TERM',
+    '2025-10-20'
+  )
   await marks(A8, '2025-05-12', times(10, 'ABSENT_UNAUTH'))
   await marks(A8, '2025-09-15', [...times(8, 'PRESENT'), ...times(2, 'ABSENT_UNAUTH')])
   const A9 = await place(own, { tier: 2, sex: 'U', baseline: 85 })
@@ -324,17 +515,31 @@ async function outcomesWorld (t: Test) {
   await assess(A8, 'MATHS', 'REVIEW', '2025-07-07', 'STANDARDISED_SCORE', 95)
   await assess(A9, 'MATHS', 'BASELINE', '2025-09-22', 'PROVIDER_SCALE', 6, { name: 'Numeracy ladder', min: 0, max: 20 })
   await assess(A9, 'MATHS', 'REVIEW', '2026-02-02', 'PROVIDER_SCALE', 10, { name: 'Maths steps', min: 0, max: 20 })
-  await assess(T1b, 'MATHS', 'BASELINE', '2025-10-01', 'PROVIDER_SCALE', 6, { name: 'Numeracy ladder', min: 0, max: 20 })
+  await assess(T1b, 'MATHS', 'BASELINE', '2025-10-01', 'PROVIDER_SCALE', 6, {
+    name: 'Numeracy ladder',
+    min: 0,
+    max: 20
+  })
   await assess(T1b, 'MATHS', 'REVIEW', '2026-01-12', 'PROVIDER_SCALE', 9, { name: 'Numeracy ladder', min: 0, max: 20 })
 
   // Post-16.
   const y11 = { tier: 3 as const, dob: YEAR_11_DOB }
-  const P1 = await close(await place(own, { ...y11, sex: 'F' }), 'POST16_TRANSITION', '2026-07-03', { destination: 'FE_COLLEGE' })
-  const P2 = await close(await place(own, { ...y11, sex: 'M' }), 'POST16_TRANSITION', '2026-06-26', { destination: 'APPRENTICESHIP_L2' })
-  const P3 = await close(await place(own, { ...y11, sex: 'M', fsm: true }), 'POST16_TRANSITION', '2026-06-26', { destination: 'NEET_SEEKING' })
-  const P4 = await close(await place(own, { ...y11, sex: 'F' }), 'POST16_TRANSITION', '2026-07-10', { destination: 'NOT_KNOWN' })
+  const P1 = await close(await place(own, { ...y11, sex: 'F' }), 'POST16_TRANSITION', '2026-07-03', {
+    destination: 'FE_COLLEGE'
+  })
+  const P2 = await close(await place(own, { ...y11, sex: 'M' }), 'POST16_TRANSITION', '2026-06-26', {
+    destination: 'APPRENTICESHIP_L2'
+  })
+  const P3 = await close(await place(own, { ...y11, sex: 'M', fsm: true }), 'POST16_TRANSITION', '2026-06-26', {
+    destination: 'NEET_SEEKING'
+  })
+  const P4 = await close(await place(own, { ...y11, sex: 'F' }), 'POST16_TRANSITION', '2026-07-10', {
+    destination: 'NOT_KNOWN'
+  })
   await close(await place(own, { ...y11, sex: 'U' }), 'POST16_TRANSITION', '2026-07-17', { destination: 'MOVED_AWAY' })
-  const P6 = await close(await place(own, { ...y11, sex: 'F', fsm: true }), 'POST16_TRANSITION', '2026-06-19', { destination: 'SCHOOL_SIXTH_FORM' })
+  const P6 = await close(await place(own, { ...y11, sex: 'F', fsm: true }), 'POST16_TRANSITION', '2026-06-19', {
+    destination: 'SCHOOL_SIXTH_FORM'
+  })
   // The March checks of a summer 2026 transition fall in March 2027; recorded here ahead of time, which the report does not look at.
   await followUp(P1, 'POST16_MARCH', '2027-03-31', { met: true })
   await followUp(P2, 'POST16_MARCH', '2027-03-31', { met: false })
@@ -349,21 +554,36 @@ async function outcomesWorld (t: Test) {
   await result(P4, 'MATHS', 'PASS', '2026-08-20', 'FUNCTIONAL_SKILLS', 'L2')
 
   // Never counted.
-  const X1 = await close(await place(world.other, { sex: 'F', baseline: 50 }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2026-02-13')
+  const X1 = await close(
+    await place(world.other, { sex: 'F', baseline: 50 }),
+    'RETURNED_TO_HOME_SCHOOL_FULL_TIME',
+    '2026-02-13'
+  )
   await followUp(X1, 'TWO_TERMS', '2026-07-10', { met: true })
   await marks(X1, '2025-09-15', times(4, 'PRESENT'))
   await result(X1, 'MATHS', '4', '2026-08-20')
-  const X1b = await close(await place(world.other, { ...y11, sex: 'F' }), 'POST16_TRANSITION', '2026-07-03', { destination: 'NEET_SEEKING' })
+  const X1b = await close(await place(world.other, { ...y11, sex: 'F' }), 'POST16_TRANSITION', '2026-07-03', {
+    destination: 'NEET_SEEKING'
+  })
   await followUp(X1b, 'POST16_MARCH', '2027-03-31', { met: false })
   const X2 = await place(own, { sex: 'F', baseline: 50, status: 'CANCELLED', start: '2025-11-03' })
   await marks(X2, '2025-11-03', times(4, 'PRESENT'))
   await assess(X2, 'ENGLISH', 'BASELINE', '2025-11-03', 'STANDARDISED_SCORE', 80)
   await assess(X2, 'ENGLISH', 'REVIEW', '2026-01-12', 'STANDARDISED_SCORE', 100)
   await result(X2, 'ENGLISH', '9', '2026-08-20')
-  const X3 = await close(await place(own, { sex: 'F', baseline: 50, start: '2025-01-06' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2025-07-18')
+  const X3 = await close(
+    await place(own, { sex: 'F', baseline: 50, start: '2025-01-06' }),
+    'RETURNED_TO_HOME_SCHOOL_FULL_TIME',
+    '2025-07-18'
+  )
   await marks(X3, '2025-06-02', times(4, 'PRESENT'))
   await followUp(X3, 'TWO_TERMS', '2026-02-27', { met: true })
-  const X4 = await close(await place(own, { ...y11, dob: '2009-03-14', sex: 'M', start: '2024-09-09' }), 'POST16_TRANSITION', '2025-07-04', { destination: 'FE_COLLEGE' })
+  const X4 = await close(
+    await place(own, { ...y11, dob: '2009-03-14', sex: 'M', start: '2024-09-09' }),
+    'POST16_TRANSITION',
+    '2025-07-04',
+    { destination: 'FE_COLLEGE' }
+  )
   await followUp(X4, 'POST16_MARCH', '2026-03-31', { met: true })
   const X5 = await place(own, { sex: 'M', baseline: 50, start: '2026-09-07' })
   await marks(X5, '2026-09-14', times(4, 'PRESENT'))
@@ -394,17 +614,29 @@ t.test('outcomes report, internal view: each measure counted by hand', async (t)
   const admin = world.own.tokens.la_admin
 
   const report = ok(await get(admin, 'outcomes?academicYear=2025-26&view=internal')) as Report
-  t.match(report, { laCode: '919', academicYear: '2025-26', from: '2025-09-01', to: '2026-08-31', view: 'internal', suppressionThreshold: null, groupBy: null })
+  t.match(report, {
+    laCode: '919',
+    academicYear: '2025-26',
+    from: '2025-09-01',
+    to: '2026-08-31',
+    view: 'internal',
+    suppressionThreshold: null,
+    groupBy: null
+  })
   t.same(report.groups, [], 'no groups without groupBy')
   for (const name of MEASURE_NAMES) t.same(report.total[name], EXPECTED_TOTAL[name], name)
   t.same(Object.keys(report.total).sort(), [...MEASURE_NAMES].sort(), 'exactly the fourteen measures')
   t.same(Object.keys(report.definitions).sort(), [...MEASURE_NAMES].sort(), 'a definition for every measure')
-  for (const name of MEASURE_NAMES) t.ok(typeof report.definitions[name] === 'string' && report.definitions[name]!.length > 20, `${name} is defined`)
+  for (const name of MEASURE_NAMES)
+    t.ok(typeof report.definitions[name] === 'string' && report.definitions[name]!.length > 20, `${name} is defined`)
 
   t.test('groupBy=tier: every placement in its tier, the groups add up to the total', async (t) => {
     const byTier = ok(await get(admin, 'outcomes?academicYear=2025-26&view=internal&groupBy=tier')) as Report
     t.equal(byTier.groupBy, 'tier')
-    t.same(byTier.groups.map((g) => g.key), ['Tier 1', 'Tier 2', 'Tier 3'])
+    t.same(
+      byTier.groups.map((g) => g.key),
+      ['Tier 1', 'Tier 2', 'Tier 3']
+    )
     t.same(byTier.total, report.total, 'the total does not depend on the grouping')
     t.same(sumGroups(byTier), totals(byTier), 'each measure: the groups sum to the total')
     const [t1, t2, t3] = ['Tier 1', 'Tier 2', 'Tier 3'].map((k) => groupOf(byTier, k))
@@ -431,7 +663,10 @@ t.test('outcomes report, internal view: each measure counted by hand', async (t)
 
   t.test('groupBy=sex and groupBy=fsm: keys and per-group counts', async (t) => {
     const bySex = ok(await get(admin, 'outcomes?academicYear=2025-26&view=internal&groupBy=sex')) as Report
-    t.same(bySex.groups.map((g) => g.key), ['F', 'M', 'U'])
+    t.same(
+      bySex.groups.map((g) => g.key),
+      ['F', 'M', 'U']
+    )
     t.same(sumGroups(bySex), totals(bySex), 'each measure: the groups sum to the total')
     const [f, male, u] = ['F', 'M', 'U'].map((k) => groupOf(bySex, k))
     // Reintegrated: F R1 R3 R5 R7 of R1 R3 R5 R7 R9 R12; M R2 R4 R6 R8 of R2 R4 R6 R8 R10; U none of R11.
@@ -452,7 +687,10 @@ t.test('outcomes report, internal view: each measure counted by hand', async (t)
     t.same(u!.post16Destination, m(0, 1, 0))
 
     const byFsm = ok(await get(admin, 'outcomes?academicYear=2025-26&view=internal&groupBy=fsm')) as Report
-    t.same(byFsm.groups.map((g) => g.key), ['FSM', 'not FSM'])
+    t.same(
+      byFsm.groups.map((g) => g.key),
+      ['FSM', 'not FSM']
+    )
     t.same(sumGroups(byFsm), totals(byFsm), 'each measure: the groups sum to the total')
     // FSM reintegrations R1 R4 R8 (all returns); the other nine have five returns.
     t.same(groupOf(byFsm, 'FSM').reintegrated, m(3, 3, 100))
@@ -475,7 +713,7 @@ t.test('outcomes report, internal view: each measure counted by hand', async (t)
  *   attendance improved  F 4/4    M 6/6  U 0/0   total 10/10 (and the same for leaving persistent absence)
  *   outreach one term    F 6/7    M 0/0  U 0/0   total 6/7 (not held: 1)
  */
-async function publishedWorld (t: Test) {
+async function publishedWorld(t: Test) {
   const ctx = await setup(t)
   const { world, r } = ctx
   const own = world.own
@@ -492,7 +730,11 @@ async function publishedWorld (t: Test) {
   for (let i = 0; i < 6; i++) await returned('M', true)
   for (let i = 0; i < 2; i++) await returned('U', false)
   for (let i = 0; i < 7; i++) {
-    const p = await r.close(await r.place(own, { tier: 1, sex: 'F' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2026-01-16')
+    const p = await r.close(
+      await r.place(own, { tier: 1, sex: 'F' }),
+      'RETURNED_TO_HOME_SCHOOL_FULL_TIME',
+      '2026-01-16'
+    )
     await r.followUp(p, 'ONE_TERM', '2026-04-24', { met: i < 6 })
   }
   return ctx
@@ -504,7 +746,10 @@ t.test('outcomes report, published view: small numbers withheld', async (t) => {
   const admin = world.own.tokens.la_admin
 
   t.test('totals, threshold 5 (the default)', async (t) => {
-    for (const [who, token] of [['analyst', analyst], ['la_admin', admin]] as const) {
+    for (const [who, token] of [
+      ['analyst', analyst],
+      ['la_admin', admin]
+    ] as const) {
       const report = ok(await get(token, 'outcomes?academicYear=2025-26')) as Report
       t.equal(report.view, 'published', `${who}: published by default`)
       t.equal(report.suppressionThreshold, 5, `${who}: the threshold is reported`)
@@ -521,7 +766,10 @@ t.test('outcomes report, published view: small numbers withheld', async (t) => {
 
   t.test('groupBy=sex, threshold 5: primary and secondary suppression', async (t) => {
     const report = ok(await get(analyst, 'outcomes?academicYear=2025-26&groupBy=sex')) as Report
-    t.same(report.groups.map((g) => g.key), ['F', 'M', 'U'])
+    t.same(
+      report.groups.map((g) => g.key),
+      ['F', 'M', 'U']
+    )
     const [f, male, u] = ['F', 'M', 'U'].map((k) => groupOf(report, k))
     // Reintegrated: U's 2 is withheld; under the shown total 20 it could be worked out from F and M, so the
     // next smallest, M (6), is withheld too. F (12 of 17) is large and stays.
@@ -547,7 +795,11 @@ t.test('outcomes report, published view: small numbers withheld', async (t) => {
   })
 
   t.test('the LA lowers its threshold to 3: fewer cells withheld', async (t) => {
-    await db.updateTable('la_policy').set({ small_number_threshold: 3 }).where('la_code', '=', world.own.laCode).execute()
+    await db
+      .updateTable('la_policy')
+      .set({ small_number_threshold: 3 })
+      .where('la_code', '=', world.own.laCode)
+      .execute()
     const report = ok(await get(analyst, 'outcomes?academicYear=2025-26&groupBy=sex')) as Report
     t.equal(report.suppressionThreshold, 3)
     const [f, male, u] = ['F', 'M', 'U'].map((k) => groupOf(report, k))
@@ -591,15 +843,30 @@ t.test('outcomes report: edges of the year, the rate and the shared denominators
   const { world, get, r } = await setup(t)
   const own = world.own
   const admin = world.own.tokens.la_admin
-  const B1 = await r.close(await r.place(own, { start: '2025-03-03' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2025-09-01')
-  const B2 = await r.close(await r.place(own, { start: '2025-03-03' }), 'RETURNED_TO_HOME_SCHOOL_FULL_TIME', '2025-09-02')
+  const B1 = await r.close(
+    await r.place(own, { start: '2025-03-03' }),
+    'RETURNED_TO_HOME_SCHOOL_FULL_TIME',
+    '2025-09-01'
+  )
+  const B2 = await r.close(
+    await r.place(own, { start: '2025-03-03' }),
+    'RETURNED_TO_HOME_SCHOOL_FULL_TIME',
+    '2025-09-02'
+  )
   for (const p of [B1, B2]) await r.followUp(p, 'TWO_TERMS', '2026-03-27', { met: true })
   for (const baseline of [77.79, 77.75]) {
     const p = await r.place(own, { baseline })
     await r.marks(p, '2025-09-15', [...r.times(7, 'PRESENT'), ...r.times(2, 'ABSENT_UNAUTH')])
   }
-  for (const [destination, n] of [['FE_COLLEGE', 10], ['NEET_SEEKING', 2], ['NOT_KNOWN', 8]] as const) {
-    for (let i = 0; i < n; i++) await r.close(await r.place(own, { tier: 3, dob: YEAR_11_DOB }), 'POST16_TRANSITION', '2026-07-03', { destination })
+  for (const [destination, n] of [
+    ['FE_COLLEGE', 10],
+    ['NEET_SEEKING', 2],
+    ['NOT_KNOWN', 8]
+  ] as const) {
+    for (let i = 0; i < n; i++)
+      await r.close(await r.place(own, { tier: 3, dob: YEAR_11_DOB }), 'POST16_TRANSITION', '2026-07-03', {
+        destination
+      })
   }
 
   t.test('a return effective on 1 September counts in the year it took effect', async (t) => {
@@ -619,16 +886,22 @@ t.test('outcomes report: edges of the year, the rate and the shared denominators
 
   t.test('published: a withheld post-16 count cannot be worked out from the other two', async (t) => {
     const internal = ok(await get(admin, 'outcomes?academicYear=2025-26&view=internal')) as Report
-    t.same([internal.total.post16Destination, internal.total.post16Neet, internal.total.post16NotKnown], [m(10, 20, 50), m(2, 20, 10), m(8, 20, 40)])
+    t.same(
+      [internal.total.post16Destination, internal.total.post16Neet, internal.total.post16NotKnown],
+      [m(10, 20, 50), m(2, 20, 10), m(8, 20, 40)]
+    )
     const report = ok(await get(world.own.tokens.analyst, 'outcomes?academicYear=2025-26')) as Report
     const { post16Destination: dest, post16Neet: neet, post16NotKnown: unknown } = report.total
     t.same(neet, withheld, 'NEET 2 of 20 is withheld')
     // Destination + NEET + not known = every transition: with the other two and the denominator shown, NEET is 20 − 10 − 8.
-    t.ok(dest.suppressed || unknown.suppressed, `the NEET count is not recoverable (shown: destination ${dest.numerator}/${dest.denominator}, not known ${unknown.numerator}/${unknown.denominator})`)
+    t.ok(
+      dest.suppressed || unknown.suppressed,
+      `the NEET count is not recoverable (shown: destination ${dest.numerator}/${dest.denominator}, not known ${unknown.numerator}/${unknown.denominator})`
+    )
   })
 })
 
-function countSuppressed (report: Report): number {
+function countSuppressed(report: Report): number {
   let n = 0
   for (const name of MEASURE_NAMES) {
     if (report.total[name].suppressed) n++
@@ -647,7 +920,13 @@ t.test('outcomes report: bad input, roles and audit', async (t) => {
 
   t.test('the academic year', async (t) => {
     for (const bad of ['2025', '25-26', '2025/26', '2025-2026']) {
-      const body = problem(t, await get(admin, `?academicYear=${encodeURIComponent(bad)}`), 400, '/querystring/academicYear', 'pattern')
+      const body = problem(
+        t,
+        await get(admin, `?academicYear=${encodeURIComponent(bad)}`),
+        400,
+        '/querystring/academicYear',
+        'pattern'
+      )
       t.equal(body.code, 'validation_failed', `${bad}: validation_failed`)
     }
     problem(t, await get(admin, ''), 400, '/querystring/academicYear', 'required')
@@ -673,24 +952,64 @@ t.test('outcomes report: bad input, roles and audit', async (t) => {
     problem(t, await get(world.own.tokens.analyst, '?academicYear=2025-26', world.other.laCode), 404)
     problem(t, await get(admin, '?academicYear=2025-26', '999'), 404)
     problem(t, await get(admin, '?academicYear=2025-26', '91'), 400, '/params/code')
-    const body = problem(t, await get(world.own.tokens.analyst, '?academicYear=2025-26&view=internal'), 403, '/querystring/view', 'internal_view_la_admin_only')
+    const body = problem(
+      t,
+      await get(world.own.tokens.analyst, '?academicYear=2025-26&view=internal'),
+      403,
+      '/querystring/view',
+      'internal_view_la_admin_only'
+    )
     t.equal(body.code, 'internal_view_la_admin_only')
-    t.equal((await get(world.own.tokens.analyst, '?academicYear=2025-26&view=published')).statusCode, 200, 'analyst: published')
-    for (const role of ['school', 'provider', 'coordinator'] as const) problem(t, await get(world.own.tokens[role], '?academicYear=2025-26'), 403)
-    t.equal((await app.inject({ method: 'GET', url: `/v1/local-authorities/${world.own.laCode}/reports/outcomes?academicYear=2025-26` })).statusCode, 401, 'no token: 401')
+    t.equal(
+      (await get(world.own.tokens.analyst, '?academicYear=2025-26&view=published')).statusCode,
+      200,
+      'analyst: published'
+    )
+    for (const role of ['school', 'provider', 'coordinator'] as const)
+      problem(t, await get(world.own.tokens[role], '?academicYear=2025-26'), 403)
+    t.equal(
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/v1/local-authorities/${world.own.laCode}/reports/outcomes?academicYear=2025-26`
+        })
+      ).statusCode,
+      401,
+      'no token: 401'
+    )
   })
 
   t.test('audit: each report is an export, the internal view named', async (t) => {
-    const before = await db.selectFrom('audit_event').select((eb) => eb.fn.max('id').as('max')).executeTakeFirstOrThrow()
+    const before = await db
+      .selectFrom('audit_event')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirstOrThrow()
     const since = String(before.max ?? 0)
     ok(await get(admin, '?academicYear=2025-26&view=internal&groupBy=tier'))
     ok(await get(world.own.tokens.analyst, '?academicYear=2025-26'))
     await get(world.own.tokens.analyst, '?academicYear=2025-26&view=internal')
-    const rows = await db.selectFrom('audit_event').select(['action', 'entity', 'entity_id', 'role', 'changed_fields'])
-      .where('id', '>', since).where('entity', '=', 'report_outcomes').orderBy('id').execute()
+    const rows = await db
+      .selectFrom('audit_event')
+      .select(['action', 'entity', 'entity_id', 'role', 'changed_fields'])
+      .where('id', '>', since)
+      .where('entity', '=', 'report_outcomes')
+      .orderBy('id')
+      .execute()
     t.match(rows, [
-      { action: 'export', entity: 'report_outcomes', entity_id: '919:2025-26', role: 'la_admin', changed_fields: ['view:internal', 'groupBy:tier'] },
-      { action: 'export', entity: 'report_outcomes', entity_id: '919:2025-26', role: 'analyst', changed_fields: ['view:published', 'groupBy:none'] }
+      {
+        action: 'export',
+        entity: 'report_outcomes',
+        entity_id: '919:2025-26',
+        role: 'la_admin',
+        changed_fields: ['view:internal', 'groupBy:tier']
+      },
+      {
+        action: 'export',
+        entity: 'report_outcomes',
+        entity_id: '919:2025-26',
+        role: 'analyst',
+        changed_fields: ['view:published', 'groupBy:none']
+      }
     ])
     t.equal(rows.length, 2, 'the refused internal view is not recorded as an export')
   })
@@ -720,10 +1039,22 @@ t.test('outcomes report: bad input, roles and audit', async (t) => {
 t.test('compliance report', async (t) => {
   const { db, world, get, r } = await setup(t)
   const own = world.own
-  const open = (spec: PlacementSpec = {}, org: Org = own) => r.place(org, { baseline: 60, start: '2026-09-07', ...spec })
-  const provider = (org: Org, name: string, safeguardingOn: string | null) => db.insertInto('provider').values({
-    name, la_code: org.laCode, urn: null, setting_type: 'OTH', registration_status: 'UNREGISTERED', safeguarding_confirmed_on: safeguardingOn
-  }).returning('id').executeTakeFirstOrThrow().then((p) => p.id)
+  const open = (spec: PlacementSpec = {}, org: Org = own) =>
+    r.place(org, { baseline: 60, start: '2026-09-07', ...spec })
+  const provider = (org: Org, name: string, safeguardingOn: string | null) =>
+    db
+      .insertInto('provider')
+      .values({
+        name,
+        la_code: org.laCode,
+        urn: null,
+        setting_type: 'OTH',
+        registration_status: 'UNREGISTERED',
+        safeguarding_confirmed_on: safeguardingOn
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+      .then((p) => p.id)
 
   const C1 = await open({ nextReviewDueOn: '2026-11-10' })
   const C2 = await open({ plan: { objectives: [] } })
@@ -735,13 +1066,32 @@ t.test('compliance report', async (t) => {
   await r.followUp(C7, 'SIX_SCHOOL_WEEKS', '2026-05-15', { met: true })
   await r.followUp(C7, 'ONE_TERM', '2026-11-02', 'PENDING')
   await r.followUp(C7, 'TWO_TERMS', '2027-03-12', 'PENDING')
-  const C8 = await open({ status: 'PLANNED', legalBasis: 'OFF_SITE_DIRECTION_S29A', start: '2026-11-24', parentNoticeOn: '2026-11-23', nextReviewDueOn: null })
+  const C8 = await open({
+    status: 'PLANNED',
+    legalBasis: 'OFF_SITE_DIRECTION_S29A',
+    start: '2026-11-24',
+    parentNoticeOn: '2026-11-23',
+    nextReviewDueOn: null
+  })
   const excluded = await r.pupil(own)
-  const C9 = await db.insertInto('referral').values({
-    pupil_id: excluded.id, la_code: own.laCode, referring_school_id: own.schoolId, requested_tier: 3, legal_basis: 'LA_S19_PERMANENT_EXCLUSION',
-    reason_code: 'PEX', proposed_objectives: JSON.stringify([objective]), exclusions: JSON.stringify([{ kind: 'PERMANENT', firstDay: '2026-11-02', lengthSchoolDays: null }]),
-    status: 'ACCEPTED', baseline_attendance_pct: 70, submitted_on: '2026-11-02', decision_due_on: '2026-11-16'
-  }).returning('id').executeTakeFirstOrThrow()
+  const C9 = await db
+    .insertInto('referral')
+    .values({
+      pupil_id: excluded.id,
+      la_code: own.laCode,
+      referring_school_id: own.schoolId,
+      requested_tier: 3,
+      legal_basis: 'LA_S19_PERMANENT_EXCLUSION',
+      reason_code: 'PEX',
+      proposed_objectives: JSON.stringify([objective]),
+      exclusions: JSON.stringify([{ kind: 'PERMANENT', firstDay: '2026-11-02', lengthSchoolDays: null }]),
+      status: 'ACCEPTED',
+      baseline_attendance_pct: 70,
+      submitted_on: '2026-11-02',
+      decision_due_on: '2026-11-16'
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
   const U1 = await provider(own, 'Unconfirmed Farm School', null)
   const U2 = await provider(own, 'Busy Boxing Academy', '2026-09-01')
   const U3 = await provider(own, 'Small Tutoring Centre', '2026-09-01')
@@ -753,12 +1103,18 @@ t.test('compliance report', async (t) => {
 
   const other = world.other
   const otherPlacements = [
-    await open({ nextReviewDueOn: '2026-11-10' }, other), await open({ baseline: null }, other), await open({ laNotifiedOn: null }, other)
+    await open({ nextReviewDueOn: '2026-11-10' }, other),
+    await open({ baseline: null }, other),
+    await open({ laNotifiedOn: null }, other)
   ]
   const otherProvider = await provider(other, 'Camden Unconfirmed Provider', null)
 
   const res = await get(world.own.tokens.coordinator, 'compliance')
-  const report = ok(res) as { laCode: string, asOf: string, checks: { kind: string, rule: string, count: number, items: Record<string, string | null>[] }[] }
+  const report = ok(res) as {
+    laCode: string
+    asOf: string
+    checks: { kind: string; rule: string; count: number; items: Record<string, string | null>[] }[]
+  }
   t.equal(report.laCode, '919')
   t.equal(report.asOf, TODAY)
   const check = (kind: string) => {
@@ -766,35 +1122,85 @@ t.test('compliance report', async (t) => {
     if (!c) throw new Error(`no check ${kind}`)
     return c
   }
-  t.same(report.checks.map((c) => c.kind), [
-    'REVIEW_OVERDUE', 'NO_OBJECTIVES_OR_PLAN', 'NO_BASELINE', 'SIXTH_DAY_BREACHED', 'OFF_SITE_NOTICE_LATE', 'PART_TIME_TIMETABLE',
-    'PROVIDER_OVER_REGISTRATION_THRESHOLD', 'SAFEGUARDING_NOT_CONFIRMED', 'NOT_NOTIFIED_TO_LA', 'OUTCOME_MISSING', 'FOLLOW_UP_OVERDUE'
-  ], 'every check, in order')
+  t.same(
+    report.checks.map((c) => c.kind),
+    [
+      'REVIEW_OVERDUE',
+      'NO_OBJECTIVES_OR_PLAN',
+      'NO_BASELINE',
+      'SIXTH_DAY_BREACHED',
+      'OFF_SITE_NOTICE_LATE',
+      'PART_TIME_TIMETABLE',
+      'PROVIDER_OVER_REGISTRATION_THRESHOLD',
+      'SAFEGUARDING_NOT_CONFIRMED',
+      'NOT_NOTIFIED_TO_LA',
+      'OUTCOME_MISSING',
+      'FOLLOW_UP_OVERDUE'
+    ],
+    'every check, in order'
+  )
   for (const c of report.checks) {
     t.equal(c.count, c.items.length, `${c.kind}: the count is the items'`)
     t.ok(c.rule.length > 10, `${c.kind}: the rule is stated`)
   }
 
-  t.same(check('REVIEW_OVERDUE').items, [{ placementId: C1.id, referralId: null, providerId: own.providerId, schoolId: own.schoolId, since: '2026-11-10', detail: 'review due 2026-11-10' }])
-  t.match(check('NO_OBJECTIVES_OR_PLAN').items, [{ placementId: C2.id, providerId: own.providerId, detail: 'Tier 2 plan incomplete' }])
+  t.same(check('REVIEW_OVERDUE').items, [
+    {
+      placementId: C1.id,
+      referralId: null,
+      providerId: own.providerId,
+      schoolId: own.schoolId,
+      since: '2026-11-10',
+      detail: 'review due 2026-11-10'
+    }
+  ])
+  t.match(check('NO_OBJECTIVES_OR_PLAN').items, [
+    { placementId: C2.id, providerId: own.providerId, detail: 'Tier 2 plan incomplete' }
+  ])
   t.equal(check('NO_OBJECTIVES_OR_PLAN').count, 1)
   t.match(check('NO_BASELINE').items, [{ placementId: C3.id, providerId: own.providerId, since: '2026-09-07' }])
   t.equal(check('NO_BASELINE').count, 1)
-  t.match(check('PART_TIME_TIMETABLE').items, [{ placementId: C4.id, providerId: own.providerId, detail: '6 sessions a week; plan ends not set' }])
+  t.match(check('PART_TIME_TIMETABLE').items, [
+    { placementId: C4.id, providerId: own.providerId, detail: '6 sessions a week; plan ends not set' }
+  ])
   t.equal(check('PART_TIME_TIMETABLE').count, 1)
   t.match(check('NOT_NOTIFIED_TO_LA').items, [{ placementId: C5.id, schoolId: own.schoolId, since: '2026-09-07' }])
   t.equal(check('NOT_NOTIFIED_TO_LA').count, 1)
   t.match(check('OUTCOME_MISSING').items, [{ placementId: C6.id, since: '2026-11-13' }])
   t.equal(check('OUTCOME_MISSING').count, 1)
-  t.match(check('FOLLOW_UP_OVERDUE').items, [{ placementId: C7.id, since: '2026-11-02', detail: 'ONE_TERM check due 2026-11-02' }])
+  t.match(check('FOLLOW_UP_OVERDUE').items, [
+    { placementId: C7.id, since: '2026-11-02', detail: 'ONE_TERM check due 2026-11-02' }
+  ])
   t.equal(check('FOLLOW_UP_OVERDUE').count, 1)
-  t.match(check('OFF_SITE_NOTICE_LATE').items, [{ placementId: C8.id, referralId: null, providerId: own.providerId, since: '2026-11-20' }])
+  t.match(check('OFF_SITE_NOTICE_LATE').items, [
+    { placementId: C8.id, referralId: null, providerId: own.providerId, since: '2026-11-20' }
+  ])
   t.equal(check('OFF_SITE_NOTICE_LATE').count, 1)
   // Sixth school day from Monday 2 November on the estimated 2026-27 calendar: Monday 9 November.
-  t.match(check('SIXTH_DAY_BREACHED').items, [{ placementId: null, referralId: C9.id, providerId: null, since: '2026-11-09' }])
+  t.match(check('SIXTH_DAY_BREACHED').items, [
+    { placementId: null, referralId: C9.id, providerId: null, since: '2026-11-09' }
+  ])
   t.equal(check('SIXTH_DAY_BREACHED').count, 1)
-  t.same(check('SAFEGUARDING_NOT_CONFIRMED').items, [{ placementId: null, referralId: null, providerId: U1, schoolId: null, since: null, detail: 'Unconfirmed Farm School' }])
-  t.same(check('PROVIDER_OVER_REGISTRATION_THRESHOLD').items, [{ placementId: null, referralId: null, providerId: U2, schoolId: null, since: null, detail: '5 full-time pupils, 0 looked after or with an EHC plan' }])
+  t.same(check('SAFEGUARDING_NOT_CONFIRMED').items, [
+    {
+      placementId: null,
+      referralId: null,
+      providerId: U1,
+      schoolId: null,
+      since: null,
+      detail: 'Unconfirmed Farm School'
+    }
+  ])
+  t.same(check('PROVIDER_OVER_REGISTRATION_THRESHOLD').items, [
+    {
+      placementId: null,
+      referralId: null,
+      providerId: U2,
+      schoolId: null,
+      since: null,
+      detail: '5 full-time pupils, 0 looked after or with an EHC plan'
+    }
+  ])
   t.equal(atU2.length, 5)
 
   // Ids are per table: placements and providers are compared each with their own kind.
@@ -803,8 +1209,8 @@ t.test('compliance report', async (t) => {
   const providersNamed = new Set(items.map((i) => i.providerId))
   t.notOk(placementsNamed.has(OK.id), 'the compliant placement is in no check')
   for (const p of otherPlacements) t.notOk(placementsNamed.has(p.id), `LA 202's placement ${p.id} is absent`)
-  t.notOk(providersNamed.has(otherProvider), 'LA 202\'s unconfirmed provider is absent')
-  t.notOk(providersNamed.has(other.providerId), 'LA 202\'s provider is absent')
+  t.notOk(providersNamed.has(otherProvider), "LA 202's unconfirmed provider is absent")
+  t.notOk(providersNamed.has(other.providerId), "LA 202's provider is absent")
   t.notOk(providersNamed.has(U3), 'the provider below the threshold is absent')
 
   const pupils = await db.selectFrom('pupil').select(['id', 'upn', 'legal_surname']).execute()
@@ -823,16 +1229,28 @@ t.test('compliance report', async (t) => {
     for (const role of ['school', 'provider'] as const) problem(t, await get(world.own.tokens[role], 'compliance'), 403)
     problem(t, await get(world.own.tokens.coordinator, 'compliance', other.laCode), 404)
     problem(t, await get(world.own.tokens.la_admin, 'compliance', other.laCode), 404)
-    const audits = await db.selectFrom('audit_event').select(['action', 'entity_id', 'role']).where('entity', '=', 'report_compliance').orderBy('id').execute()
+    const audits = await db
+      .selectFrom('audit_event')
+      .select(['action', 'entity_id', 'role'])
+      .where('entity', '=', 'report_compliance')
+      .orderBy('id')
+      .execute()
     t.match(audits, [
-      { action: 'export', entity_id: '919', role: 'coordinator' }, { action: 'export', entity_id: '919', role: 'la_admin' }, { action: 'export', entity_id: '919', role: 'analyst' }
+      { action: 'export', entity_id: '919', role: 'coordinator' },
+      { action: 'export', entity_id: '919', role: 'la_admin' },
+      { action: 'export', entity_id: '919', role: 'analyst' }
     ])
     t.equal(audits.length, 3, 'refused and other-LA requests are not recorded as exports')
     // LA 202's own coordinator sees its own records.
     const theirs = ok(await get(other.tokens.coordinator, 'compliance', other.laCode)) as typeof report
     const review = theirs.checks.find((c) => c.kind === 'REVIEW_OVERDUE')!
-    t.same(review.items.map((i) => i.placementId), [otherPlacements[0]!.id])
-    t.same(theirs.checks.find((c) => c.kind === 'SAFEGUARDING_NOT_CONFIRMED')!.items.map((i) => i.providerId), [otherProvider])
+    t.same(
+      review.items.map((i) => i.placementId),
+      [otherPlacements[0]!.id]
+    )
+    t.same(
+      theirs.checks.find((c) => c.kind === 'SAFEGUARDING_NOT_CONFIRMED')!.items.map((i) => i.providerId),
+      [otherProvider]
+    )
   })
 })
-

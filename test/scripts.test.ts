@@ -13,47 +13,76 @@ import { hintBase } from '../src/shared/listen-address.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const baseEnv = () => {
-  const env: Record<string, string> = { ...process.env as Record<string, string>, LOG_LEVEL: 'info' }
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), LOG_LEVEL: 'info' }
   delete env.DATABASE_URL
   return env
 }
 
-interface Run { code: number | null, out: string }
-function run (command: string, args: string[], env: Record<string, string>): Promise<Run> {
+interface Run {
+  code: number | null
+  out: string
+}
+function run(command: string, args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
-    child.stdout.on('data', (c) => { out += String(c) })
-    child.stderr.on('data', (c) => { out += String(c) })
+    child.stdout.on('data', (c) => {
+      out += String(c)
+    })
+    child.stderr.on('data', (c) => {
+      out += String(c)
+    })
     child.on('exit', (code) => resolve({ code, out }))
   })
 }
-const script = (file: string, args: string[], env: Record<string, string>) => run(process.execPath, ['--import', 'tsx', file, ...args], env)
+const script = (file: string, args: string[], env: Record<string, string>) =>
+  run(process.execPath, ['--import', 'tsx', file, ...args], env)
 
-function startNpm (env: Record<string, string>) {
+function startNpm(env: Record<string, string>) {
   const child = spawn('npm', ['start'], { cwd: root, env: { ...baseEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
-  child.stdout.on('data', (c) => { out += String(c) })
-  child.stderr.on('data', (c) => { out += String(c) })
+  child.stdout.on('data', (c) => {
+    out += String(c)
+  })
+  child.stderr.on('data', (c) => {
+    out += String(c)
+  })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   const listening = new Promise<string>((resolve, reject) => {
     const poll = setInterval(() => {
       const m = /Swagger UI at (http:\/\/[^/"\s]+)\/docs/.exec(out)
-      if (m) { clearInterval(poll); resolve(m[1]!) }
+      if (m) {
+        clearInterval(poll)
+        resolve(m[1]!)
+      }
     }, 50)
-    void exited.then(() => { clearInterval(poll); reject(new Error(`npm start exited: ${out}`)) })
+    void exited.then(() => {
+      clearInterval(poll)
+      reject(new Error(`npm start exited: ${out}`))
+    })
   })
   listening.catch(() => undefined)
   return { child, exited, listening, output: () => out }
 }
 
-const portClosed = (port: number) => new Promise<boolean>((resolve) => {
-  const socket = connect(port, '127.0.0.1')
-  socket.once('connect', () => { socket.destroy(); resolve(false) })
-  socket.once('error', () => resolve(true))
-})
+const portClosed = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect(port, '127.0.0.1')
+    socket.once('connect', () => {
+      socket.destroy()
+      resolve(false)
+    })
+    socket.once('error', () => resolve(true))
+  })
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true } catch { return false } }
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
 
 t.test('every script answers --help with its usage, exits 0 and opens no database', async (t) => {
   const scratch = await mkdtemp(path.join(tmpdir(), 'apt-help-'))
@@ -67,18 +96,24 @@ t.test('every script answers --help with its usage, exits 0 and opens no databas
     ['bench/run.ts', ['--help'], /Usage: npm run bench/]
   ]
   const openapiBefore = readFileSync(path.join(root, 'openapi/openapi.json'), 'utf8')
-  await Promise.all(cases.map(async ([file, args, usage]) => {
-    const dataDir = path.join(scratch, path.basename(file, '.ts'))
-    // A PostgreSQL URL nobody listens on: a script that tried to connect would fail, not pass.
-    const r = await script(file, args, { ...baseEnv(), DATA_DIR: dataDir, ...(file.includes('seed-scale') ? { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' } : {}) })
-    t.equal(r.code, 0, `${file} --help exits 0`)
-    t.match(r.out, usage, `${file} prints its usage`)
-    t.notOk(existsSync(dataDir), `${file} --help created no data folder`)
-  }))
+  await Promise.all(
+    cases.map(async ([file, args, usage]) => {
+      const dataDir = path.join(scratch, path.basename(file, '.ts'))
+      // A PostgreSQL URL nobody listens on: a script that tried to connect would fail, not pass.
+      const r = await script(file, args, {
+        ...baseEnv(),
+        DATA_DIR: dataDir,
+        ...(file.includes('seed-scale') ? { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' } : {})
+      })
+      t.equal(r.code, 0, `${file} --help exits 0`)
+      t.match(r.out, usage, `${file} prints its usage`)
+      t.notOk(existsSync(dataDir), `${file} --help created no data folder`)
+    })
+  )
   t.equal(readFileSync(path.join(root, 'openapi/openapi.json'), 'utf8'), openapiBefore, 'openapi --help wrote nothing')
 })
 
-t.test('the PGlite lock: atomic, names its live holder, a dead holder\'s lock is taken over', async (t) => {
+t.test("the PGlite lock: atomic, names its live holder, a dead holder's lock is taken over", async (t) => {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'apt-lock-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const file = path.join(dataDir, LOCK_FILE)
@@ -107,11 +142,17 @@ t.test('npm start holds the lock: db:migrate, seed and token refuse it; SIGTERM 
   const dataDir = await mkdtemp(path.join(tmpdir(), 'apt-npm-'))
   t.teardown(() => rm(dataDir, { recursive: true, force: true }))
   const server = startNpm({ PORT: '0', DATA_DIR: dataDir })
-  t.teardown(() => { if (server.child.exitCode === null) server.child.kill('SIGKILL') })
+  t.teardown(() => {
+    if (server.child.exitCode === null) server.child.kill('SIGKILL')
+  })
   const base = await server.listening
   const port = Number(new URL(base).port)
   t.not(port, 3000, 'PORT=0: a real, picked port')
-  t.match(server.output(), new RegExp(`curl -H "Authorization: Bearer apt_[^"]+" ${base.replace(/[.]/g, '\\.')}/v1/pupils`), 'the printed curl uses the real port')
+  t.match(
+    server.output(),
+    new RegExp(`curl -H "Authorization: Bearer apt_[^"]+" ${base.replace(/[.]/g, '\\.')}/v1/pupils`),
+    'the printed curl uses the real port'
+  )
   const lock = JSON.parse(readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')) as { pid: number }
   t.not(lock.pid, server.child.pid, 'the lock names the server process, not npm')
   t.ok(alive(lock.pid))

@@ -31,7 +31,11 @@ t.test('npm start path: embedded PGlite in DATA_DIR, health, then SIGTERM drains
   const ready = await fetch(`${base}/health/ready`)
   t.equal(ready.status, 200)
   t.same(await ready.json(), { status: 'ok' })
-  t.match(server.output(), /New demo tokens for LA 919/, 'first start on an empty data folder seeds demo data and prints tokens')
+  t.match(
+    server.output(),
+    /New demo tokens for LA 919/,
+    'first start on an empty data folder seeds demo data and prints tokens'
+  )
   const token = /coordinator\s+\d+\s+.*?(apt_[A-Za-z0-9_-]{43})/.exec(server.output())?.[1]
   t.ok(token, 'a coordinator token was printed')
   const pupils = await fetch(`${base}/v1/pupils`, { headers: { authorization: `Bearer ${token}` } })

@@ -236,10 +236,10 @@ const DOWN: string[] = [
   `
 ]
 
-export async function up (db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of UP) await sql.raw(statement).execute(db)
 }
 
-export async function down (db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of DOWN) await sql.raw(statement).execute(db)
 }

@@ -38,10 +38,11 @@ const UP: string[] = [
   `
 ]
 
-export async function up (db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of UP) await sql.raw(statement).execute(db)
 }
 
-export async function down (db: Kysely<any>): Promise<void> {
-  for (const table of ['calendar_closure', 'half_term', 'term_calendar']) await sql.raw(`drop table ${table}`).execute(db)
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of ['calendar_closure', 'half_term', 'term_calendar'])
+    await sql.raw(`drop table ${table}`).execute(db)
 }

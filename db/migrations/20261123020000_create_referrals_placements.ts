@@ -141,10 +141,11 @@ const UP: string[] = [
   `create index waiting_list_entry_provider_idx on waiting_list_entry (provider_id, tier, added_at)`
 ]
 
-export async function up (db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of UP) await sql.raw(statement).execute(db)
 }
 
-export async function down (db: Kysely<any>): Promise<void> {
-  for (const table of ['waiting_list_entry', 'placement_event', 'placement', 'referral', 'reason_code']) await sql.raw(`drop table ${table}`).execute(db)
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const table of ['waiting_list_entry', 'placement_event', 'placement', 'referral', 'reason_code'])
+    await sql.raw(`drop table ${table}`).execute(db)
 }

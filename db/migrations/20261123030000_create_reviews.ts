@@ -64,14 +64,19 @@ const UP: string[] = [
   `create index extension_approval_placement_id_idx on extension_approval (placement_id)`
 ]
 
-export async function up (db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of UP) await sql.raw(statement).execute(db)
 }
 
-export async function down (db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of [
-    'drop table extension_approval', 'drop table review_request', 'drop table review',
+    'drop table extension_approval',
+    'drop table review_request',
+    'drop table review',
     'drop index placement_la_code_next_review_idx',
-    'alter table placement drop column extension_count', 'alter table placement drop column next_review_rule', 'alter table placement drop column next_review_due_on'
-  ]) await sql.raw(statement).execute(db)
+    'alter table placement drop column extension_count',
+    'alter table placement drop column next_review_rule',
+    'alter table placement drop column next_review_due_on'
+  ])
+    await sql.raw(statement).execute(db)
 }

@@ -158,18 +158,24 @@ const UP: string[] = [
   `create index qualification_result_placement_idx on qualification_result (placement_id)`
 ]
 
-export async function up (db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of UP) await sql.raw(statement).execute(db)
 }
 
-export async function down (db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of [
-    'drop table qualification_result', 'drop table assessment', 'drop table attendance_correction', 'drop table attendance_mark',
+    'drop table qualification_result',
+    'drop table assessment',
+    'drop table attendance_correction',
+    'drop table attendance_mark',
     'drop table outcome_follow_up',
     'alter table placement_event drop constraint placement_event_event_check',
     `alter table placement_event add constraint placement_event_event_check check (event in ('PLANNED', 'ACTIVATED', 'PAUSED', 'RESUMED', 'CANCELLED', 'ENDED', 'ESCALATED', 'STEPPED_DOWN'))`,
-    'alter table placement drop constraint placement_ended_outcome_check', 'alter table placement drop column outcome_id',
+    'alter table placement drop constraint placement_ended_outcome_check',
+    'alter table placement drop column outcome_id',
     'drop table placement_outcome',
-    'alter table la_policy drop column follow_up_response_school_days', 'alter table la_policy drop column sustained_attendance_pct'
-  ]) await sql.raw(statement).execute(db)
+    'alter table la_policy drop column follow_up_response_school_days',
+    'alter table la_policy drop column sustained_attendance_pct'
+  ])
+    await sql.raw(statement).execute(db)
 }

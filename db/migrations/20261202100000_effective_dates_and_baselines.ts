@@ -43,15 +43,18 @@ const UP: string[] = [
   `create trigger placement_baseline_default before insert on placement for each row execute function placement_baseline_default()`
 ]
 
-export async function up (db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of UP) await sql.raw(statement).execute(db)
 }
 
-export async function down (db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of [
-    'drop trigger placement_baseline_default on placement', 'drop function placement_baseline_default()',
+    'drop trigger placement_baseline_default on placement',
+    'drop function placement_baseline_default()',
     'alter table placement drop column baseline_attendance_pct',
-    'drop trigger referral_received_on_default on referral', 'drop function referral_received_on_default()',
+    'drop trigger referral_received_on_default on referral',
+    'drop function referral_received_on_default()',
     'alter table referral drop column received_on'
-  ]) await sql.raw(statement).execute(db)
+  ])
+    await sql.raw(statement).execute(db)
 }

@@ -9,10 +9,14 @@ const UP: string[] = [
   `alter table outcome_follow_up add column apprenticeship_months smallint check (apprenticeship_months between 0 and 12)`
 ]
 
-export async function up (db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of UP) await sql.raw(statement).execute(db)
 }
 
-export async function down (db: Kysely<any>): Promise<void> {
-  for (const statement of ['alter table outcome_follow_up drop column apprenticeship_months', 'alter table la_policy drop column year11_exams_end']) await sql.raw(statement).execute(db)
+export async function down(db: Kysely<any>): Promise<void> {
+  for (const statement of [
+    'alter table outcome_follow_up drop column apprenticeship_months',
+    'alter table la_policy drop column year11_exams_end'
+  ])
+    await sql.raw(statement).execute(db)
 }

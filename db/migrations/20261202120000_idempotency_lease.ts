@@ -13,13 +13,16 @@ const UP: string[] = [
   `alter table idempotency_key add column entity_id text check (entity_id ~ '^[0-9]{1,19}$')`
 ]
 
-export async function up (db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<any>): Promise<void> {
   for (const statement of UP) await sql.raw(statement).execute(db)
 }
 
-export async function down (db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<any>): Promise<void> {
   for (const statement of [
-    'alter table idempotency_key drop column entity_id', 'alter table idempotency_key drop column locked_until',
-    'alter table idempotency_key drop column attempt', 'alter table idempotency_key add column response_body text'
-  ]) await sql.raw(statement).execute(db)
+    'alter table idempotency_key drop column entity_id',
+    'alter table idempotency_key drop column locked_until',
+    'alter table idempotency_key drop column attempt',
+    'alter table idempotency_key add column response_body text'
+  ])
+    await sql.raw(statement).execute(db)
 }

@@ -4,7 +4,7 @@
  * the same object without any route changing.
  */
 export const ROLES = ['la_admin', 'coordinator', 'school', 'provider', 'analyst'] as const
-export type Role = typeof ROLES[number]
+export type Role = (typeof ROLES)[number]
 
 export const LA_ROLES: readonly Role[] = ['la_admin', 'coordinator', 'analyst']
 
@@ -27,11 +27,27 @@ export interface Principal {
 export const orgTypeFor = (role: Role): OrgType =>
   role === 'school' ? 'school' : role === 'provider' ? 'provider' : 'local_authority'
 
-export function principalFor (input: { subject: string, role: Role, laCode: string, schoolId?: string | null, providerId?: string | null, tokenId?: string | null }): Principal {
+export function principalFor(input: {
+  subject: string
+  role: Role
+  laCode: string
+  schoolId?: string | null
+  providerId?: string | null
+  tokenId?: string | null
+}): Principal {
   const orgType = orgTypeFor(input.role)
   const schoolId = input.schoolId ?? null
   const providerId = input.providerId ?? null
   const orgId = orgType === 'school' ? schoolId : orgType === 'provider' ? providerId : input.laCode
   if (!orgId) throw new Error(`a ${input.role} principal needs its ${orgType}`)
-  return { subject: input.subject, role: input.role, orgType, orgId, laCode: input.laCode, schoolId, providerId, tokenId: input.tokenId ?? null }
+  return {
+    subject: input.subject,
+    role: input.role,
+    orgType,
+    orgId,
+    laCode: input.laCode,
+    schoolId,
+    providerId,
+    tokenId: input.tokenId ?? null
+  }
 }

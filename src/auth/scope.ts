@@ -10,13 +10,13 @@ import type { Principal } from './principal.js'
 const never = sql<SqlBool>`false`
 
 /** Schools: an LA's staff and its providers see the LA's schools; a school sees itself. */
-export function schoolScope (p: Principal) {
+export function schoolScope(p: Principal) {
   return (eb: ExpressionBuilder<DB, 'school'>): Expression<SqlBool> =>
     p.orgType === 'school' ? eb('school.id', '=', p.schoolId!) : eb('school.la_code', '=', p.laCode)
 }
 
 /** Providers: an LA's staff and its schools see the LA's providers; a provider sees itself. */
-export function providerScope (p: Principal) {
+export function providerScope(p: Principal) {
   return (eb: ExpressionBuilder<DB, 'provider'>): Expression<SqlBool> =>
     p.orgType === 'provider' ? eb('provider.id', '=', p.providerId!) : eb('provider.la_code', '=', p.laCode)
 }
@@ -26,7 +26,7 @@ export function providerScope (p: Principal) {
  * the LA or at its schools; a provider sees pupils placed with it (any placement not cancelled); analysts
  * see aggregates only, never pupil rows.
  */
-export function pupilScope (p: Principal) {
+export function pupilScope(p: Principal) {
   return (eb: ExpressionBuilder<DB, 'pupil'>): Expression<SqlBool> => {
     switch (p.role) {
       case 'school':
@@ -35,11 +35,22 @@ export function pupilScope (p: Principal) {
       case 'la_admin':
         return eb.or([
           eb('pupil.home_la_code', '=', p.laCode),
-          eb('pupil.home_school_id', 'in', eb.selectFrom('school').select('school.id').where('school.la_code', '=', p.laCode))
+          eb(
+            'pupil.home_school_id',
+            'in',
+            eb.selectFrom('school').select('school.id').where('school.la_code', '=', p.laCode)
+          )
         ])
       case 'provider':
-        return eb('pupil.id', 'in', eb.selectFrom('placement').select('placement.pupil_id')
-          .where('placement.provider_id', '=', p.providerId!).where('placement.status', '<>', 'CANCELLED'))
+        return eb(
+          'pupil.id',
+          'in',
+          eb
+            .selectFrom('placement')
+            .select('placement.pupil_id')
+            .where('placement.provider_id', '=', p.providerId!)
+            .where('placement.status', '<>', 'CANCELLED')
+        )
       default:
         return never
     }
@@ -47,15 +58,16 @@ export function pupilScope (p: Principal) {
 }
 
 /** Local authorities: each organisation sees its own LA. */
-export function localAuthorityScope (p: Principal) {
-  return (eb: ExpressionBuilder<DB, 'local_authority'>): Expression<SqlBool> => eb('local_authority.code', '=', p.laCode)
+export function localAuthorityScope(p: Principal) {
+  return (eb: ExpressionBuilder<DB, 'local_authority'>): Expression<SqlBool> =>
+    eb('local_authority.code', '=', p.laCode)
 }
 
 /**
  * Referrals: the deciding LA's coordinators; the referring school, and the pupil's home school.
  * Providers and analysts see none.
  */
-export function referralScope (p: Principal) {
+export function referralScope(p: Principal) {
   return (eb: ExpressionBuilder<DB, 'referral'>): Expression<SqlBool> => {
     switch (p.role) {
       case 'coordinator':
@@ -63,7 +75,11 @@ export function referralScope (p: Principal) {
       case 'school':
         return eb.or([
           eb('referral.referring_school_id', '=', p.schoolId!),
-          eb('referral.pupil_id', 'in', eb.selectFrom('pupil').select('pupil.id').where('pupil.home_school_id', '=', p.schoolId!))
+          eb(
+            'referral.pupil_id',
+            'in',
+            eb.selectFrom('pupil').select('pupil.id').where('pupil.home_school_id', '=', p.schoolId!)
+          )
         ])
       default:
         return never
@@ -75,7 +91,7 @@ export function referralScope (p: Principal) {
  * Placements (domain.md §9.9): the coordinating LA and the pupil's home LA; the commissioning school and the
  * pupil's home school; the provider it is with. `write` narrows an LA to the placements it arranged.
  */
-export function placementScope (p: Principal, access: 'read' | 'write' = 'read') {
+export function placementScope(p: Principal, access: 'read' | 'write' = 'read') {
   return (eb: ExpressionBuilder<DB, 'placement'>): Expression<SqlBool> => {
     switch (p.role) {
       case 'coordinator':
@@ -86,7 +102,11 @@ export function placementScope (p: Principal, access: 'read' | 'write' = 'read')
       case 'school':
         return eb.or([
           eb('placement.commissioner_school_id', '=', p.schoolId!),
-          eb('placement.pupil_id', 'in', eb.selectFrom('pupil').select('pupil.id').where('pupil.home_school_id', '=', p.schoolId!))
+          eb(
+            'placement.pupil_id',
+            'in',
+            eb.selectFrom('pupil').select('pupil.id').where('pupil.home_school_id', '=', p.schoolId!)
+          )
         ])
       case 'provider':
         return eb('placement.provider_id', '=', p.providerId!)

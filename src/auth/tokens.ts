@@ -11,7 +11,11 @@ export const newToken = (): string => TOKEN_PREFIX + randomBytes(32).toString('b
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex')
 export const looksLikeToken = (token: string): boolean => TOKEN_SHAPE.test(token)
 
-interface CacheEntry { principal: Principal, until: number, expiresAt: number }
+interface CacheEntry {
+  principal: Principal
+  until: number
+  expiresAt: number
+}
 
 /**
  * Verifies bearer tokens against the database. A verified token is cached for `cacheMs` so the hot path
@@ -21,23 +25,35 @@ interface CacheEntry { principal: Principal, until: number, expiresAt: number }
 export class TokenVerifier {
   readonly #cache = new Map<string, CacheEntry>()
 
-  constructor (private readonly db: Kysely<DB>, private readonly cacheMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly cacheMs: number,
+    private readonly now: () => number = Date.now
+  ) {}
 
-  async verify (token: string): Promise<Principal | undefined> {
+  async verify(token: string): Promise<Principal | undefined> {
     if (!looksLikeToken(token)) return undefined
     const hash = hashToken(token)
     const now = this.now()
     const cached = this.#cache.get(hash)
     if (cached && cached.until > now && cached.expiresAt > now) return cached.principal
     this.#cache.delete(hash)
-    const row = await this.db.selectFrom('api_token')
+    const row = await this.db
+      .selectFrom('api_token')
       .select(['id', 'role', 'la_code', 'school_id', 'provider_id', 'expires_at'])
       .where('token_hash', '=', hash)
       .where('revoked_at', 'is', null)
       .where('expires_at', '>', new Date(now))
       .executeTakeFirst()
     if (!row) return undefined
-    const principal = principalFor({ subject: `token:${row.id}`, role: row.role as Role, laCode: row.la_code, schoolId: row.school_id, providerId: row.provider_id, tokenId: row.id })
+    const principal = principalFor({
+      subject: `token:${row.id}`,
+      role: row.role as Role,
+      laCode: row.la_code,
+      schoolId: row.school_id,
+      providerId: row.provider_id,
+      tokenId: row.id
+    })
     if (this.cacheMs > 0) {
       if (this.#cache.size > 10_000) this.#cache.clear()
       this.#cache.set(hash, { principal, until: now + this.cacheMs, expiresAt: row.expires_at.getTime() })
@@ -46,7 +62,7 @@ export class TokenVerifier {
   }
 
   /** Forget every cached token with this id (called on revocation). */
-  forget (tokenId: string): void {
+  forget(tokenId: string): void {
     for (const [hash, entry] of this.#cache) if (entry.principal.tokenId === tokenId) this.#cache.delete(hash)
   }
 }

@@ -35,7 +35,11 @@ try {
   const results = await migrateToLatest(db)
   if (results.length === 0) console.log('Database is up to date.')
   for (const r of results) console.log(`${r.status}: ${r.migrationName}`)
-  if (config.MIGRATION_DATABASE_URL && config.DATABASE_URL && roleOfUrl(config.DATABASE_URL) !== roleOfUrl(config.MIGRATION_DATABASE_URL)) {
+  if (
+    config.MIGRATION_DATABASE_URL &&
+    config.DATABASE_URL &&
+    roleOfUrl(config.DATABASE_URL) !== roleOfUrl(config.MIGRATION_DATABASE_URL)
+  ) {
     const role = await ensureRole(db, config.DATABASE_URL)
     await grantServiceRole(db, role)
     console.log(`Service role ${role}: may read and write the records, only read and append the audit trail.`)

@@ -4,7 +4,7 @@ import { defaultConfig } from '../config.js'
 import { createDb } from '../db/database.js'
 
 /** The OpenAPI document as committed: generated from the route schemas, never edited by hand. */
-export async function generateOpenApi (): Promise<string> {
+export async function generateOpenApi(): Promise<string> {
   const db = createDb({ dataDir: 'memory://' }) // never queried
   const app = await buildApp({ db, config: defaultConfig({ PUBLIC_URL: 'http://localhost:3000' }) })
   await app.ready()
@@ -22,7 +22,10 @@ const USAGE = `Usage: npm run openapi:write   (node --import tsx src/bin/openapi
 Generates the OpenAPI document from the route schemas and writes openapi/openapi.json, or with --check
 fails (exit 1) when the committed document differs. Opens no database.`
 
-if (import.meta.url === `file://${process.argv[1]}` && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+if (
+  import.meta.url === `file://${process.argv[1]}` &&
+  (process.argv.includes('--help') || process.argv.includes('-h'))
+) {
   console.log(USAGE)
 } else if (import.meta.url === `file://${process.argv[1]}`) {
   const unknown = process.argv.slice(2).filter((a) => a !== '--check')

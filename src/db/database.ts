@@ -31,7 +31,7 @@ export interface DatabaseOptions {
 
 export type Database = Kysely<DB>
 
-export function createDb (options: DatabaseOptions): Kysely<DB> {
+export function createDb(options: DatabaseOptions): Kysely<DB> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
       connectionString: options.databaseUrl,
@@ -41,13 +41,19 @@ export function createDb (options: DatabaseOptions): Kysely<DB> {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       keepAlive: true
     })
-    const onError = options.onPoolError ?? ((err: Error) => { process.emitWarning(`PostgreSQL connection lost (${err.message})`) })
+    const onError =
+      options.onPoolError ??
+      ((err: Error) => {
+        process.emitWarning(`PostgreSQL connection lost (${err.message})`)
+      })
     // A connection can die while idle in the pool (the pool's 'error') or while checked out between two
     // queries of a transaction (the client's own 'error', which pg-pool does not listen to while the client
     // is out). Unheard, either would crash the process. The failing query rejects on its own; the pool drops
     // the broken client when it is released and the next query opens a fresh one.
     pool.on('error', onError)
-    pool.on('connect', (client) => { client.on('error', onError) })
+    pool.on('connect', (client) => {
+      client.on('error', onError)
+    })
     return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   }
   const dataDir = options.dataDir ?? 'memory://'
@@ -57,7 +63,9 @@ export function createDb (options: DatabaseOptions): Kysely<DB> {
   // PGlite has one connection: inside a transaction, query through `trx` only — a query on the outer
   // `db` waits for the transaction to end and never runs.
   return new Kysely<DB>({
-    dialect: new PGliteDialect({ pglite: () => PGlite.create(dataDir, { parsers: pgliteParsers, extensions: { btree_gist } }) })
+    dialect: new PGliteDialect({
+      pglite: () => PGlite.create(dataDir, { parsers: pgliteParsers, extensions: { btree_gist } })
+    })
   })
 }
 
@@ -66,25 +74,38 @@ export function createDb (options: DatabaseOptions): Kysely<DB> {
 // shutdown, 57P03 cannot connect now), insufficient resources (53: too many connections, out of memory or
 // disk), and a serialization failure or deadlock (40001, 40P01), which a retry resolves.
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[123]|40001|40P01)/
-const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN',
-  'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED'])
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED'
+])
 // node-postgres reports a lost socket or a pool timeout as a plain Error with one of these messages.
-const UNAVAILABLE_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection terminated due to connection timeout|Query read timeout)/
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection terminated due to connection timeout|Query read timeout)/
 
 /**
  * True when an error means the database is unreachable or restarting (answer 503 and retry), rather than a
  * fault in the request or the code.
  */
-export function isDatabaseUnavailable (err: unknown): boolean {
+export function isDatabaseUnavailable(err: unknown): boolean {
   if (!(err instanceof Error)) return false
   const code = (err as { code?: unknown }).code
   if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true
   if (err instanceof AggregateError && err.errors.some(isDatabaseUnavailable)) return true
-  return UNAVAILABLE_MESSAGE.test(err.message) || (err.cause !== undefined && err.cause !== err && isDatabaseUnavailable(err.cause))
+  return (
+    UNAVAILABLE_MESSAGE.test(err.message) ||
+    (err.cause !== undefined && err.cause !== err && isDatabaseUnavailable(err.cause))
+  )
 }
 
 /** `host:port/database` of a PostgreSQL URL, without the user or password, for messages. */
-export function describeDatabaseUrl (databaseUrl: string): string {
+export function describeDatabaseUrl(databaseUrl: string): string {
   try {
     const url = new URL(databaseUrl)
     return `${url.hostname || 'localhost'}:${url.port || '5432'}${url.pathname}`
@@ -94,7 +115,7 @@ export function describeDatabaseUrl (databaseUrl: string): string {
 }
 
 /** True when the database answers a trivial query. */
-export async function isReady (db: Kysely<DB>): Promise<boolean> {
+export async function isReady(db: Kysely<DB>): Promise<boolean> {
   try {
     await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute()
     return true

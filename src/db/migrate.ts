@@ -6,22 +6,25 @@ import { FileMigrationProvider, type MigrationResult, Migrator } from 'kysely/mi
 
 export const migrationFolder = fileURLToPath(new URL('../../db/migrations', import.meta.url))
 
-export function migrator (db: Kysely<any>): Migrator {
+export function migrator(db: Kysely<any>): Migrator {
   return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) })
 }
 
 /** Applies every pending migration; throws with the failing migration named. */
-export async function migrateToLatest (db: Kysely<any>): Promise<MigrationResult[]> {
+export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResult[]> {
   const { error, results = [] } = await migrator(db).migrateToLatest()
   if (error) {
     const failed = results.find((r) => r.status === 'Error')
-    throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`, { cause: error })
+    throw new Error(
+      `migration ${failed?.migrationName ?? '(unknown)'} failed: ${(error as Error).message ?? String(error)}`,
+      { cause: error }
+    )
   }
   return results
 }
 
 /** Names of migrations not yet applied. */
-export async function pendingMigrations (db: Kysely<any>): Promise<string[]> {
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
   const all = await migrator(db).getMigrations()
   return all.filter((m) => m.executedAt === undefined).map((m) => m.name)
 }
@@ -31,8 +34,15 @@ export async function pendingMigrations (db: Kysely<any>): Promise<string[]> {
  * `session_replication_role` and so skip triggers), own `audit_event` (ALTER … DISABLE TRIGGER, DROP TRIGGER),
  * or hold UPDATE, DELETE, TRUNCATE or TRIGGER on it. Empty for the service role `grantServiceRole` sets up.
  */
-export async function privilegesOverAudit (db: Kysely<any>): Promise<string[]> {
-  const { rows } = await sql<{ superuser: boolean, owner: boolean, update: boolean, delete: boolean, truncate: boolean, trigger: boolean }>`
+export async function privilegesOverAudit(db: Kysely<any>): Promise<string[]> {
+  const { rows } = await sql<{
+    superuser: boolean
+    owner: boolean
+    update: boolean
+    delete: boolean
+    truncate: boolean
+    trigger: boolean
+  }>`
     select r.rolsuper as superuser,
            pg_has_role(current_user, c.relowner, 'USAGE') as owner,
            has_table_privilege(c.oid, 'UPDATE') as update, has_table_privilege(c.oid, 'DELETE') as delete,
@@ -44,7 +54,8 @@ export async function privilegesOverAudit (db: Kysely<any>): Promise<string[]> {
   const found: string[] = []
   if (row.superuser) found.push('is a superuser')
   if (row.owner) found.push('owns audit_event')
-  for (const p of ['update', 'delete', 'truncate', 'trigger'] as const) if (row[p] && !row.superuser && !row.owner) found.push(`may ${p.toUpperCase()} audit_event`)
+  for (const p of ['update', 'delete', 'truncate', 'trigger'] as const)
+    if (row[p] && !row.superuser && !row.owner) found.push(`may ${p.toUpperCase()} audit_event`)
   return found
 }
 
@@ -53,23 +64,25 @@ export async function privilegesOverAudit (db: Kysely<any>): Promise<string[]> {
  * the operational tables, only SELECT and INSERT on `audit_event`, only read the migration bookkeeping.
  * It owns nothing, so it cannot alter, disable or drop a table's triggers. Safe to run again.
  */
-export async function grantServiceRole (db: Kysely<any>, role: string): Promise<void> {
+export async function grantServiceRole(db: Kysely<any>, role: string): Promise<void> {
   const r = sql.id(role)
   await sql`grant usage on schema public to ${r}`.execute(db)
   await sql`grant select, insert, update, delete on all tables in schema public to ${r}`.execute(db)
   await sql`grant usage, select on all sequences in schema public to ${r}`.execute(db)
   await sql`revoke update, delete, truncate, references, trigger on audit_event from ${r}`.execute(db)
-  await sql`revoke insert, update, delete, truncate, references, trigger on kysely_migration, kysely_migration_lock from ${r}`.execute(db)
+  await sql`revoke insert, update, delete, truncate, references, trigger on kysely_migration, kysely_migration_lock from ${r}`.execute(
+    db
+  )
 }
 
 /** The role a PostgreSQL URL logs in as (the URL's user, else the OS user as libpq would use). */
-export function roleOfUrl (databaseUrl: string): string {
+export function roleOfUrl(databaseUrl: string): string {
   const user = decodeURIComponent(new URL(databaseUrl).username)
   return user || process.env.PGUSER || process.env.USER || 'postgres'
 }
 
 /** Creates the service login role if it is missing (the owner needs CREATEROLE), with the URL's password. */
-export async function ensureRole (db: Kysely<any>, databaseUrl: string): Promise<string> {
+export async function ensureRole(db: Kysely<any>, databaseUrl: string): Promise<string> {
   const role = roleOfUrl(databaseUrl)
   const password = decodeURIComponent(new URL(databaseUrl).password)
   const { rows } = await sql<{ n: number }>`select 1 as n from pg_roles where rolname = ${role}`.execute(db)

@@ -12,17 +12,24 @@ import path from 'node:path'
 export const LOCK_FILE = 'apt.lock'
 
 export class PgliteLockError extends Error {
-  constructor (message: string, readonly holderPid: number) {
+  constructor(
+    message: string,
+    readonly holderPid: number
+  ) {
     super(message)
     this.name = 'PgliteLockError'
   }
 }
 
-interface Holder { pid: number, command: string, since: string }
+interface Holder {
+  pid: number
+  command: string
+  since: string
+}
 
 const isMemory = (dataDir: string) => dataDir.startsWith('memory://')
 
-function alive (pid: number): boolean {
+function alive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false
   try {
     process.kill(pid, 0)
@@ -32,7 +39,7 @@ function alive (pid: number): boolean {
   }
 }
 
-function readHolder (file: string): Holder | undefined {
+function readHolder(file: string): Holder | undefined {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Holder
   } catch {
@@ -44,7 +51,7 @@ function readHolder (file: string): Holder | undefined {
  * Takes the data folder's lock for this process, or throws PgliteLockError naming the live holder.
  * Returns a release function (also run on process exit). A `memory://` folder needs no lock.
  */
-export function acquirePgliteLock (dataDir: string, command: string): () => void {
+export function acquirePgliteLock(dataDir: string, command: string): () => void {
   if (isMemory(dataDir)) return () => {}
   mkdirSync(dataDir, { recursive: true })
   const file = path.join(dataDir, LOCK_FILE)
@@ -58,10 +65,17 @@ export function acquirePgliteLock (dataDir: string, command: string): () => void
     }
     const holder = readHolder(file)
     if (holder && alive(holder.pid)) {
-      throw new PgliteLockError(`The PGlite data folder ${dataDir} is in use by process ${holder.pid} (${holder.command}, since ${holder.since}). ` +
-        'Embedded PGlite serves one process at a time: stop that process (npm start) and run this again, or use the running API instead.', holder.pid)
+      throw new PgliteLockError(
+        `The PGlite data folder ${dataDir} is in use by process ${holder.pid} (${holder.command}, since ${holder.since}). ` +
+          'Embedded PGlite serves one process at a time: stop that process (npm start) and run this again, or use the running API instead.',
+        holder.pid
+      )
     }
-    try { unlinkSync(file) } catch { /* another process took it over first; the next attempt sees its lock */ }
+    try {
+      unlinkSync(file)
+    } catch {
+      /* another process took it over first; the next attempt sees its lock */
+    }
   }
   let held = true
   const release = () => {
@@ -69,7 +83,11 @@ export function acquirePgliteLock (dataDir: string, command: string): () => void
     held = false
     process.off('exit', release)
     if (readHolder(file)?.pid === process.pid) {
-      try { unlinkSync(file) } catch { /* already gone */ }
+      try {
+        unlinkSync(file)
+      } catch {
+        /* already gone */
+      }
     }
   }
   process.on('exit', release)

@@ -177,8 +177,16 @@ export interface ReasonCodeTable {
 type Numeric = ColumnType<string | number, string | number, string | number>
 type Json<T> = ColumnType<T, string, string>
 
-export interface ObjectiveJson { description: string, baseline: string, target: string }
-export interface ExclusionJson { kind: 'SUSPENSION' | 'PERMANENT', firstDay: string, lengthSchoolDays: number | null }
+export interface ObjectiveJson {
+  description: string
+  baseline: string
+  target: string
+}
+export interface ExclusionJson {
+  kind: 'SUSPENSION' | 'PERMANENT'
+  firstDay: string
+  lengthSchoolDays: number | null
+}
 export interface PlanJson {
   objectives: ObjectiveJson[]
   reintegrationPlan: string | null
@@ -279,8 +287,19 @@ export interface WaitingListEntryTable {
   added_at: Generated<Date>
 }
 
-export interface ReviewObjectiveJson { objective: number, progress: 'MET' | 'PARTLY' | 'NOT_MET', evidence: string }
-export interface AttendeesJson { school: boolean, provider: boolean, la: boolean, parent: boolean, pupil: boolean, others: string[] }
+export interface ReviewObjectiveJson {
+  objective: number
+  progress: 'MET' | 'PARTLY' | 'NOT_MET'
+  evidence: string
+}
+export interface AttendeesJson {
+  school: boolean
+  provider: boolean
+  la: boolean
+  parent: boolean
+  pupil: boolean
+  others: string[]
+}
 
 export interface ReviewTable {
   id: Generated<string>

@@ -6,51 +6,79 @@ import type { FieldError } from '../shared/errors.js'
  */
 
 export const SUBJECTS = ['ENGLISH', 'MATHS'] as const
-export type Subject = typeof SUBJECTS[number]
+export type Subject = (typeof SUBJECTS)[number]
 export const STAGES = ['BASELINE', 'REVIEW', 'EXIT'] as const
-export type Stage = typeof STAGES[number]
+export type Stage = (typeof STAGES)[number]
 export const SCALES = ['GCSE_9_1', 'STANDARDISED_SCORE', 'READING_AGE_MONTHS', 'PROVIDER_SCALE'] as const
-export type Scale = typeof SCALES[number]
+export type Scale = (typeof SCALES)[number]
 
 /**
  * The fixed scales: GCSE grades 1–9 (fine grades such as 4.5 allowed); standardised scores, mean 100 and
  * SD 15, within three SDs (55–145, what published tests report); reading age in months from 4 to 18 years.
  * A provider's own scale states its range.
  */
-export const FIXED_SCALES: Record<Exclude<Scale, 'PROVIDER_SCALE'>, { min: number, max: number, unit: string }> = {
+export const FIXED_SCALES: Record<Exclude<Scale, 'PROVIDER_SCALE'>, { min: number; max: number; unit: string }> = {
   GCSE_9_1: { min: 1, max: 9, unit: 'grades' },
   STANDARDISED_SCORE: { min: 55, max: 145, unit: 'points' },
   READING_AGE_MONTHS: { min: 48, max: 216, unit: 'months' }
 }
 
-export interface AssessmentInput { scale: Scale, score: number, scaleName?: string | undefined, scaleMin?: number | undefined, scaleMax?: number | undefined }
+export interface AssessmentInput {
+  scale: Scale
+  score: number
+  scaleName?: string | undefined
+  scaleMin?: number | undefined
+  scaleMax?: number | undefined
+}
 
 /** The range an assessment is scored on, or the errors in how it states its scale and score. */
-export function scaleOf (a: AssessmentInput): { min: number, max: number, errors: FieldError[] } {
+export function scaleOf(a: AssessmentInput): { min: number; max: number; errors: FieldError[] } {
   const errors: FieldError[] = []
   let min: number
   let max: number
   if (a.scale === 'PROVIDER_SCALE') {
-    if (!a.scaleName) errors.push({ path: '/scaleName', code: 'required', message: '/scaleName is required for PROVIDER_SCALE' })
-    if (a.scaleMin === undefined) errors.push({ path: '/scaleMin', code: 'required', message: '/scaleMin is required for PROVIDER_SCALE' })
-    if (a.scaleMax === undefined) errors.push({ path: '/scaleMax', code: 'required', message: '/scaleMax is required for PROVIDER_SCALE' })
+    if (!a.scaleName)
+      errors.push({ path: '/scaleName', code: 'required', message: '/scaleName is required for PROVIDER_SCALE' })
+    if (a.scaleMin === undefined)
+      errors.push({ path: '/scaleMin', code: 'required', message: '/scaleMin is required for PROVIDER_SCALE' })
+    if (a.scaleMax === undefined)
+      errors.push({ path: '/scaleMax', code: 'required', message: '/scaleMax is required for PROVIDER_SCALE' })
     if (errors.length > 0) return { min: 0, max: 0, errors }
     min = a.scaleMin!
     max = a.scaleMax!
-    if (min >= max) errors.push({ path: '/scaleMax', code: 'not_above_min', message: '/scaleMax must be above /scaleMin' })
+    if (min >= max)
+      errors.push({ path: '/scaleMax', code: 'not_above_min', message: '/scaleMax must be above /scaleMin' })
   } else {
     for (const field of ['scaleName', 'scaleMin', 'scaleMax'] as const) {
-      if (a[field] !== undefined) errors.push({ path: `/${field}`, code: 'not_allowed', message: `/${field} is only for PROVIDER_SCALE; ${a.scale} has a fixed range` })
+      if (a[field] !== undefined)
+        errors.push({
+          path: `/${field}`,
+          code: 'not_allowed',
+          message: `/${field} is only for PROVIDER_SCALE; ${a.scale} has a fixed range`
+        })
     }
     ;({ min, max } = FIXED_SCALES[a.scale])
   }
   if (errors.length === 0 && (a.score < min || a.score > max)) {
-    errors.push({ path: '/score', code: 'outside_scale', message: `/score ${a.score} is outside the ${a.scale === 'PROVIDER_SCALE' ? `scale "${a.scaleName}"` : a.scale} range ${min}–${max}` })
+    errors.push({
+      path: '/score',
+      code: 'outside_scale',
+      message: `/score ${a.score} is outside the ${a.scale === 'PROVIDER_SCALE' ? `scale "${a.scaleName}"` : a.scale} range ${min}–${max}`
+    })
   }
   return { min, max, errors }
 }
 
-export interface AssessmentPoint { subject: string, stage: string, assessedOn: string, scale: string, scaleName: string | null, scaleMin: number, scaleMax: number, score: number }
+export interface AssessmentPoint {
+  subject: string
+  stage: string
+  assessedOn: string
+  scale: string
+  scaleName: string | null
+  scaleMin: number
+  scaleMax: number
+  score: number
+}
 
 export interface Progress {
   subject: Subject
@@ -62,24 +90,45 @@ export interface Progress {
   note: string | null
 }
 
-const sameScale = (a: AssessmentPoint, b: AssessmentPoint) => a.scale === b.scale && a.scaleName === b.scaleName && a.scaleMin === b.scaleMin && a.scaleMax === b.scaleMax
+const sameScale = (a: AssessmentPoint, b: AssessmentPoint) =>
+  a.scale === b.scale && a.scaleName === b.scaleName && a.scaleMin === b.scaleMin && a.scaleMax === b.scaleMax
 
 /** Progress in each subject from the baseline (the BASELINE stage, else the earliest) to the latest assessment. */
-export function progressBySubject (points: AssessmentPoint[]): Progress[] {
+export function progressBySubject(points: AssessmentPoint[]): Progress[] {
   return SUBJECTS.map((subject) => {
     const mine = points.filter((p) => p.subject === subject).sort((a, b) => a.assessedOn.localeCompare(b.assessedOn))
     const baseline = mine.find((p) => p.stage === 'BASELINE') ?? mine[0] ?? null
-    const latest = mine.filter((p) => p !== baseline && (baseline === null || p.assessedOn >= baseline.assessedOn)).at(-1) ?? null
-    if (!baseline) return { subject, baseline: null, latest: null, change: null, unit: null, note: 'no assessment recorded' }
+    const latest =
+      mine.filter((p) => p !== baseline && (baseline === null || p.assessedOn >= baseline.assessedOn)).at(-1) ?? null
+    if (!baseline)
+      return { subject, baseline: null, latest: null, change: null, unit: null, note: 'no assessment recorded' }
     if (!latest) return { subject, baseline, latest: null, change: null, unit: null, note: 'baseline only' }
-    if (!sameScale(baseline, latest)) return { subject, baseline, latest, change: null, unit: null, note: `baseline on ${baseline.scale}, latest on ${latest.scale}: not comparable` }
-    const unit = baseline.scale === 'PROVIDER_SCALE' ? `points on ${baseline.scaleName}` : FIXED_SCALES[baseline.scale as Exclude<Scale, 'PROVIDER_SCALE'>].unit
-    return { subject, baseline, latest, change: Math.round((latest.score - baseline.score) * 100) / 100, unit, note: null }
+    if (!sameScale(baseline, latest))
+      return {
+        subject,
+        baseline,
+        latest,
+        change: null,
+        unit: null,
+        note: `baseline on ${baseline.scale}, latest on ${latest.scale}: not comparable`
+      }
+    const unit =
+      baseline.scale === 'PROVIDER_SCALE'
+        ? `points on ${baseline.scaleName}`
+        : FIXED_SCALES[baseline.scale as Exclude<Scale, 'PROVIDER_SCALE'>].unit
+    return {
+      subject,
+      baseline,
+      latest,
+      change: Math.round((latest.score - baseline.score) * 100) / 100,
+      unit,
+      note: null
+    }
   })
 }
 
 export const QUALIFICATIONS = ['GCSE', 'FUNCTIONAL_SKILLS', 'ENTRY_LEVEL_CERTIFICATE'] as const
-export type Qualification = typeof QUALIFICATIONS[number]
+export type Qualification = (typeof QUALIFICATIONS)[number]
 const GCSE_GRADES = ['9', '8', '7', '6', '5', '4', '3', '2', '1', 'U']
 const LEVELS: Record<Qualification, string[] | null> = {
   GCSE: null,
@@ -88,20 +137,41 @@ const LEVELS: Record<Qualification, string[] | null> = {
 }
 
 /** A qualification result's level and grade: GCSE 9–1 or U with no level; Functional Skills and Entry Level a level and PASS or FAIL. */
-export function qualificationErrors (q: { qualification: Qualification, level?: string | undefined, grade: string }): FieldError[] {
+export function qualificationErrors(q: {
+  qualification: Qualification
+  level?: string | undefined
+  grade: string
+}): FieldError[] {
   const levels = LEVELS[q.qualification]
   const errors: FieldError[] = []
   if (levels === null) {
-    if (q.level !== undefined) errors.push({ path: '/level', code: 'not_allowed', message: '/level is not used for GCSE: the grade carries it' })
-    if (!GCSE_GRADES.includes(q.grade)) errors.push({ path: '/grade', code: 'invalid_grade', message: `/grade for GCSE is one of ${GCSE_GRADES.join(', ')}` })
+    if (q.level !== undefined)
+      errors.push({ path: '/level', code: 'not_allowed', message: '/level is not used for GCSE: the grade carries it' })
+    if (!GCSE_GRADES.includes(q.grade))
+      errors.push({
+        path: '/grade',
+        code: 'invalid_grade',
+        message: `/grade for GCSE is one of ${GCSE_GRADES.join(', ')}`
+      })
   } else {
-    if (q.level === undefined) errors.push({ path: '/level', code: 'required', message: `/level is required for ${q.qualification}: one of ${levels.join(', ')}` })
-    else if (!levels.includes(q.level)) errors.push({ path: '/level', code: 'invalid_level', message: `/level for ${q.qualification} is one of ${levels.join(', ')}` })
-    if (q.grade !== 'PASS' && q.grade !== 'FAIL') errors.push({ path: '/grade', code: 'invalid_grade', message: `/grade for ${q.qualification} is PASS or FAIL` })
+    if (q.level === undefined)
+      errors.push({
+        path: '/level',
+        code: 'required',
+        message: `/level is required for ${q.qualification}: one of ${levels.join(', ')}`
+      })
+    else if (!levels.includes(q.level))
+      errors.push({
+        path: '/level',
+        code: 'invalid_level',
+        message: `/level for ${q.qualification} is one of ${levels.join(', ')}`
+      })
+    if (q.grade !== 'PASS' && q.grade !== 'FAIL')
+      errors.push({ path: '/grade', code: 'invalid_grade', message: `/grade for ${q.qualification} is PASS or FAIL` })
   }
   return errors
 }
 
 /** A standard pass: GCSE grade 4 or above, or a Functional Skills / Entry Level pass. */
-export const isStandardPass = (q: { qualification: string, grade: string }): boolean =>
+export const isStandardPass = (q: { qualification: string; grade: string }): boolean =>
   q.qualification === 'GCSE' ? /^[4-9]$/.test(q.grade) : q.grade === 'PASS'

@@ -7,10 +7,15 @@ import Holidays from 'date-holidays'
 const england = new Holidays('GB', 'ENG')
 const cache = new Map<number, ReadonlySet<string>>()
 
-export function bankHolidays (year: number): ReadonlySet<string> {
+export function bankHolidays(year: number): ReadonlySet<string> {
   let days = cache.get(year)
   if (!days) {
-    days = new Set(england.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)))
+    days = new Set(
+      england
+        .getHolidays(year)
+        .filter((h) => h.type === 'public')
+        .map((h) => h.date.slice(0, 10))
+    )
     cache.set(year, days)
   }
   return days

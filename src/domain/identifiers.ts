@@ -10,7 +10,7 @@ export const UPN_PATTERN = '^[A-HJ-NP-RT-Z][0-9]{11}[0-9A-HJ-NP-RT-Z]$'
 const upnShape = new RegExp(UPN_PATTERN)
 
 /** The check letter for characters 2–13 of a UPN (weights 2–13, sum mod 23). */
-export function upnCheckLetter (body: string): string {
+export function upnCheckLetter(body: string): string {
   if (body.length !== 12) throw new RangeError('a UPN body has 12 characters')
   let sum = 0
   for (let i = 0; i < 12; i++) {
@@ -25,7 +25,7 @@ export function upnCheckLetter (body: string): string {
 export type UpnProblem = 'upn_format' | 'upn_check_letter'
 
 /** Why a UPN is invalid, or undefined when it is a valid permanent or temporary UPN. */
-export function upnProblem (upn: string): UpnProblem | undefined {
+export function upnProblem(upn: string): UpnProblem | undefined {
   if (!upnShape.test(upn)) return 'upn_format'
   return upnCheckLetter(upn.slice(1)) === upn[0] ? undefined : 'upn_check_letter'
 }
@@ -36,7 +36,7 @@ export const isTemporaryUpn = (upn: string): boolean => isValidUpn(upn) && /[A-Z
 export const ULN_PATTERN = '^[1-9][0-9]{9}$'
 
 /** ESFA ULN rule: r = Σ(10..2 × d1..d9) mod 11; r = 0 is invalid; otherwise d10 = 10 − r (mod 10). */
-export function isValidUln (uln: string): boolean {
+export function isValidUln(uln: string): boolean {
   if (!/^[1-9][0-9]{9}$/.test(uln)) return false
   if (uln === '9999999999') return false // the ILR's temporary ULN is not a real learner number
   let sum = 0

@@ -7,22 +7,41 @@ import { endOfCompulsorySchoolAge, ncYear } from './school-year.js'
  * Referral and placement rules (domain.md §2, §4.3, §9.2–9.3). Pure functions: the services load the facts.
  */
 
-export const LEGAL_BASES = ['SCHOOL_COMMISSIONED', 'OFF_SITE_DIRECTION_S29A', 'SUSPENSION_SIXTH_DAY',
-  'LA_S19_PERMANENT_EXCLUSION', 'LA_S19_HEALTH', 'LA_S19_OTHER', 'EHCP'] as const
-export type LegalBasis = typeof LEGAL_BASES[number]
+export const LEGAL_BASES = [
+  'SCHOOL_COMMISSIONED',
+  'OFF_SITE_DIRECTION_S29A',
+  'SUSPENSION_SIXTH_DAY',
+  'LA_S19_PERMANENT_EXCLUSION',
+  'LA_S19_HEALTH',
+  'LA_S19_OTHER',
+  'EHCP'
+] as const
+export type LegalBasis = (typeof LEGAL_BASES)[number]
 
 /** Bases a school commissions itself; the rest are arranged by the LA. */
-export const SCHOOL_BASES: readonly LegalBasis[] = ['SCHOOL_COMMISSIONED', 'OFF_SITE_DIRECTION_S29A', 'SUSPENSION_SIXTH_DAY']
-export const commissionerFor = (basis: LegalBasis): 'SCHOOL' | 'LA' => SCHOOL_BASES.includes(basis) ? 'SCHOOL' : 'LA'
+export const SCHOOL_BASES: readonly LegalBasis[] = [
+  'SCHOOL_COMMISSIONED',
+  'OFF_SITE_DIRECTION_S29A',
+  'SUSPENSION_SIXTH_DAY'
+]
+export const commissionerFor = (basis: LegalBasis): 'SCHOOL' | 'LA' => (SCHOOL_BASES.includes(basis) ? 'SCHOOL' : 'LA')
 
 /** Half-day sessions in a full-time week. */
 export const FULL_TIME_SESSIONS = 10
 /** Full time across provider and home school: what a sixth-day duty needs, and below which a part-time plan is. */
-export const isFullTime = (p: { sessions_at_provider: number, sessions_at_home_school: number }): boolean =>
+export const isFullTime = (p: { sessions_at_provider: number; sessions_at_home_school: number }): boolean =>
   p.sessions_at_provider + p.sessions_at_home_school >= FULL_TIME_SESSIONS
 
-export interface Objective { description: string, baseline: string, target: string }
-export interface ExclusionInput { kind: 'SUSPENSION' | 'PERMANENT', firstDay: string, lengthSchoolDays?: number | null | undefined }
+export interface Objective {
+  description: string
+  baseline: string
+  target: string
+}
+export interface ExclusionInput {
+  kind: 'SUSPENSION' | 'PERMANENT'
+  firstDay: string
+  lengthSchoolDays?: number | null | undefined
+}
 
 export interface ReferralFacts {
   requestedTier: number
@@ -41,27 +60,44 @@ export interface ReferralFacts {
   exclusions?: ExclusionInput[] | undefined
 }
 
-const missing = (field: string, why: string): FieldError => ({ path: `/${field}`, code: 'required', message: `/${field} is required ${why}` })
-const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)
+const missing = (field: string, why: string): FieldError => ({
+  path: `/${field}`,
+  code: 'required',
+  message: `/${field} is required ${why}`
+})
+const blank = (v: unknown) =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.length === 0)
 
 /** Each item a referral still lacks for its basis, tier and pupil, named by field. */
-export function referralMissingItems (r: ReferralFacts, pupil: { senProvision: string, lookedAfter: boolean }): FieldError[] {
+export function referralMissingItems(
+  r: ReferralFacts,
+  pupil: { senProvision: string; lookedAfter: boolean }
+): FieldError[] {
   const out: FieldError[] = []
   const always: [keyof ReferralFacts, string][] = [
-    ['needsSummary', 'for every referral'], ['interventionsTried', 'for every referral (evidence of what the school has tried)'],
-    ['proposedObjectives', 'for every referral (at least one)'], ['baselineAttendancePct', 'as the attendance baseline'],
-    ['baselineFrom', 'with the baseline period'], ['baselineTo', 'with the baseline period'],
-    ['parentConsultedOn', 'for every referral'], ['pupilViews', 'for every referral (the pupil\'s voice)']
+    ['needsSummary', 'for every referral'],
+    ['interventionsTried', 'for every referral (evidence of what the school has tried)'],
+    ['proposedObjectives', 'for every referral (at least one)'],
+    ['baselineAttendancePct', 'as the attendance baseline'],
+    ['baselineFrom', 'with the baseline period'],
+    ['baselineTo', 'with the baseline period'],
+    ['parentConsultedOn', 'for every referral'],
+    ['pupilViews', "for every referral (the pupil's voice)"]
   ]
   for (const [field, why] of always) if (blank(r[field])) out.push(missing(field, why))
-  if (r.requestedTier >= 2 && blank(r.reasonCode)) out.push(missing('reasonCode', 'for Tier 2 and Tier 3 (census primary reason)'))
-  if (pupil.senProvision === 'E' && blank(r.sendCaseworkerToldOn)) out.push(missing('sendCaseworkerToldOn', 'because the pupil has an EHC plan'))
-  if (pupil.lookedAfter && blank(r.virtualSchoolToldOn)) out.push(missing('virtualSchoolToldOn', 'because the pupil is looked after'))
+  if (r.requestedTier >= 2 && blank(r.reasonCode))
+    out.push(missing('reasonCode', 'for Tier 2 and Tier 3 (census primary reason)'))
+  if (pupil.senProvision === 'E' && blank(r.sendCaseworkerToldOn))
+    out.push(missing('sendCaseworkerToldOn', 'because the pupil has an EHC plan'))
+  if (pupil.lookedAfter && blank(r.virtualSchoolToldOn))
+    out.push(missing('virtualSchoolToldOn', 'because the pupil is looked after'))
   const exclusions = r.exclusions ?? []
   if (r.legalBasis === 'SUSPENSION_SIXTH_DAY') {
-    if (!exclusions.some((e) => e.kind === 'SUSPENSION')) out.push(missing('exclusions', 'for sixth-day provision (the suspension\'s first day and length)'))
+    if (!exclusions.some((e) => e.kind === 'SUSPENSION'))
+      out.push(missing('exclusions', "for sixth-day provision (the suspension's first day and length)"))
     exclusions.forEach((e, i) => {
-      if (e.kind === 'SUSPENSION' && !e.lengthSchoolDays) out.push(missing(`exclusions/${i}/lengthSchoolDays`, 'for a suspension'))
+      if (e.kind === 'SUSPENSION' && !e.lengthSchoolDays)
+        out.push(missing(`exclusions/${i}/lengthSchoolDays`, 'for a suspension'))
     })
   }
   if (r.legalBasis === 'LA_S19_PERMANENT_EXCLUSION' && !exclusions.some((e) => e.kind === 'PERMANENT')) {
@@ -78,7 +114,10 @@ export function referralMissingItems (r: ReferralFacts, pupil: { senProvision: s
  * dual-registered at a school that is the provider; K for LA-arranged provision elsewhere; B for
  * school-approved off-site provision. Tier 1 support happens in school, where the pupil is present.
  */
-export function homeAttendanceCode (commissioner: 'SCHOOL' | 'LA', registration: 'ON_HOME_ROLL' | 'DUAL_REGISTERED'): 'B' | 'D' | 'K' {
+export function homeAttendanceCode(
+  commissioner: 'SCHOOL' | 'LA',
+  registration: 'ON_HOME_ROLL' | 'DUAL_REGISTERED'
+): 'B' | 'D' | 'K' {
   if (registration === 'DUAL_REGISTERED') return 'D'
   return commissioner === 'LA' ? 'K' : 'B'
 }
@@ -91,9 +130,14 @@ export interface PlacementFacts {
   plannedEndDate?: string | null | undefined
   sessionsAtProvider: number
   sessionsAtHomeSchool: number
-  partTimePlan?: { endDate: string, details: string } | null | undefined
+  partTimePlan?: { endDate: string; details: string } | null | undefined
   registration: 'ON_HOME_ROLL' | 'DUAL_REGISTERED'
-  plan: { objectives: Objective[], reintegrationPlan?: string | null | undefined, transitionPlan?: string | null | undefined, intendedPost16Route?: string | null | undefined }
+  plan: {
+    objectives: Objective[]
+    reintegrationPlan?: string | null | undefined
+    transitionPlan?: string | null | undefined
+    intendedPost16Route?: string | null | undefined
+  }
 }
 
 export interface PlacementContext {
@@ -106,38 +150,77 @@ export interface PlacementContext {
 }
 
 /** Every rule a new placement breaks, each naming its field. */
-export function placementErrors (p: PlacementFacts, ctx: PlacementContext): FieldError[] {
+export function placementErrors(p: PlacementFacts, ctx: PlacementContext): FieldError[] {
   const out: FieldError[] = []
   const tier = p.tier as 1 | 2 | 3
   if (p.plannedEndDate && p.plannedEndDate < p.startDate) {
     out.push({ path: '/plannedEndDate', code: 'end_before_start', message: '/plannedEndDate is before /startDate' })
   }
   if ((tier === 2 || p.legalBasis === 'OFF_SITE_DIRECTION_S29A') && !p.plannedEndDate) {
-    out.push(missing('plannedEndDate', tier === 2 ? 'for a Tier 2 (time-limited) placement' : 'for an off-site direction (a proposed maximum period)'))
+    out.push(
+      missing(
+        'plannedEndDate',
+        tier === 2 ? 'for a Tier 2 (time-limited) placement' : 'for an off-site direction (a proposed maximum period)'
+      )
+    )
   }
   const limit = ctx.tierLimitsSchoolWeeks[tier]
   if (limit && p.plannedEndDate && p.plannedEndDate >= p.startDate) {
     const days = ctx.calendar.countSchoolDays(p.startDate, p.plannedEndDate)
     if (days > limit * 5) {
-      out.push({ path: '/plannedEndDate', code: 'tier_limit_exceeded', message: `/plannedEndDate makes ${days} school days, over the LA's Tier ${tier} limit of ${limit} school weeks (${limit * 5} days)` })
+      out.push({
+        path: '/plannedEndDate',
+        code: 'tier_limit_exceeded',
+        message: `/plannedEndDate makes ${days} school days, over the LA's Tier ${tier} limit of ${limit} school weeks (${limit * 5} days)`
+      })
     }
   }
   if (tier >= 2 && p.reasonCode === undefined) out.push(missing('reasonCode', 'for Tier 2 and Tier 3'))
-  if (p.reasonCode && !ctx.reasonCodeKnown) out.push({ path: '/reasonCode', code: 'unknown_reason_code', message: `/reasonCode ${p.reasonCode} is not a known census reason code` })
-  if (!ctx.providerOffersTier) out.push({ path: '/providerId', code: 'tier_not_offered', message: `/providerId does not offer Tier ${tier}` })
+  if (p.reasonCode && !ctx.reasonCodeKnown)
+    out.push({
+      path: '/reasonCode',
+      code: 'unknown_reason_code',
+      message: `/reasonCode ${p.reasonCode} is not a known census reason code`
+    })
+  if (!ctx.providerOffersTier)
+    out.push({ path: '/providerId', code: 'tier_not_offered', message: `/providerId does not offer Tier ${tier}` })
   if (tier === 1 && p.sessionsAtProvider !== 0) {
-    out.push({ path: '/sessionsAtProvider', code: 'tier1_in_school', message: '/sessionsAtProvider must be 0: Tier 1 support is delivered in the home school' })
+    out.push({
+      path: '/sessionsAtProvider',
+      code: 'tier1_in_school',
+      message: '/sessionsAtProvider must be 0: Tier 1 support is delivered in the home school'
+    })
   }
   if (p.sessionsAtProvider + p.sessionsAtHomeSchool > FULL_TIME_SESSIONS) {
-    out.push({ path: '/sessionsAtHomeSchool', code: 'over_full_time', message: 'sessions at the provider and the home school add up to more than 10 a week' })
+    out.push({
+      path: '/sessionsAtHomeSchool',
+      code: 'over_full_time',
+      message: 'sessions at the provider and the home school add up to more than 10 a week'
+    })
   } else if (p.sessionsAtProvider + p.sessionsAtHomeSchool < FULL_TIME_SESSIONS) {
-    if (!p.partTimePlan) out.push(missing('partTimePlan', `because ${p.sessionsAtProvider + p.sessionsAtHomeSchool} sessions a week is below full time (${FULL_TIME_SESSIONS})`))
-    else if (p.partTimePlan.endDate < p.startDate) out.push({ path: '/partTimePlan/endDate', code: 'end_before_start', message: '/partTimePlan/endDate is before /startDate' })
+    if (!p.partTimePlan)
+      out.push(
+        missing(
+          'partTimePlan',
+          `because ${p.sessionsAtProvider + p.sessionsAtHomeSchool} sessions a week is below full time (${FULL_TIME_SESSIONS})`
+        )
+      )
+    else if (p.partTimePlan.endDate < p.startDate)
+      out.push({
+        path: '/partTimePlan/endDate',
+        code: 'end_before_start',
+        message: '/partTimePlan/endDate is before /startDate'
+      })
   }
   if (p.registration === 'DUAL_REGISTERED' && !ctx.providerIsSchool) {
-    out.push({ path: '/registration', code: 'dual_registration_needs_school', message: 'a pupil can be dual-registered only at a provider that is a school (it has a URN)' })
+    out.push({
+      path: '/registration',
+      code: 'dual_registration_needs_school',
+      message: 'a pupil can be dual-registered only at a provider that is a school (it has a URN)'
+    })
   }
-  if (tier === 2 && blank(p.plan.reintegrationPlan)) out.push(missing('plan/reintegrationPlan', 'for Tier 2 (return to the home school)'))
+  if (tier === 2 && blank(p.plan.reintegrationPlan))
+    out.push(missing('plan/reintegrationPlan', 'for Tier 2 (return to the home school)'))
   if (tier === 3) {
     if (blank(p.plan.transitionPlan)) out.push(missing('plan/transitionPlan', 'for Tier 3'))
     if (ncYear(ctx.pupilDateOfBirth, p.startDate) >= 10 && blank(p.plan.intendedPost16Route)) {
@@ -145,7 +228,11 @@ export function placementErrors (p: PlacementFacts, ctx: PlacementContext): Fiel
     }
   }
   if (tier >= 2 && p.startDate > endOfCompulsorySchoolAge(ctx.pupilDateOfBirth)) {
-    out.push({ path: '/startDate', code: 'past_compulsory_school_age', message: `/startDate is after the pupil's end of compulsory school age (${endOfCompulsorySchoolAge(ctx.pupilDateOfBirth)}); record a post-16 destination instead` })
+    out.push({
+      path: '/startDate',
+      code: 'past_compulsory_school_age',
+      message: `/startDate is after the pupil's end of compulsory school age (${endOfCompulsorySchoolAge(ctx.pupilDateOfBirth)}); record a post-16 destination instead`
+    })
   }
   return out
 }
@@ -160,23 +247,34 @@ export interface ActivationFacts {
   providerUnregistered: boolean
   providerSafeguardingConfirmedOn: string | null
   laNotifiedOn: string | null
-  noticeClocks: { kind: string, status: string }[]
+  noticeClocks: { kind: string; status: string }[]
 }
 
 /** Why a planned placement cannot become active yet (empty when it can). */
-export function activationBlockers (f: ActivationFacts, today: string): FieldError[] {
+export function activationBlockers(f: ActivationFacts, today: string): FieldError[] {
   const out: FieldError[] = []
   const block = (path: string, code: string, message: string) => out.push({ path, code, message })
-  if (f.status !== 'PLANNED') block('/status', 'not_planned', `only a PLANNED placement can be activated; this one is ${f.status}`)
+  if (f.status !== 'PLANNED')
+    block('/status', 'not_planned', `only a PLANNED placement can be activated; this one is ${f.status}`)
   if (today < f.startDate) block('/startDate', 'not_started', `the placement starts on ${f.startDate}`)
   if (f.objectives < 1) block('/plan/objectives', 'no_plan', 'the personalised plan has no objective')
   if (!f.firstReviewDueOn) block('/firstReviewDueOn', 'no_first_review', 'no first review date')
   if (f.providerUnregistered && !f.providerSafeguardingConfirmedOn) {
-    block('/providerId', 'safeguarding_unconfirmed', 'the unregistered provider has no written safeguarding confirmation on file')
+    block(
+      '/providerId',
+      'safeguarding_unconfirmed',
+      'the unregistered provider has no written safeguarding confirmation on file'
+    )
   }
-  if (f.commissioner === 'SCHOOL' && !f.laNotifiedOn) block('/laNotifiedOn', 'la_not_notified', 'the school has not recorded notifying the LA of this placement')
+  if (f.commissioner === 'SCHOOL' && !f.laNotifiedOn)
+    block('/laNotifiedOn', 'la_not_notified', 'the school has not recorded notifying the LA of this placement')
   for (const c of f.noticeClocks) {
-    if (c.status !== 'met') block(c.kind === 'OFF_SITE_NOTICE_LA' ? '/laNoticeGivenOn' : '/parentNoticeGivenOn', 'notice_not_in_time', `${c.kind === 'OFF_SITE_NOTICE_LA' ? 'LA' : 'parent'} notice of the off-site direction was not given at least 2 school days before the start`)
+    if (c.status !== 'met')
+      block(
+        c.kind === 'OFF_SITE_NOTICE_LA' ? '/laNoticeGivenOn' : '/parentNoticeGivenOn',
+        'notice_not_in_time',
+        `${c.kind === 'OFF_SITE_NOTICE_LA' ? 'LA' : 'parent'} notice of the off-site direction was not given at least 2 school days before the start`
+      )
   }
   return out
 }
@@ -185,16 +283,23 @@ export function activationBlockers (f: ActivationFacts, today: string): FieldErr
  * A placement cannot start before its referral was received (a case entered later keeps both dates): the
  * problem naming /startDate, or undefined when the start is on or after it (or there is no referral).
  */
-export function startBeforeReferral (startDate: string, referralReceivedOn: string | null | undefined): FieldError | undefined {
+export function startBeforeReferral(
+  startDate: string,
+  referralReceivedOn: string | null | undefined
+): FieldError | undefined {
   if (!referralReceivedOn || startDate >= referralReceivedOn) return undefined
-  return { path: '/startDate', code: 'start_before_referral', message: `/startDate ${startDate} is before the referral was received (${referralReceivedOn})` }
+  return {
+    path: '/startDate',
+    code: 'start_before_referral',
+    message: `/startDate ${startDate} is before the referral was received (${referralReceivedOn})`
+  }
 }
 
 /**
  * When a tier move (escalation or step-down) dated `nextStart` ends the current placement: its last day is the
  * day before, and it stays running until then when the next one starts after `today`.
  */
-export function moveEnding (nextStart: string, today: string): { endDate: string, endsNow: boolean } {
+export function moveEnding(nextStart: string, today: string): { endDate: string; endsNow: boolean } {
   return { endDate: DateTime.fromISO(nextStart).minus({ days: 1 }).toISODate()!, endsNow: nextStart <= today }
 }
 
@@ -207,7 +312,11 @@ export const RAN_STATUSES = ['ACTIVE', 'PAUSED', 'ENDED'] as const
  * started on or before the period's end (and by `today`) and had not ended before the period's start. Without
  * a period, every placement that ran.
  */
-export function isCensusPlacement (p: { tier: number, status: string, startDate: string, endDate: string | null }, period: { from: string, to: string } | undefined, today: string): boolean {
+export function isCensusPlacement(
+  p: { tier: number; status: string; startDate: string; endDate: string | null },
+  period: { from: string; to: string } | undefined,
+  today: string
+): boolean {
   if (p.tier < 2 || !(RAN_STATUSES as readonly string[]).includes(p.status)) return false
   if (p.startDate > today) return false
   if (!period) return true
@@ -231,14 +340,27 @@ export interface PauseDateFacts {
  * the last review held (the review was held on a running placement) nor before the last resumption (spans do
  * not overlap), a resumption never before its pause began (422). Each problem names /from.
  */
-export function pauseDateErrors (kind: 'PAUSE' | 'RESUME', from: string, f: PauseDateFacts, today: string): { status: 400 | 422, errors: FieldError[] } | undefined {
+export function pauseDateErrors(
+  kind: 'PAUSE' | 'RESUME',
+  from: string,
+  f: PauseDateFacts,
+  today: string
+): { status: 400 | 422; errors: FieldError[] } | undefined {
   const err = (code: string, message: string): FieldError => ({ path: '/from', code, message })
   if (from > today) return { status: 400, errors: [err('date_in_future', '/from cannot be in the future')] }
   const out: FieldError[] = []
-  if (from < f.startDate) out.push(err('before_placement_start', `/from ${from} is before the placement started (${f.startDate})`))
+  if (from < f.startDate)
+    out.push(err('before_placement_start', `/from ${from} is before the placement started (${f.startDate})`))
   if (kind === 'PAUSE') {
-    if (f.lastReviewOn && from < f.lastReviewOn) out.push(err('before_last_review', `/from ${from} is before the review held on ${f.lastReviewOn}, when the placement was running`))
-    if (f.lastResumedOn && from < f.lastResumedOn) out.push(err('before_last_resumption', `/from ${from} is before the placement last resumed (${f.lastResumedOn})`))
+    if (f.lastReviewOn && from < f.lastReviewOn)
+      out.push(
+        err(
+          'before_last_review',
+          `/from ${from} is before the review held on ${f.lastReviewOn}, when the placement was running`
+        )
+      )
+    if (f.lastResumedOn && from < f.lastResumedOn)
+      out.push(err('before_last_resumption', `/from ${from} is before the placement last resumed (${f.lastResumedOn})`))
   } else if (f.pausedFrom && from < f.pausedFrom) {
     out.push(err('before_pause', `/from ${from} is before the pause began (${f.pausedFrom})`))
   }

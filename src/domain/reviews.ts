@@ -18,7 +18,7 @@ export interface ScheduleInput {
   /** Dates of the reviews held, any order. */
   reviews: string[]
   /** Paused spans, `to` null while still paused. */
-  pauses: { from: string, to: string | null }[]
+  pauses: { from: string; to: string | null }[]
   firstReviewSchoolDays: number
   intervalSchoolWeeks: number
 }
@@ -31,7 +31,12 @@ export interface ReviewDue {
 }
 
 /** The `n`th school day after `from` that is not inside a pause. */
-function nthActiveSchoolDay (calendar: SchoolCalendar, from: string, n: number, pauses: ScheduleInput['pauses']): string {
+function nthActiveSchoolDay(
+  calendar: SchoolCalendar,
+  from: string,
+  n: number,
+  pauses: ScheduleInput['pauses']
+): string {
   let date = from
   let remaining = n
   for (let guard = 0; guard < 2000 && remaining > 0; guard++) {
@@ -43,22 +48,34 @@ function nthActiveSchoolDay (calendar: SchoolCalendar, from: string, n: number, 
 }
 
 /** When the next review is due and which rule set it; undefined while the placement is paused. */
-export function nextReviewDue (input: ScheduleInput): ReviewDue | undefined {
+export function nextReviewDue(input: ScheduleInput): ReviewDue | undefined {
   if (input.pauses.some((p) => p.to === null)) return undefined
   const { calendar } = input
   const last = [...input.reviews].sort().at(-1)
   if (last === undefined) {
     const due = nthActiveSchoolDay(calendar, input.startDate, input.firstReviewSchoolDays, input.pauses)
-    return { due, rule: 'FIRST_REVIEW', explanation: `first review within ${input.firstReviewSchoolDays} school days of the start (${input.startDate})` }
+    return {
+      due,
+      rule: 'FIRST_REVIEW',
+      explanation: `first review within ${input.firstReviewSchoolDays} school days of the start (${input.startDate})`
+    }
   }
   const gapDays = input.intervalSchoolWeeks * 5
   const gapDue = nthActiveSchoolDay(calendar, last, gapDays, input.pauses)
   const next = calendar.nextHalfTermStart(last)
   const halfTermDue = next.lastDay
   if (halfTermDue < gapDue) {
-    return { due: halfTermDue, rule: 'HALF_TERM', explanation: `a review in half-term ${next.number} of ${next.academicYear} (${next.firstDay} to ${next.lastDay}), after the last review on ${last}` }
+    return {
+      due: halfTermDue,
+      rule: 'HALF_TERM',
+      explanation: `a review in half-term ${next.number} of ${next.academicYear} (${next.firstDay} to ${next.lastDay}), after the last review on ${last}`
+    }
   }
-  return { due: gapDue, rule: 'MAX_GAP', explanation: `no more than ${input.intervalSchoolWeeks} school weeks (${gapDays} school days) after the last review on ${last}` }
+  return {
+    due: gapDue,
+    rule: 'MAX_GAP',
+    explanation: `no more than ${input.intervalSchoolWeeks} school weeks (${gapDays} school days) after the last review on ${last}`
+  }
 }
 
 /**
@@ -67,7 +84,7 @@ export function nextReviewDue (input: ScheduleInput): ReviewDue | undefined {
  * review due 23 January was not overdue for an escalation from 5 January, whenever that is recorded); a
  * future-dated one at today, since the review can still be held before it.
  */
-export function reviewOverdueAt (due: string | null | undefined, eventDate: string, today: string): boolean {
+export function reviewOverdueAt(due: string | null | undefined, eventDate: string, today: string): boolean {
   if (!due) return false
   const asOf = eventDate < today ? eventDate : today
   return due < asOf

@@ -8,19 +8,19 @@ import { ZONE } from '../shared/time.js'
 const date = (iso: string): DateTime => DateTime.fromISO(iso, { zone: ZONE })
 
 /** The calendar year in which the academic year containing `iso` began (1 September – 31 August). */
-export function academicYearStart (iso: string): number {
+export function academicYearStart(iso: string): number {
   const d = date(iso)
   return d.month >= 9 ? d.year : d.year - 1
 }
 
 /** The academic year containing `iso`, written `YYYY/YY` as in DfE publications. */
-export function academicYearOf (iso: string): string {
+export function academicYearOf(iso: string): string {
   const start = academicYearStart(iso)
   return `${start}/${String((start + 1) % 100).padStart(2, '0')}`
 }
 
 /** Whole years of age on a date. */
-export function ageOn (dateOfBirth: string, onIso: string): number {
+export function ageOn(dateOfBirth: string, onIso: string): number {
   return Math.floor(date(onIso).diff(date(dateOfBirth), 'years').years)
 }
 
@@ -28,20 +28,20 @@ export function ageOn (dateOfBirth: string, onIso: string): number {
  * National Curriculum year on a date: age on 31 August at the start of that academic year, minus 4.
  * Reception is 0, Year 11 is age 15. Below Reception returns a negative number; callers decide.
  */
-export function ncYear (dateOfBirth: string, onIso: string): number {
+export function ncYear(dateOfBirth: string, onIso: string): number {
   const start = academicYearStart(onIso)
   return ageOn(dateOfBirth, `${start}-08-31`) - 4
 }
 
 /** Last Friday of June of a calendar year. */
-export function lastFridayOfJune (year: number): string {
+export function lastFridayOfJune(year: number): string {
   let d = DateTime.fromObject({ year, month: 6, day: 30 }, { zone: ZONE })
   while (d.weekday !== 5) d = d.minus({ days: 1 })
   return d.toISODate()!
 }
 
 /** End of compulsory school age: the last Friday in June of the school year in which the child turns 16 (Year 11). */
-export function endOfCompulsorySchoolAge (dateOfBirth: string): string {
+export function endOfCompulsorySchoolAge(dateOfBirth: string): string {
   const dob = date(dateOfBirth)
   // Year 11 starts on 1 September of the year the child is 15 on 31 August.
   const year11Start = dob.month >= 9 ? dob.year + 16 : dob.year + 15
@@ -54,7 +54,7 @@ export function endOfCompulsorySchoolAge (dateOfBirth: string): string {
  * date it applies as the same offset from the year derived from date of birth: a pupil held back a year was a
  * year behind at the placement's start too. Without an override, the year derived from date of birth.
  */
-export function ncYearOn (dateOfBirth: string, override: number | null, onIso: string, today: string): number {
+export function ncYearOn(dateOfBirth: string, override: number | null, onIso: string, today: string): number {
   const derived = ncYear(dateOfBirth, onIso)
   return override === null ? derived : derived + override - ncYear(dateOfBirth, today)
 }

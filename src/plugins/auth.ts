@@ -19,15 +19,20 @@ declare module 'fastify' {
   }
 }
 
-export interface RouteEntry { method: string, url: string, access: 'public' | readonly Role[], operationId: string }
+export interface RouteEntry {
+  method: string
+  url: string
+  access: 'public' | readonly Role[]
+  operationId: string
+}
 
 /** The principal of an authenticated route (the auth hook guarantees one). */
-export function principalOf (request: FastifyRequest): Principal {
+export function principalOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthorized()
   return request.principal
 }
 
-export function bearerToken (request: FastifyRequest): string | undefined {
+export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization
   if (!header) return undefined
   const match = /^Bearer ([^\s]+)$/i.exec(header)
@@ -52,43 +57,55 @@ const withErrors = (schema: Record<string, unknown>, route: RouteOptions) => {
  * start-up. Authenticated routes get the bearer security requirement, their roles in the description, and
  * the common problem responses in their OpenAPI entry, so the document cannot disagree with the code.
  */
-export const authPlugin = fp(async (app: FastifyInstance, opts: { tokens: TokenVerifier }) => {
-  app.decorate('tokens', opts.tokens)
-  app.decorate('routeTable', [] as RouteEntry[])
-  app.decorateRequest('principal', null)
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { tokens: TokenVerifier }) => {
+    app.decorate('tokens', opts.tokens)
+    app.decorate('routeTable', [] as RouteEntry[])
+    app.decorateRequest('principal', null)
 
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) {
-      route.config = { ...route.config, access: 'public' }
-      return
-    }
-    const access = route.config?.access
-    if (!access) throw new Error(`route ${String(route.method)} ${route.url} does not declare config.access`)
-    const schema = (route.schema ?? {}) as Record<string, unknown>
-    if (access !== 'public') {
-      schema.security = [{ bearerAuth: [] }]
-      const roles = `Roles: ${access.join(', ')}.`
-      // The HEAD route Fastify adds for a GET shares its schema: add the line once.
-      if (!String(schema.description ?? '').endsWith(roles)) schema.description = schema.description ? `${String(schema.description)}\n\n${roles}` : roles
-      schema.response = withErrors(schema, route)
-    }
-    route.schema = schema
-    for (const method of [route.method].flat()) {
-      if (method === 'HEAD') continue
-      app.routeTable.push({ method: String(method), url: route.url, access, operationId: String(schema.operationId ?? '') })
-    }
-  })
+    app.addHook('onRoute', (route) => {
+      if (route.url.startsWith('/docs')) {
+        route.config = { ...route.config, access: 'public' }
+        return
+      }
+      const access = route.config?.access
+      if (!access) throw new Error(`route ${String(route.method)} ${route.url} does not declare config.access`)
+      const schema = (route.schema ?? {}) as Record<string, unknown>
+      if (access !== 'public') {
+        schema.security = [{ bearerAuth: [] }]
+        const roles = `Roles: ${access.join(', ')}.`
+        // The HEAD route Fastify adds for a GET shares its schema: add the line once.
+        if (!String(schema.description ?? '').endsWith(roles))
+          schema.description = schema.description ? `${String(schema.description)}\n\n${roles}` : roles
+        schema.response = withErrors(schema, route)
+      }
+      route.schema = schema
+      for (const method of [route.method].flat()) {
+        if (method === 'HEAD') continue
+        app.routeTable.push({
+          method: String(method),
+          url: route.url,
+          access,
+          operationId: String(schema.operationId ?? '')
+        })
+      }
+    })
 
-  app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config?.access
-    if (!access || access === 'public') return
-    const token = bearerToken(request)
-    if (!token) throw unauthorized()
-    const principal = await opts.tokens.verify(token)
-    if (!principal) throw unauthorized('The bearer token is unknown, expired or revoked')
-    request.principal = principal
-    if (!access.includes(principal.role)) {
-      throw forbidden('role_not_allowed', `The ${principal.role} role may not call this operation; it is open to ${access.join(', ')}`)
-    }
-  })
-}, { name: 'auth' })
+    app.addHook('onRequest', async (request) => {
+      const access = request.routeOptions.config?.access
+      if (!access || access === 'public') return
+      const token = bearerToken(request)
+      if (!token) throw unauthorized()
+      const principal = await opts.tokens.verify(token)
+      if (!principal) throw unauthorized('The bearer token is unknown, expired or revoked')
+      request.principal = principal
+      if (!access.includes(principal.role)) {
+        throw forbidden(
+          'role_not_allowed',
+          `The ${principal.role} role may not call this operation; it is open to ${access.join(', ')}`
+        )
+      }
+    })
+  },
+  { name: 'auth' }
+)

@@ -7,7 +7,11 @@
  * replaces the generated one. test/openapi.test.ts checks every example against its schema.
  */
 
-const objective = { description: 'Attend every timetabled session', baseline: '62% attendance in the autumn term', target: '90% attendance over six weeks' }
+const objective = {
+  description: 'Attend every timetabled session',
+  baseline: '62% attendance in the autumn term',
+  target: '90% attendance over six weeks'
+}
 const plan = {
   objectives: [objective],
   reintegrationPlan: 'Two days a week back at the home school from the second half-term, rising to full time.',
@@ -49,63 +53,139 @@ const outcome = {
 
 export const requestExamples: Record<string, unknown> = {
   putLaPolicy: {
-    reviewIntervalSchoolWeeks: 6, firstReviewSchoolDays: 20, referralDecisionSchoolDays: 10, tier1MaxSchoolWeeks: 26,
-    tier2MaxSchoolWeeks: 26, tier3MaxSchoolWeeks: null, smallNumberThreshold: 5, fullTimeThresholdHours: 18,
-    sustainedAttendancePct: 90, followUpResponseSchoolDays: 10
+    reviewIntervalSchoolWeeks: 6,
+    firstReviewSchoolDays: 20,
+    referralDecisionSchoolDays: 10,
+    tier1MaxSchoolWeeks: 26,
+    tier2MaxSchoolWeeks: 26,
+    tier3MaxSchoolWeeks: null,
+    smallNumberThreshold: 5,
+    fullTimeThresholdHours: 18,
+    sustainedAttendancePct: 90,
+    followUpResponseSchoolDays: 10
   },
   createSchool: { name: 'Oakfield Academy', phase: 'SECONDARY', type: 'ACADEMY' },
   updateSchool: { name: 'Oakfield Academy', phase: 'SECONDARY', type: 'ACADEMY' },
   createProvider: {
-    name: 'Riverside Pupil Referral Unit', ukprn: undefined, settingType: undefined, qaStatus: 'APPROVED', qaDate: '2026-07-01',
-    safeguardingConfirmedOn: '2026-07-01', tiers: [{ tier: 1, places: 10 }, { tier: 2, places: 24 }, { tier: 3, places: 8 }]
+    name: 'Riverside Pupil Referral Unit',
+    ukprn: undefined,
+    settingType: undefined,
+    qaStatus: 'APPROVED',
+    qaDate: '2026-07-01',
+    safeguardingConfirmedOn: '2026-07-01',
+    tiers: [
+      { tier: 1, places: 10 },
+      { tier: 2, places: 24 },
+      { tier: 3, places: 8 }
+    ]
   },
   updateProvider: {
-    name: 'Riverside Pupil Referral Unit', ukprn: undefined, settingType: undefined, qaStatus: 'APPROVED', qaDate: '2026-07-01',
-    safeguardingConfirmedOn: '2026-07-01', tiers: [{ tier: 2, places: 24 }]
+    name: 'Riverside Pupil Referral Unit',
+    ukprn: undefined,
+    settingType: undefined,
+    qaStatus: 'APPROVED',
+    qaDate: '2026-07-01',
+    safeguardingConfirmedOn: '2026-07-01',
+    tiers: [{ tier: 2, places: 24 }]
   },
   createPupil: {
-    legalForename: 'Alex', legalSurname: 'Morgan', preferredForename: 'Lex', preferredSurname: undefined, dateOfBirth: '2012-03-14',
-    senProvision: 'K', fsmEligible: true, lookedAfter: false, childInNeed: false, ncYearOverride: undefined
+    legalForename: 'Alex',
+    legalSurname: 'Morgan',
+    preferredForename: 'Lex',
+    preferredSurname: undefined,
+    dateOfBirth: '2012-03-14',
+    senProvision: 'K',
+    fsmEligible: true,
+    lookedAfter: false,
+    childInNeed: false,
+    ncYearOverride: undefined
   },
   updatePupil: {
-    upn: undefined, uln: undefined, legalForename: undefined, legalSurname: undefined, preferredForename: 'Lex', preferredSurname: undefined,
-    dateOfBirth: undefined, sex: undefined, senProvision: 'E', fsmEligible: undefined, lookedAfter: undefined, childInNeed: undefined,
-    ethnicity: undefined, homeSchoolId: undefined, homeLaCode: undefined, ncYearOverride: undefined
+    upn: undefined,
+    uln: undefined,
+    legalForename: undefined,
+    legalSurname: undefined,
+    preferredForename: 'Lex',
+    preferredSurname: undefined,
+    dateOfBirth: undefined,
+    sex: undefined,
+    senProvision: 'E',
+    fsmEligible: undefined,
+    lookedAfter: undefined,
+    childInNeed: undefined,
+    ethnicity: undefined,
+    homeSchoolId: undefined,
+    homeLaCode: undefined,
+    ncYearOverride: undefined
   },
   createToken: { label: 'Oakfield Academy pastoral office', role: 'school', providerId: undefined, expiresInDays: 90 },
   putLaCalendar: { halfTerms },
   putSchoolCalendar: { halfTerms, closures: [{ date: '2026-09-03', kind: 'INSET', reason: 'Staff training day' }] },
   createReasonCode: { code: 'LOCAL01', label: 'Anxiety-related non-attendance' },
   createReferral: {
-    requestedTier: 2, legalBasis: 'OFF_SITE_DIRECTION_S29A', reasonCode: 'OSD',
-    needsSummary: 'Repeated physical assaults on peers since Year 8; SEN support for social, emotional and mental health needs.',
-    interventionsTried: 'Pastoral support plan, mentoring, a reduced timetable for two weeks and an early help assessment.',
-    proposedObjectives: [objective], baselineAttendancePct: 62, baselineFrom: '2026-04-13', baselineTo: '2026-07-17',
-    parentConsultedOn: '2026-07-08', pupilViews: 'Wants smaller classes and to get back to football at school.',
-    sendCaseworkerToldOn: undefined, virtualSchoolToldOn: undefined,
+    requestedTier: 2,
+    legalBasis: 'OFF_SITE_DIRECTION_S29A',
+    reasonCode: 'OSD',
+    needsSummary:
+      'Repeated physical assaults on peers since Year 8; SEN support for social, emotional and mental health needs.',
+    interventionsTried:
+      'Pastoral support plan, mentoring, a reduced timetable for two weeks and an early help assessment.',
+    proposedObjectives: [objective],
+    baselineAttendancePct: 62,
+    baselineFrom: '2026-04-13',
+    baselineTo: '2026-07-17',
+    parentConsultedOn: '2026-07-08',
+    pupilViews: 'Wants smaller classes and to get back to football at school.',
+    sendCaseworkerToldOn: undefined,
+    virtualSchoolToldOn: undefined,
     exclusions: [{ kind: 'SUSPENSION', firstDay: '2026-06-01', lengthSchoolDays: 3 }]
   },
   decideReferral: { decision: 'ACCEPT', reason: 'Meets the Tier 2 criteria; Riverside has places from September.' },
   withdrawReferral: { reason: 'The pupil has moved to another LA.' },
   createPlacement: { tier: 2, legalBasis: 'OFF_SITE_DIRECTION_S29A', ...placementBody },
   updatePlacement: {
-    startDate: undefined, plannedEndDate: undefined, sessionsAtProvider: undefined, sessionsAtHomeSchool: undefined, partTimePlan: undefined,
-    plan, laNotifiedOn: undefined, parentNoticeGivenOn: undefined, laNoticeGivenOn: undefined
+    startDate: undefined,
+    plannedEndDate: undefined,
+    sessionsAtProvider: undefined,
+    sessionsAtHomeSchool: undefined,
+    partTimePlan: undefined,
+    plan,
+    laNotifiedOn: undefined,
+    parentNoticeGivenOn: undefined,
+    laNoticeGivenOn: undefined
   },
   pausePlacement: { reason: 'Hospital admission; the provider keeps the place open.' },
   cancelPlacement: { reason: 'The parent chose elective home education before the start.' },
   escalatePlacement: { ...placementBody, startDate: '2027-02-15', plannedEndDate: '2027-07-21' },
   stepDownPlacement: { ...placementBody, startDate: '2027-02-15', plannedEndDate: '2027-05-28' },
   closePlacement: outcome,
-  correctOutcome: { ...outcome, correctionReason: 'The effective date was entered as the last review date by mistake.' },
+  correctOutcome: {
+    ...outcome,
+    correctionReason: 'The effective date was entered as the last review date by mistake.'
+  },
   recordFollowUp: {
-    onRoll: true, rollSchoolId: undefined, attendancePct: 93.5, permanentlyExcluded: false, suspensionDays: 0, newPlacement: false,
-    participating: undefined, destination: undefined, monthsInEducation: undefined, monthsInEmployment: undefined,
+    onRoll: true,
+    rollSchoolId: undefined,
+    attendancePct: 93.5,
+    permanentlyExcluded: false,
+    suspensionDays: 0,
+    newPlacement: false,
+    participating: undefined,
+    destination: undefined,
+    monthsInEducation: undefined,
+    monthsInEmployment: undefined,
     notes: 'Settled in Year 9 tutor group; weekly check-in with the pastoral lead.'
   },
   holdReview: {
     heldOn: '2026-10-15',
-    attendees: { school: true, provider: true, la: true, parent: true, pupil: false, others: ['Educational psychologist'] },
+    attendees: {
+      school: true,
+      provider: true,
+      la: true,
+      parent: true,
+      pupil: false,
+      others: ['Educational psychologist']
+    },
     parentViews: 'Pleased with progress; worried about the move back at half-term.',
     parentViewsMissingReason: undefined,
     pupilViews: undefined,
@@ -117,7 +197,10 @@ export const requestExamples: Record<string, unknown> = {
     nextReviewOn: '2026-11-26'
   },
   putSchoolView: { view: 'Ready to plan a phased return after Christmas; the form tutor will visit the provider.' },
-  approveExtension: { upTo: '2027-05-28', reason: 'A phased return needs the spring term; the provider and school agree.' },
+  approveExtension: {
+    upTo: '2027-05-28',
+    reason: 'A phased return needs the spring term; the provider and school agree.'
+  },
   requestReview: { receivedOn: '2026-10-01' },
   recordAttendance: {
     marks: [
@@ -125,7 +208,14 @@ export const requestExamples: Record<string, unknown> = {
       { pupilId: '42', date: '2026-09-07', session: 'PM', code: 'ABSENT_AUTH', reason: 'Medical appointment' }
     ]
   },
-  recordAssessment: { scale: 'STANDARDISED_SCORE', scaleName: undefined, scaleMin: undefined, scaleMax: undefined, score: 86, reviewId: undefined },
+  recordAssessment: {
+    scale: 'STANDARDISED_SCORE',
+    scaleName: undefined,
+    scaleMin: undefined,
+    scaleMax: undefined,
+    score: 86,
+    reviewId: undefined
+  },
   recordQualificationResult: { qualification: 'GCSE', level: 'Level 2', grade: '4', awardedOn: '2027-08-20' }
 }
 

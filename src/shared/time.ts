@@ -4,7 +4,9 @@ import { DateTime, Settings } from 'luxon'
 Settings.defaultZone = 'Europe/London'
 Settings.throwOnInvalid = true
 declare module 'luxon' {
-  interface TSSettings { throwOnInvalid: true }
+  interface TSSettings {
+    throwOnInvalid: true
+  }
 }
 
 export const ZONE = 'Europe/London'

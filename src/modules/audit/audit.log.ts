@@ -6,7 +6,11 @@ import { type IdempotencyClaim, recordIdempotentCreation } from '../../plugins/i
 export type AuditAction = 'read' | 'list' | 'create' | 'update' | 'search' | 'revoke' | 'export'
 
 /** Who is acting, for the audit trail, and the Idempotency-Key the request holds, if any. */
-export interface Actor { principal: Principal, requestId: string, idempotency?: IdempotencyClaim | null }
+export interface Actor {
+  principal: Principal
+  requestId: string
+  idempotency?: IdempotencyClaim | null
+}
 
 export interface AuditEntry {
   action: AuditAction
@@ -17,7 +21,7 @@ export interface AuditEntry {
   changedFields?: string[] | null
 }
 
-export function auditRow (actor: Actor, entry: AuditEntry): NewAuditEvent {
+export function auditRow(actor: Actor, entry: AuditEntry): NewAuditEvent {
   const { principal } = actor
   return {
     request_id: actor.requestId,
@@ -39,17 +43,27 @@ export function auditRow (actor: Actor, entry: AuditEntry): NewAuditEvent {
  * Appends audit rows. Pass the transaction that does the read or write, so the trail and the change
  * commit together or not at all. The table itself refuses UPDATE, DELETE and TRUNCATE.
  */
-export async function writeAudit (db: Kysely<DB>, actor: Actor, entries: AuditEntry[]): Promise<void> {
+export async function writeAudit(db: Kysely<DB>, actor: Actor, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return
-  await db.insertInto('audit_event').values(entries.map((e) => auditRow(actor, e))).execute()
+  await db
+    .insertInto('audit_event')
+    .values(entries.map((e) => auditRow(actor, e)))
+    .execute()
   // Every write audits its creation in its own transaction, so this is where the Idempotency-Key learns what
   // the write created: the key and the write commit together or not at all.
   const claim = actor.idempotency
-  const created = claim && !claim.claimed ? entries.find((e) => e.action === 'create' && e.entity === claim.entity && e.entityId) : undefined
+  const created =
+    claim && !claim.claimed
+      ? entries.find((e) => e.action === 'create' && e.entity === claim.entity && e.entityId)
+      : undefined
   if (claim && created?.entityId) await recordIdempotentCreation(db, claim, created.entityId)
 }
 
-export const actorOf = (request: { principal: Principal | null, id: string, idempotency?: IdempotencyClaim | null }): Actor => {
+export const actorOf = (request: {
+  principal: Principal | null
+  id: string
+  idempotency?: IdempotencyClaim | null
+}): Actor => {
   if (!request.principal) throw new Error('no principal on an authenticated route')
   return { principal: request.principal, requestId: request.id, idempotency: request.idempotency }
 }

@@ -1,26 +1,44 @@
 import type { Kysely } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import { schoolScope } from '../../auth/scope.js'
-import { academicYearLabel, closureErrors, estimatedYear, halfTermErrors, parseAcademicYear, SchoolCalendar } from '../../domain/calendar.js'
+import {
+  academicYearLabel,
+  closureErrors,
+  estimatedYear,
+  halfTermErrors,
+  parseAcademicYear,
+  SchoolCalendar
+} from '../../domain/calendar.js'
 import type { DB } from '../../db/schema.js'
-import { fieldError, invalid, notFound, preconditionFailed, preconditionRequired, unprocessable } from '../../shared/errors.js'
+import {
+  fieldError,
+  invalid,
+  notFound,
+  preconditionFailed,
+  preconditionRequired,
+  unprocessable
+} from '../../shared/errors.js'
 import { toIso } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { setsOwnTermDates, type SchoolType } from '../schools/schools.schemas.js'
 import { CalendarsRepository, loadSchoolCalendar, type StoredYear } from './calendars.repository.js'
 import type { LaCalendar, PutLaCalendar, PutSchoolCalendar, SchoolCalendarView } from './calendars.schemas.js'
 
-const numbered = (halfTerms: { firstDay: string, lastDay: string }[]) => halfTerms.map((h, i) => ({ number: i + 1, ...h }))
+const numbered = (halfTerms: { firstDay: string; lastDay: string }[]) =>
+  halfTerms.map((h, i) => ({ number: i + 1, ...h }))
 
 /** The start year of an academic year path parameter; 400 naming the parameter unless the years are consecutive. */
-export function startYearOf (label: string): number {
+export function startYearOf(label: string): number {
   const start = parseAcademicYear(label)
   if (start === undefined) {
-    throw fieldError('/params/academicYear', 'academic_year_format', `/params/academicYear must be YYYY/YY (or YYYY-YY in a URL) of consecutive years; got ${label}`)
+    throw fieldError(
+      '/params/academicYear',
+      'academic_year_format',
+      `/params/academicYear must be YYYY/YY (or YYYY-YY in a URL) of consecutive years; got ${label}`
+    )
   }
   return start
 }
-
 
 /** An If-Match version, or undefined for a create: 428 when replacing without one. */
 const expectedVersion = (exists: boolean, ifMatch: number | undefined) => {
@@ -29,33 +47,51 @@ const expectedVersion = (exists: boolean, ifMatch: number | undefined) => {
 }
 
 export class CalendarsService {
-  constructor (private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<DB>) {}
 
-  #laView (laCode: string, startYear: number, stored: StoredYear): LaCalendar {
-    const days = new SchoolCalendar(() => ({ startYear, source: 'la', halfTerms: stored.halfTerms, closures: [] }))
-      .countSchoolDays(`${startYear}-09-01`, `${startYear + 1}-08-31`)
-    return { laCode, academicYear: academicYearLabel(startYear), halfTerms: numbered(stored.halfTerms), schoolDays: days, updatedAt: toIso(stored.updatedAt) }
+  #laView(laCode: string, startYear: number, stored: StoredYear): LaCalendar {
+    const days = new SchoolCalendar(() => ({
+      startYear,
+      source: 'la',
+      halfTerms: stored.halfTerms,
+      closures: []
+    })).countSchoolDays(`${startYear}-09-01`, `${startYear + 1}-08-31`)
+    return {
+      laCode,
+      academicYear: academicYearLabel(startYear),
+      halfTerms: numbered(stored.halfTerms),
+      schoolDays: days,
+      updatedAt: toIso(stored.updatedAt)
+    }
   }
 
-  #ownLa (p: Principal, code: string): void {
+  #ownLa(p: Principal, code: string): void {
     if (code !== p.laCode) throw notFound('local_authority')
   }
 
-  async listLaCalendars (p: Principal, code: string) {
+  async listLaCalendars(p: Principal, code: string) {
     this.#ownLa(p, code)
     const years = await new CalendarsRepository(this.db).years({ laCode: code })
     return { results: [...years].map(([label, stored]) => this.#laView(code, parseAcademicYear(label)!, stored)) }
   }
 
-  async getLaCalendar (p: Principal, code: string, yearParam: string) {
+  async getLaCalendar(p: Principal, code: string, yearParam: string) {
     this.#ownLa(p, code)
     const startYear = startYearOf(yearParam)
-    const stored = (await new CalendarsRepository(this.db).years({ laCode: code }, academicYearLabel(startYear))).get(academicYearLabel(startYear))
+    const stored = (await new CalendarsRepository(this.db).years({ laCode: code }, academicYearLabel(startYear))).get(
+      academicYearLabel(startYear)
+    )
     if (!stored) throw notFound('calendar')
     return { body: this.#laView(code, startYear, stored), version: stored.version }
   }
 
-  async putLaCalendar (actor: Actor, code: string, yearParam: string, ifMatch: number | undefined, input: PutLaCalendar) {
+  async putLaCalendar(
+    actor: Actor,
+    code: string,
+    yearParam: string,
+    ifMatch: number | undefined,
+    input: PutLaCalendar
+  ) {
     this.#ownLa(actor.principal, code)
     const startYear = startYearOf(yearParam)
     const errors = halfTermErrors(startYear, input.halfTerms)
@@ -66,47 +102,67 @@ export class CalendarsService {
       const exists = (await repo.years({ laCode: code }, label)).has(label)
       const id = await repo.put({ laCode: code }, label, expectedVersion(exists, ifMatch), input.halfTerms, [])
       if (!id) throw preconditionFailed()
-      await writeAudit(trx, actor, [{ action: exists ? 'update' : 'create', entity: 'term_calendar', entityId: id, changedFields: ['halfTerms'] }])
+      await writeAudit(trx, actor, [
+        { action: exists ? 'update' : 'create', entity: 'term_calendar', entityId: id, changedFields: ['halfTerms'] }
+      ])
       const stored = (await repo.years({ laCode: code }, label)).get(label)!
       return { body: this.#laView(code, startYear, stored), version: stored.version, created: !exists }
     })
   }
 
   /** The school as the principal may see it; 404 otherwise. */
-  async #school (db: Kysely<DB>, p: Principal, id: string) {
-    const school = await db.selectFrom('school').select(['id', 'la_code', 'type']).where(schoolScope(p)).where('id', '=', id).executeTakeFirst()
+  async #school(db: Kysely<DB>, p: Principal, id: string) {
+    const school = await db
+      .selectFrom('school')
+      .select(['id', 'la_code', 'type'])
+      .where(schoolScope(p))
+      .where('id', '=', id)
+      .executeTakeFirst()
     if (!school) throw notFound('school')
     return { id: school.id, laCode: school.la_code, type: school.type as SchoolType }
   }
 
-  async #schoolView (db: Kysely<DB>, school: { id: string, laCode: string }, startYear: number) {
+  async #schoolView(db: Kysely<DB>, school: { id: string; laCode: string }, startYear: number) {
     const label = academicYearLabel(startYear)
     const calendar = await loadSchoolCalendar(db, school)
     const own = (await new CalendarsRepository(db).years({ schoolId: school.id }, label)).get(label)
     const source = calendar.sourceOf(`${startYear}-10-01`)
-    const halfTerms = source === 'school' ? own!.halfTerms
-      : source === 'la' ? (await new CalendarsRepository(db).years({ laCode: school.laCode }, label)).get(label)!.halfTerms
-        : estimatedYear(startYear).halfTerms
+    const halfTerms =
+      source === 'school'
+        ? own!.halfTerms
+        : source === 'la'
+          ? (await new CalendarsRepository(db).years({ laCode: school.laCode }, label)).get(label)!.halfTerms
+          : estimatedYear(startYear).halfTerms
     const body: SchoolCalendarView = {
       schoolId: school.id,
       academicYear: label,
       source,
       estimated: source === 'estimated',
       halfTerms: numbered(halfTerms),
-      closures: (own?.closures ?? []).map((c) => ({ date: c.date, kind: c.kind, ...(c.reason ? { reason: c.reason } : {}) })),
+      closures: (own?.closures ?? []).map((c) => ({
+        date: c.date,
+        kind: c.kind,
+        ...(c.reason ? { reason: c.reason } : {})
+      })),
       schoolDays: calendar.countSchoolDays(`${startYear}-09-01`, `${startYear + 1}-08-31`),
       updatedAt: own ? toIso(own.updatedAt) : null
     }
     return { body, version: own?.version ?? 0 }
   }
 
-  async getSchoolCalendar (p: Principal, id: string, yearParam: string) {
+  async getSchoolCalendar(p: Principal, id: string, yearParam: string) {
     const startYear = startYearOf(yearParam)
     const school = await this.#school(this.db, p, id)
     return this.#schoolView(this.db, school, startYear)
   }
 
-  async putSchoolCalendar (actor: Actor, id: string, yearParam: string, ifMatch: number | undefined, input: PutSchoolCalendar) {
+  async putSchoolCalendar(
+    actor: Actor,
+    id: string,
+    yearParam: string,
+    ifMatch: number | undefined,
+    input: PutSchoolCalendar
+  ) {
     const startYear = startYearOf(yearParam)
     const p = actor.principal
     if (p.role === 'school' && p.schoolId !== id) throw notFound('school')
@@ -115,8 +171,17 @@ export class CalendarsService {
       const school = await this.#school(trx, p, id)
       const halfTerms = input.halfTerms ?? []
       if (halfTerms.length > 0 && !setsOwnTermDates(school.type)) {
-        throw unprocessable('follows_la_term_dates', `A ${school.type} school follows its LA's term dates; send closures only`,
-          [{ path: '/halfTerms', code: 'follows_la_term_dates', message: '/halfTerms is only for schools that set their own term dates' }])
+        throw unprocessable(
+          'follows_la_term_dates',
+          `A ${school.type} school follows its LA's term dates; send closures only`,
+          [
+            {
+              path: '/halfTerms',
+              code: 'follows_la_term_dates',
+              message: '/halfTerms is only for schools that set their own term dates'
+            }
+          ]
+        )
       }
       const errors = halfTerms.length > 0 ? halfTermErrors(startYear, halfTerms) : []
       if (errors.length > 0) invalid(errors)
@@ -125,31 +190,56 @@ export class CalendarsService {
       if (closureProblems.length > 0) invalid(closureProblems)
       const repo = new CalendarsRepository(trx)
       const exists = (await repo.years({ schoolId: id }, label)).has(label)
-      const calendarId = await repo.put({ schoolId: id }, label, expectedVersion(exists, ifMatch), halfTerms, input.closures)
+      const calendarId = await repo.put(
+        { schoolId: id },
+        label,
+        expectedVersion(exists, ifMatch),
+        halfTerms,
+        input.closures
+      )
       if (!calendarId) throw preconditionFailed()
-      await writeAudit(trx, actor, [{ action: exists ? 'update' : 'create', entity: 'term_calendar', entityId: calendarId, changedFields: Object.keys(input) }])
+      await writeAudit(trx, actor, [
+        {
+          action: exists ? 'update' : 'create',
+          entity: 'term_calendar',
+          entityId: calendarId,
+          changedFields: Object.keys(input)
+        }
+      ])
       const view = await this.#schoolView(trx, school, startYear)
       return { ...view, created: !exists }
     })
   }
 
   /** The half-terms a school without its own dates follows this year: the LA's, else the estimate. */
-  async #followedHalfTerms (db: Kysely<DB>, laCode: string, startYear: number) {
+  async #followedHalfTerms(db: Kysely<DB>, laCode: string, startYear: number) {
     const label = academicYearLabel(startYear)
-    return (await new CalendarsRepository(db).years({ laCode }, label)).get(label)?.halfTerms ?? estimatedYear(startYear).halfTerms
+    return (
+      (await new CalendarsRepository(db).years({ laCode }, label)).get(label)?.halfTerms ??
+      estimatedYear(startYear).halfTerms
+    )
   }
 
-  async schoolDays (p: Principal, id: string, from: string, to: string) {
+  async schoolDays(p: Principal, id: string, from: string, to: string) {
     if (to < from) throw fieldError('/querystring/to', 'date_order', '/querystring/to must not be before from')
-    if (Number(to.slice(0, 4)) - Number(from.slice(0, 4)) > 3) throw fieldError('/querystring/to', 'range_too_long', 'ask for at most three years of school days at a time')
+    if (Number(to.slice(0, 4)) - Number(from.slice(0, 4)) > 3)
+      throw fieldError('/querystring/to', 'range_too_long', 'ask for at most three years of school days at a time')
     const school = await this.#school(this.db, p, id)
     const calendar = await loadSchoolCalendar(this.db, school)
     const days = calendar.schoolDaysBetween(from, to)
     const calendars = calendar.sourcesUsed()
-    return { schoolId: id, from, to, count: days.length, days, calendars, estimated: calendars.some((c) => c.source === 'estimated') }
+    return {
+      schoolId: id,
+      from,
+      to,
+      count: days.length,
+      days,
+      calendars,
+      estimated: calendars.some((c) => c.source === 'estimated')
+    }
   }
 
-  async offset (p: Principal, id: string, from: string, days: number) {
+  async offset(p: Principal, id: string, from: string, days: number) {
     const school = await this.#school(this.db, p, id)
     const calendar = await loadSchoolCalendar(this.db, school)
     const date = calendar.addSchoolDays(from, days)
@@ -157,4 +247,3 @@ export class CalendarsService {
     return { schoolId: id, from, days, date, calendars, estimated: calendars.some((c) => c.source === 'estimated') }
   }
 }
-

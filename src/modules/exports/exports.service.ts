@@ -11,7 +11,7 @@ import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { reportYear } from '../reports/reports.service.js'
 
 export const EXPORT_KINDS = ['placements', 'outcomes', 'census'] as const
-export type ExportKind = typeof EXPORT_KINDS[number]
+export type ExportKind = (typeof EXPORT_KINDS)[number]
 type Value = string | number | boolean | null
 type Row = Record<string, Value>
 
@@ -19,19 +19,72 @@ type Row = Record<string, Value>
 export const EXPORT_CHUNK = 2000
 
 export const COLUMNS: Record<ExportKind, string[]> = {
-  placements: ['placementId', 'pupilId', 'upn', 'tier', 'status', 'legalBasis', 'reasonCode', 'providerId', 'providerName', 'commissionerType',
-    'commissioningSchoolUrn', 'startDate', 'plannedEndDate', 'endDate', 'sessionsAtProvider', 'sessionsAtHomeSchool', 'homeAttendanceCode', 'outcome', 'ncYearAtStart'],
-  outcomes: ['placementId', 'pupilId', 'upn', 'tier', 'outcome', 'effectiveDate', 'receivingSchoolUrn', 'receivingName', 'destination', 'destinationProvider',
-    'septemberGuarantee', 'sustained', 'checksRecorded', 'checksMet'],
+  placements: [
+    'placementId',
+    'pupilId',
+    'upn',
+    'tier',
+    'status',
+    'legalBasis',
+    'reasonCode',
+    'providerId',
+    'providerName',
+    'commissionerType',
+    'commissioningSchoolUrn',
+    'startDate',
+    'plannedEndDate',
+    'endDate',
+    'sessionsAtProvider',
+    'sessionsAtHomeSchool',
+    'homeAttendanceCode',
+    'outcome',
+    'ncYearAtStart'
+  ],
+  outcomes: [
+    'placementId',
+    'pupilId',
+    'upn',
+    'tier',
+    'outcome',
+    'effectiveDate',
+    'receivingSchoolUrn',
+    'receivingName',
+    'destination',
+    'destinationProvider',
+    'septemberGuarantee',
+    'sustained',
+    'checksRecorded',
+    'checksMet'
+  ],
   // School census "AP placements arranged by schools" and AP census items (domain.md §4.1, §4.2, §9.8).
-  census: ['placementId', 'upn', 'uln', 'upnValid', 'ulnValid', 'providerUrn', 'providerUkprn', 'settingType', 'reasonCode', 'entryDate', 'leavingDate', 'sessionsPerWeek',
-    'association', 'attendancePattern', 'previousSchoolUrn', 'ncYearAtStart', 'censusYear', 'ncYearInCensusYear']
+  census: [
+    'placementId',
+    'upn',
+    'uln',
+    'upnValid',
+    'ulnValid',
+    'providerUrn',
+    'providerUkprn',
+    'settingType',
+    'reasonCode',
+    'entryDate',
+    'leavingDate',
+    'sessionsPerWeek',
+    'association',
+    'attendancePattern',
+    'previousSchoolUrn',
+    'ncYearAtStart',
+    'censusYear',
+    'ncYearInCensusYear'
+  ]
 }
 
 /** A spreadsheet must not run a cell as a formula: text starting =, +, -, @, tab or CR gets a leading apostrophe. */
-export const safeCell = (v: Value): Value => typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v
+export const safeCell = (v: Value): Value => (typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v)
 
-export interface ExportQuery { academicYear?: string | undefined }
+export interface ExportQuery {
+  academicYear?: string | undefined
+}
 
 /**
  * The LA's export rows, a chunk at a time (keyset on the placement id), each chunk read and audited (one
@@ -39,64 +92,170 @@ export interface ExportQuery { academicYear?: string | undefined }
  * (the LA arranged them); with an academic year, those running in it (outcomes: effective in it).
  */
 /** Checks an export request before anything is sent: the caller's own LA, a well-formed past or current year. */
-export function exportYear (actor: Actor, code: string, q: ExportQuery, today: string): { from: string, to: string } | undefined {
+export function exportYear(
+  actor: Actor,
+  code: string,
+  q: ExportQuery,
+  today: string
+): { from: string; to: string } | undefined {
   if (code !== actor.principal.laCode) throw notFound('local_authority')
   return q.academicYear ? reportYear(q.academicYear, today) : undefined
 }
 
-export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, kind: ExportKind, year: { from: string, to: string } | undefined, today: string): AsyncGenerator<Row[]> {
+export async function* exportRows(
+  db: Kysely<DB>,
+  actor: Actor,
+  code: string,
+  kind: ExportKind,
+  year: { from: string; to: string } | undefined,
+  today: string
+): AsyncGenerator<Row[]> {
   let after = '0'
   // The census year: the academic year asked for, else the current one.
   const censusYearStart = year?.from ?? `${academicYearOf(today).slice(0, 4)}-09-01`
   for (;;) {
     const chunk = await db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom('placement').innerJoin('pupil', 'pupil.id', 'placement.pupil_id').innerJoin('provider', 'provider.id', 'placement.provider_id')
+      const rows = await trx
+        .selectFrom('placement')
+        .innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
+        .innerJoin('provider', 'provider.id', 'placement.provider_id')
         .leftJoin('school as commissioning', 'commissioning.id', 'placement.commissioner_school_id')
         .leftJoin('school as home', 'home.id', 'pupil.home_school_id')
         .leftJoin('placement_outcome', 'placement_outcome.id', 'placement.outcome_id')
         .leftJoin('school as receiving', 'receiving.id', 'placement_outcome.receiving_school_id')
         .select([
-          'placement.id', 'placement.pupil_id', 'placement.tier', 'placement.status', 'placement.legal_basis', 'placement.reason_code', 'placement.provider_id',
-          'placement.commissioner_type', 'placement.start_date', 'placement.planned_end_date', 'placement.end_date', 'placement.sessions_at_provider',
-          'placement.sessions_at_home_school', 'placement.home_attendance_code', 'pupil.upn', 'pupil.uln', 'pupil.home_la_code', 'pupil.date_of_birth', 'pupil.nc_year_override', 'provider.name as provider_name',
-          'provider.urn as provider_urn', 'provider.ukprn as provider_ukprn', 'provider.setting_type', 'commissioning.urn as commissioning_urn', 'home.urn as home_urn',
-          'placement_outcome.code as outcome', 'placement_outcome.effective_date', 'placement_outcome.receiving_name', 'receiving.urn as receiving_urn',
-          'placement_outcome.destination', 'placement_outcome.destination_provider_name', 'placement_outcome.september_guarantee'
+          'placement.id',
+          'placement.pupil_id',
+          'placement.tier',
+          'placement.status',
+          'placement.legal_basis',
+          'placement.reason_code',
+          'placement.provider_id',
+          'placement.commissioner_type',
+          'placement.start_date',
+          'placement.planned_end_date',
+          'placement.end_date',
+          'placement.sessions_at_provider',
+          'placement.sessions_at_home_school',
+          'placement.home_attendance_code',
+          'pupil.upn',
+          'pupil.uln',
+          'pupil.home_la_code',
+          'pupil.date_of_birth',
+          'pupil.nc_year_override',
+          'provider.name as provider_name',
+          'provider.urn as provider_urn',
+          'provider.ukprn as provider_ukprn',
+          'provider.setting_type',
+          'commissioning.urn as commissioning_urn',
+          'home.urn as home_urn',
+          'placement_outcome.code as outcome',
+          'placement_outcome.effective_date',
+          'placement_outcome.receiving_name',
+          'receiving.urn as receiving_urn',
+          'placement_outcome.destination',
+          'placement_outcome.destination_provider_name',
+          'placement_outcome.september_guarantee'
         ])
-        .where('placement.la_code', '=', code).where('placement.status', '<>', 'CANCELLED').where('placement.id', '>', after)
+        .where('placement.la_code', '=', code)
+        .where('placement.status', '<>', 'CANCELLED')
+        .where('placement.id', '>', after)
         .$if(kind === 'outcomes', (qb) => qb.where('placement.outcome_id', 'is not', null))
-        .$if(year !== undefined && kind === 'outcomes', (qb) => qb.where('placement_outcome.effective_date', '>=', year!.from).where('placement_outcome.effective_date', '<=', year!.to))
-        .$if(year !== undefined && kind !== 'outcomes', (qb) => qb.where('placement.start_date', '<=', year!.to)
-          .where((eb) => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', year!.from)])))
-        .orderBy('placement.id').limit(EXPORT_CHUNK).execute()
+        .$if(year !== undefined && kind === 'outcomes', (qb) =>
+          qb
+            .where('placement_outcome.effective_date', '>=', year!.from)
+            .where('placement_outcome.effective_date', '<=', year!.to)
+        )
+        .$if(year !== undefined && kind !== 'outcomes', (qb) =>
+          qb
+            .where('placement.start_date', '<=', year!.to)
+            .where((eb) => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', year!.from)]))
+        )
+        .orderBy('placement.id')
+        .limit(EXPORT_CHUNK)
+        .execute()
       if (rows.length === 0) return { rows, out: [] as Row[] }
       // Census rows are AP placements that ran in the period (not Tier 1 support, not PLANNED ones); the keyset
       // still moves past every row read.
-      const exported = kind === 'census'
-        ? rows.filter((r) => isCensusPlacement({ tier: r.tier, status: r.status, startDate: r.start_date, endDate: r.end_date }, year, today))
-        : rows
-      const followUps = kind === 'outcomes'
-        ? await trx.selectFrom('outcome_follow_up').select(['placement_id', 'checkpoint', 'status', 'met']).where('placement_id', 'in', rows.map((r) => r.id)).where('status', '<>', 'SUPERSEDED').execute()
-        : []
+      const exported =
+        kind === 'census'
+          ? rows.filter((r) =>
+              isCensusPlacement(
+                { tier: r.tier, status: r.status, startDate: r.start_date, endDate: r.end_date },
+                year,
+                today
+              )
+            )
+          : rows
+      const followUps =
+        kind === 'outcomes'
+          ? await trx
+              .selectFrom('outcome_follow_up')
+              .select(['placement_id', 'checkpoint', 'status', 'met'])
+              .where(
+                'placement_id',
+                'in',
+                rows.map((r) => r.id)
+              )
+              .where('status', '<>', 'SUPERSEDED')
+              .execute()
+          : []
       const followUpsOf = new Map<string, typeof followUps>()
-      for (const f of followUps) followUpsOf.set(f.placement_id, [...followUpsOf.get(f.placement_id) ?? [], f])
-      await writeAudit(trx, actor, exported.map((r) => ({ action: 'export' as const, entity: `export_${kind}`, entityId: r.id, pupilId: r.pupil_id, pupilLaCode: r.home_la_code })))
-      const ncYearAt = (r: typeof rows[number], on: string) => ncYearOn(r.date_of_birth, r.nc_year_override, on, today)
+      for (const f of followUps) followUpsOf.set(f.placement_id, [...(followUpsOf.get(f.placement_id) ?? []), f])
+      await writeAudit(
+        trx,
+        actor,
+        exported.map((r) => ({
+          action: 'export' as const,
+          entity: `export_${kind}`,
+          entityId: r.id,
+          pupilId: r.pupil_id,
+          pupilLaCode: r.home_la_code
+        }))
+      )
+      const ncYearAt = (r: (typeof rows)[number], on: string) =>
+        ncYearOn(r.date_of_birth, r.nc_year_override, on, today)
       const out = exported.map((r): Row => {
         switch (kind) {
           case 'placements':
             return {
-              placementId: r.id, pupilId: r.pupil_id, upn: r.upn, tier: r.tier, status: r.status, legalBasis: r.legal_basis, reasonCode: r.reason_code, providerId: r.provider_id,
-              providerName: r.provider_name, commissionerType: r.commissioner_type, commissioningSchoolUrn: r.commissioning_urn, startDate: r.start_date,
-              plannedEndDate: r.planned_end_date, endDate: r.end_date, sessionsAtProvider: r.sessions_at_provider, sessionsAtHomeSchool: r.sessions_at_home_school,
-              homeAttendanceCode: r.home_attendance_code, outcome: r.outcome, ncYearAtStart: ncYearAt(r, r.start_date)
+              placementId: r.id,
+              pupilId: r.pupil_id,
+              upn: r.upn,
+              tier: r.tier,
+              status: r.status,
+              legalBasis: r.legal_basis,
+              reasonCode: r.reason_code,
+              providerId: r.provider_id,
+              providerName: r.provider_name,
+              commissionerType: r.commissioner_type,
+              commissioningSchoolUrn: r.commissioning_urn,
+              startDate: r.start_date,
+              plannedEndDate: r.planned_end_date,
+              endDate: r.end_date,
+              sessionsAtProvider: r.sessions_at_provider,
+              sessionsAtHomeSchool: r.sessions_at_home_school,
+              homeAttendanceCode: r.home_attendance_code,
+              outcome: r.outcome,
+              ncYearAtStart: ncYearAt(r, r.start_date)
             }
           case 'outcomes': {
             const mine = followUpsOf.get(r.id) ?? []
             return {
-              placementId: r.id, pupilId: r.pupil_id, upn: r.upn, tier: r.tier, outcome: r.outcome, effectiveDate: r.effective_date, receivingSchoolUrn: r.receiving_urn,
-              receivingName: r.receiving_name, destination: r.destination, destinationProvider: r.destination_provider_name, septemberGuarantee: r.september_guarantee,
-              sustained: sustainedStatus(r.outcome!, mine), checksRecorded: mine.filter((f) => f.status === 'RECORDED').length, checksMet: mine.filter((f) => f.met === true).length
+              placementId: r.id,
+              pupilId: r.pupil_id,
+              upn: r.upn,
+              tier: r.tier,
+              outcome: r.outcome,
+              effectiveDate: r.effective_date,
+              receivingSchoolUrn: r.receiving_urn,
+              receivingName: r.receiving_name,
+              destination: r.destination,
+              destinationProvider: r.destination_provider_name,
+              septemberGuarantee: r.september_guarantee,
+              sustained: sustainedStatus(r.outcome!, mine),
+              checksRecorded: mine.filter((f) => f.status === 'RECORDED').length,
+              checksMet: mine.filter((f) => f.met === true).length
             }
           }
           case 'census': {
@@ -104,12 +263,24 @@ export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, 
             const urn = r.provider_urn
             const ukprn = urn ? null : r.provider_ukprn
             return {
-              placementId: r.id, upn: r.upn, uln: r.uln, upnValid: upnProblem(r.upn) === undefined, ulnValid: r.uln === null ? null : isValidUln(r.uln),
-              providerUrn: urn, providerUkprn: ukprn, settingType: urn || ukprn ? null : r.setting_type, reasonCode: r.reason_code,
-              entryDate: r.start_date, leavingDate: r.end_date, sessionsPerWeek: r.sessions_at_provider,
+              placementId: r.id,
+              upn: r.upn,
+              uln: r.uln,
+              upnValid: upnProblem(r.upn) === undefined,
+              ulnValid: r.uln === null ? null : isValidUln(r.uln),
+              providerUrn: urn,
+              providerUkprn: ukprn,
+              settingType: urn || ukprn ? null : r.setting_type,
+              reasonCode: r.reason_code,
+              entryDate: r.start_date,
+              leavingDate: r.end_date,
+              sessionsPerWeek: r.sessions_at_provider,
               association: r.commissioner_type === 'SCHOOL' ? 'SCHOOL_ARRANGED' : 'LA_ARRANGED',
-              attendancePattern: isFullTime(r) ? 'FULL_TIME' : 'PART_TIME', previousSchoolUrn: r.home_urn,
-              ncYearAtStart: ncYearAt(r, r.start_date), censusYear: academicYearOf(censusYearStart), ncYearInCensusYear: ncYearAt(r, censusYearStart)
+              attendancePattern: isFullTime(r) ? 'FULL_TIME' : 'PART_TIME',
+              previousSchoolUrn: r.home_urn,
+              ncYearAtStart: ncYearAt(r, r.start_date),
+              censusYear: academicYearOf(censusYearStart),
+              ncYearInCensusYear: ncYearAt(r, censusYearStart)
             }
           }
         }
@@ -124,12 +295,20 @@ export async function * exportRows (db: Kysely<DB>, actor: Actor, code: string, 
 }
 
 /** A CSV stream for spreadsheets: UTF-8 with a byte-order mark, CRLF line ends, a header row, every cell safe. */
-export function csvStream (kind: ExportKind, chunks: AsyncGenerator<Row[]>): Readable {
+export function csvStream(kind: ExportKind, chunks: AsyncGenerator<Row[]>): Readable {
   const columns = COLUMNS[kind]
-  const csv = stringify({ header: true, columns, bom: true, record_delimiter: 'windows', cast: { boolean: (v) => v ? 'true' : 'false' } })
-  const source = Readable.from((async function * () {
-    for await (const rows of chunks) for (const row of rows) yield columns.map((c) => safeCell(row[c] ?? null))
-  })())
+  const csv = stringify({
+    header: true,
+    columns,
+    bom: true,
+    record_delimiter: 'windows',
+    cast: { boolean: (v) => (v ? 'true' : 'false') }
+  })
+  const source = Readable.from(
+    (async function* () {
+      for await (const rows of chunks) for (const row of rows) yield columns.map((c) => safeCell(row[c] ?? null))
+    })()
+  )
   source.on('error', (err) => csv.destroy(err))
   return source.pipe(csv)
 }

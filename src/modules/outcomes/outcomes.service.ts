@@ -2,11 +2,23 @@ import type { Kysely } from 'kysely'
 import type { Principal } from '../../auth/principal.js'
 import { providerScope, schoolScope } from '../../auth/scope.js'
 import {
-  isPost16Checkpoint, type OutcomeCode, outcomeErrors, post16Held, reintegrationHeld
+  isPost16Checkpoint,
+  type OutcomeCode,
+  outcomeErrors,
+  post16Held,
+  reintegrationHeld
 } from '../../domain/outcomes.js'
 import { ncYear } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow } from '../../db/schema.js'
-import { conflict, type FieldError, forbidden, notFound, preconditionFailed, ruleFailed, unprocessable } from '../../shared/errors.js'
+import {
+  conflict,
+  type FieldError,
+  forbidden,
+  notFound,
+  preconditionFailed,
+  ruleFailed,
+  unprocessable
+} from '../../shared/errors.js'
 import { type Clock, systemClock, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
 import { loadPlacement, type PlacementsService } from '../placements/placements.service.js'
@@ -14,137 +26,367 @@ import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import { lastDayBefore, type OutcomeInput, recordersOf, storeOutcome, toFollowUp, toOutcome } from './outcome-store.js'
 import type { CorrectOutcome, FollowUpResult } from './outcomes.schemas.js'
 
-
-const REINTEGRATION_FIELDS = ['onRoll', 'rollSchoolId', 'attendancePct', 'permanentlyExcluded', 'suspensionDays', 'newPlacement'] as const
-const POST16_FIELDS = ['participating', 'destination', 'monthsInEducation', 'monthsInEmployment', 'apprenticeshipMonths'] as const
+const REINTEGRATION_FIELDS = [
+  'onRoll',
+  'rollSchoolId',
+  'attendancePct',
+  'permanentlyExcluded',
+  'suspensionDays',
+  'newPlacement'
+] as const
+const POST16_FIELDS = [
+  'participating',
+  'destination',
+  'monthsInEducation',
+  'monthsInEmployment',
+  'apprenticeshipMonths'
+] as const
 
 export class OutcomesService {
-  constructor (private readonly db: Kysely<DB>, private readonly placements: PlacementsService, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly placements: PlacementsService,
+    private readonly clock: Clock = systemClock
+  ) {}
 
-  #today (): string { return todayIn(this.clock) }
+  #today(): string {
+    return todayIn(this.clock)
+  }
 
   /** Checks an outcome against the placement, the pupil and the LA's organisations; 422 naming each broken rule. */
-  async #validate (trx: Kysely<DB>, p: Principal, placement: PlacementRow, pupil: PupilRow, input: OutcomeInput): Promise<OutcomeInput> {
+  async #validate(
+    trx: Kysely<DB>,
+    p: Principal,
+    placement: PlacementRow,
+    pupil: PupilRow,
+    input: OutcomeInput
+  ): Promise<OutcomeInput> {
     const errors: FieldError[] = []
     const receiving = { ...input.receiving }
     if (input.code === 'RETURNED_TO_HOME_SCHOOL_FULL_TIME' || input.code === 'RETURNED_TO_HOME_SCHOOL_PHASED') {
       if (!pupil.home_school_id) {
-        throw unprocessable('no_home_school', 'The pupil has no home school to return to; record the school they moved to (MOVED_TO_NEW_MAINSTREAM or MOVED_TO_SPECIAL_SCHOOL)',
-          [{ path: '/code', code: 'no_home_school', message: `/code ${input.code} needs a home school` }])
+        throw unprocessable(
+          'no_home_school',
+          'The pupil has no home school to return to; record the school they moved to (MOVED_TO_NEW_MAINSTREAM or MOVED_TO_SPECIAL_SCHOOL)',
+          [{ path: '/code', code: 'no_home_school', message: `/code ${input.code} needs a home school` }]
+        )
       }
-      if (receiving.schoolId && receiving.schoolId !== pupil.home_school_id) errors.push({ path: '/receiving/schoolId', code: 'not_home_school', message: '/receiving/schoolId must be the pupil\'s home school for a return to it' })
+      if (receiving.schoolId && receiving.schoolId !== pupil.home_school_id)
+        errors.push({
+          path: '/receiving/schoolId',
+          code: 'not_home_school',
+          message: "/receiving/schoolId must be the pupil's home school for a return to it"
+        })
       receiving.schoolId = pupil.home_school_id
     }
     if (receiving.schoolId && receiving.schoolId !== pupil.home_school_id) {
-      const school = await trx.selectFrom('school').select('id').where(schoolScope(p)).where('id', '=', receiving.schoolId).executeTakeFirst()
-      if (!school) errors.push({ path: '/receiving/schoolId', code: 'unknown_reference', message: '/receiving/schoolId is not a school of your LA; name a school elsewhere with /receiving/name' })
+      const school = await trx
+        .selectFrom('school')
+        .select('id')
+        .where(schoolScope(p))
+        .where('id', '=', receiving.schoolId)
+        .executeTakeFirst()
+      if (!school)
+        errors.push({
+          path: '/receiving/schoolId',
+          code: 'unknown_reference',
+          message: '/receiving/schoolId is not a school of your LA; name a school elsewhere with /receiving/name'
+        })
     }
     if (receiving.providerId) {
-      const provider = await trx.selectFrom('provider').select('id').where(providerScope(p)).where('id', '=', receiving.providerId).executeTakeFirst()
-      if (!provider) errors.push({ path: '/receiving/providerId', code: 'unknown_reference', message: '/receiving/providerId is not a provider of your LA' })
+      const provider = await trx
+        .selectFrom('provider')
+        .select('id')
+        .where(providerScope(p))
+        .where('id', '=', receiving.providerId)
+        .executeTakeFirst()
+      if (!provider)
+        errors.push({
+          path: '/receiving/providerId',
+          code: 'unknown_reference',
+          message: '/receiving/providerId is not a provider of your LA'
+        })
     }
     let finalReviewHeldOn: string | null | undefined
     if (input.finalReviewId) {
-      const review = await trx.selectFrom('review').select('held_on').where('id', '=', input.finalReviewId).where('placement_id', '=', placement.id).executeTakeFirst()
+      const review = await trx
+        .selectFrom('review')
+        .select('held_on')
+        .where('id', '=', input.finalReviewId)
+        .where('placement_id', '=', placement.id)
+        .executeTakeFirst()
       finalReviewHeldOn = review?.held_on ?? null
     }
     const calendar = await calendarForPupil(trx, pupil)
-    errors.push(...outcomeErrors({
-      ...input, receiving, finalReviewHeldOn, tier: placement.tier, placementStart: placement.start_date, pupilDateOfBirth: pupil.date_of_birth,
-      ncYearOnEffectiveDate: pupil.nc_year_override ?? ncYear(pupil.date_of_birth, input.effectiveDate)
-    }, calendar, this.#today()))
+    errors.push(
+      ...outcomeErrors(
+        {
+          ...input,
+          receiving,
+          finalReviewHeldOn,
+          tier: placement.tier,
+          placementStart: placement.start_date,
+          pupilDateOfBirth: pupil.date_of_birth,
+          ncYearOnEffectiveDate: pupil.nc_year_override ?? ncYear(pupil.date_of_birth, input.effectiveDate)
+        },
+        calendar,
+        this.#today()
+      )
+    )
     if (errors.length > 0) ruleFailed(errors)
     // Marks after the last day would be sessions at a placement the pupil had left.
-    const late = await trx.selectFrom('attendance_mark').select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('on_date').as('first')])
-      .where('placement_id', '=', placement.id).where('on_date', '>=', input.effectiveDate).executeTakeFirstOrThrow()
+    const late = await trx
+      .selectFrom('attendance_mark')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('on_date').as('first')])
+      .where('placement_id', '=', placement.id)
+      .where('on_date', '>=', input.effectiveDate)
+      .executeTakeFirstOrThrow()
     if (Number(late.n) > 0) {
-      throw conflict('attendance_after_end', `${late.n} attendance mark(s) from ${late.first as string} fall on or after /effectiveDate; the provider corrects them to NOT_SCHEDULED or the date is later`,
-        [{ path: '/effectiveDate', code: 'attendance_after_end', message: `marks recorded from ${late.first as string}` }])
+      throw conflict(
+        'attendance_after_end',
+        `${late.n} attendance mark(s) from ${late.first as string} fall on or after /effectiveDate; the provider corrects them to NOT_SCHEDULED or the date is later`,
+        [
+          {
+            path: '/effectiveDate',
+            code: 'attendance_after_end',
+            message: `marks recorded from ${late.first as string}`
+          }
+        ]
+      )
     }
     return { ...input, receiving }
   }
 
   /** Closes an active or paused placement with a coded outcome and schedules its follow-ups, in one transaction. */
-  async close (actor: Actor, id: string, version: number, input: OutcomeInput) {
+  async close(actor: Actor, id: string, version: number, input: OutcomeInput) {
     return this.db.transaction().execute(async (trx) => {
       const placement = await loadPlacement(trx, actor.principal, id, true)
       if (placement.version !== version) throw preconditionFailed()
-      if (placement.status === 'PLANNED') throw conflict('not_started', 'A placement that has not started is cancelled, not closed with an outcome')
-      if (placement.status === 'ENDED' || placement.status === 'CANCELLED') throw conflict('placement_closed', `The placement is already ${placement.status}; an outcome is changed through a correction`)
-      if (placement.outcome_id !== null) throw conflict('end_scheduled', `The placement already ends on ${placement.end_date} (${placement.ended_reason}), when the next placement starts`)
+      if (placement.status === 'PLANNED')
+        throw conflict('not_started', 'A placement that has not started is cancelled, not closed with an outcome')
+      if (placement.status === 'ENDED' || placement.status === 'CANCELLED')
+        throw conflict(
+          'placement_closed',
+          `The placement is already ${placement.status}; an outcome is changed through a correction`
+        )
+      if (placement.outcome_id !== null)
+        throw conflict(
+          'end_scheduled',
+          `The placement already ends on ${placement.end_date} (${placement.ended_reason}), when the next placement starts`
+        )
       this.#refuseEscalation(input.code, id)
-      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', placement.pupil_id).forUpdate().executeTakeFirstOrThrow()
+      const pupil = await trx
+        .selectFrom('pupil')
+        .selectAll()
+        .where('id', '=', placement.pupil_id)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
       const valid = await this.#validate(trx, actor.principal, placement, pupil, input)
       const outcome = await storeOutcome(trx, placement, pupil, valid, actor.principal.subject)
-      await trx.updateTable('placement').set((eb) => ({
-        status: 'ENDED', end_date: lastDayBefore(valid.effectiveDate), ended_reason: valid.code, outcome_id: outcome.id,
-        next_review_due_on: null, next_review_rule: null, pause_reason: null, version: eb('version', '+', 1), updated_at: new Date()
-      })).where('id', '=', id).execute()
-      await trx.insertInto('placement_event').values({ placement_id: id, event: 'ENDED', on_date: valid.effectiveDate, reason: valid.code, actor: actor.principal.subject }).execute()
+      await trx
+        .updateTable('placement')
+        .set((eb) => ({
+          status: 'ENDED',
+          end_date: lastDayBefore(valid.effectiveDate),
+          ended_reason: valid.code,
+          outcome_id: outcome.id,
+          next_review_due_on: null,
+          next_review_rule: null,
+          pause_reason: null,
+          version: eb('version', '+', 1),
+          updated_at: new Date()
+        }))
+        .where('id', '=', id)
+        .execute()
+      await trx
+        .insertInto('placement_event')
+        .values({
+          placement_id: id,
+          event: 'ENDED',
+          on_date: valid.effectiveDate,
+          reason: valid.code,
+          actor: actor.principal.subject
+        })
+        .execute()
       await writeAudit(trx, actor, [
-        { action: 'create', entity: 'placement_outcome', entityId: outcome.id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code, changedFields: Object.keys(input) },
-        { action: 'update', entity: 'placement', entityId: id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code, changedFields: ['status', 'endDate', 'outcome'] }
+        {
+          action: 'create',
+          entity: 'placement_outcome',
+          entityId: outcome.id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code,
+          changedFields: Object.keys(input)
+        },
+        {
+          action: 'update',
+          entity: 'placement',
+          entityId: id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code,
+          changedFields: ['status', 'endDate', 'outcome']
+        }
       ])
       return this.placements.viewById(trx, id)
     })
   }
 
-  #refuseEscalation (code: OutcomeCode, id: string) {
+  #refuseEscalation(code: OutcomeCode, id: string) {
     if (code === 'ESCALATED_TIER_2_TO_3') {
-      throw unprocessable('use_escalation', `An escalation opens the Tier 3 placement as it ends this one: POST /v1/placements/${id}/escalation`,
-        [{ path: '/code', code: 'use_escalation', message: '/code ESCALATED_TIER_2_TO_3 is recorded by the escalation' }])
+      throw unprocessable(
+        'use_escalation',
+        `An escalation opens the Tier 3 placement as it ends this one: POST /v1/placements/${id}/escalation`,
+        [
+          {
+            path: '/code',
+            code: 'use_escalation',
+            message: '/code ESCALATED_TIER_2_TO_3 is recorded by the escalation'
+          }
+        ]
+      )
     }
   }
 
   /** Replaces the current outcome of an ended placement; the old one stays in the history with the reason. */
-  async correct (actor: Actor, id: string, version: number, input: CorrectOutcome) {
+  async correct(actor: Actor, id: string, version: number, input: CorrectOutcome) {
     const { correctionReason, ...outcome } = input
     return this.db.transaction().execute(async (trx) => {
       const placement = await loadPlacement(trx, actor.principal, id, true)
       if (placement.version !== version) throw preconditionFailed()
-      if (placement.status !== 'ENDED' || !placement.outcome_id) throw conflict('no_outcome', `Only an ENDED placement's outcome is corrected; this one is ${placement.status}`)
-      const current = await trx.selectFrom('placement_outcome').selectAll().where('id', '=', placement.outcome_id).executeTakeFirstOrThrow()
+      if (placement.status !== 'ENDED' || !placement.outcome_id)
+        throw conflict('no_outcome', `Only an ENDED placement's outcome is corrected; this one is ${placement.status}`)
+      const current = await trx
+        .selectFrom('placement_outcome')
+        .selectAll()
+        .where('id', '=', placement.outcome_id)
+        .executeTakeFirstOrThrow()
       if ((current.code === 'ESCALATED_TIER_2_TO_3') !== (outcome.code === 'ESCALATED_TIER_2_TO_3')) {
-        throw unprocessable('escalation_fixed', 'An escalation opened a Tier 3 placement: it cannot be corrected into another outcome, nor another outcome into one',
-          [{ path: '/code', code: 'escalation_fixed', message: `/code cannot change between ${current.code} and ${outcome.code}` }])
+        throw unprocessable(
+          'escalation_fixed',
+          'An escalation opened a Tier 3 placement: it cannot be corrected into another outcome, nor another outcome into one',
+          [
+            {
+              path: '/code',
+              code: 'escalation_fixed',
+              message: `/code cannot change between ${current.code} and ${outcome.code}`
+            }
+          ]
+        )
       }
       if (current.code === 'ESCALATED_TIER_2_TO_3' && outcome.effectiveDate !== current.effective_date) {
-        throw unprocessable('escalation_fixed', 'An escalation\'s date is the Tier 3 placement\'s start', [{ path: '/effectiveDate', code: 'escalation_fixed', message: `/effectiveDate stays ${current.effective_date}` }])
+        throw unprocessable('escalation_fixed', "An escalation's date is the Tier 3 placement's start", [
+          {
+            path: '/effectiveDate',
+            code: 'escalation_fixed',
+            message: `/effectiveDate stays ${current.effective_date}`
+          }
+        ])
       }
-      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', placement.pupil_id).forUpdate().executeTakeFirstOrThrow()
+      const pupil = await trx
+        .selectFrom('pupil')
+        .selectAll()
+        .where('id', '=', placement.pupil_id)
+        .forUpdate()
+        .executeTakeFirstOrThrow()
       const valid = await this.#validate(trx, actor.principal, placement, pupil, outcome)
-      const clash = await trx.selectFrom('placement').select(['id', 'start_date']).where('pupil_id', '=', placement.pupil_id).where('id', '<>', id)
-        .where('status', '<>', 'CANCELLED').where('start_date', '>', placement.start_date).where('start_date', '<', valid.effectiveDate).executeTakeFirst()
+      const clash = await trx
+        .selectFrom('placement')
+        .select(['id', 'start_date'])
+        .where('pupil_id', '=', placement.pupil_id)
+        .where('id', '<>', id)
+        .where('status', '<>', 'CANCELLED')
+        .where('start_date', '>', placement.start_date)
+        .where('start_date', '<', valid.effectiveDate)
+        .executeTakeFirst()
       if (clash) {
-        throw conflict('placement_overlap', `Placement ${clash.id} starts on ${clash.start_date}, before the corrected /effectiveDate`,
-          [{ path: '/effectiveDate', code: 'placement_overlap', message: `placement ${clash.id} starts ${clash.start_date}` }])
+        throw conflict(
+          'placement_overlap',
+          `Placement ${clash.id} starts on ${clash.start_date}, before the corrected /effectiveDate`,
+          [
+            {
+              path: '/effectiveDate',
+              code: 'placement_overlap',
+              message: `placement ${clash.id} starts ${clash.start_date}`
+            }
+          ]
+        )
       }
-      const row = await storeOutcome(trx, placement, pupil, valid, actor.principal.subject, { id: current.id, reason: correctionReason })
-      await trx.updateTable('placement').set((eb) => ({
-        end_date: lastDayBefore(valid.effectiveDate), ended_reason: valid.code, outcome_id: row.id, version: eb('version', '+', 1), updated_at: new Date()
-      })).where('id', '=', id).execute()
-      await trx.insertInto('placement_event').values({ placement_id: id, event: 'OUTCOME_CORRECTED', on_date: this.#today(), reason: `${current.code} → ${valid.code}: ${correctionReason}`, actor: actor.principal.subject }).execute()
+      const row = await storeOutcome(trx, placement, pupil, valid, actor.principal.subject, {
+        id: current.id,
+        reason: correctionReason
+      })
+      await trx
+        .updateTable('placement')
+        .set((eb) => ({
+          end_date: lastDayBefore(valid.effectiveDate),
+          ended_reason: valid.code,
+          outcome_id: row.id,
+          version: eb('version', '+', 1),
+          updated_at: new Date()
+        }))
+        .where('id', '=', id)
+        .execute()
+      await trx
+        .insertInto('placement_event')
+        .values({
+          placement_id: id,
+          event: 'OUTCOME_CORRECTED',
+          on_date: this.#today(),
+          reason: `${current.code} → ${valid.code}: ${correctionReason}`,
+          actor: actor.principal.subject
+        })
+        .execute()
       await writeAudit(trx, actor, [
-        { action: 'create', entity: 'placement_outcome', entityId: row.id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code, changedFields: Object.keys(input) },
-        { action: 'update', entity: 'placement', entityId: id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code, changedFields: ['endDate', 'outcome'] }
+        {
+          action: 'create',
+          entity: 'placement_outcome',
+          entityId: row.id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code,
+          changedFields: Object.keys(input)
+        },
+        {
+          action: 'update',
+          entity: 'placement',
+          entityId: id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code,
+          changedFields: ['endDate', 'outcome']
+        }
       ])
       return this.placements.viewById(trx, id)
     })
   }
 
   /** The current outcome with its follow-ups, and the outcomes it corrected. */
-  async history (actor: Actor, id: string) {
+  async history(actor: Actor, id: string) {
     return this.db.transaction().execute(async (trx) => {
       const placement = await loadPlacement(trx, actor.principal, id)
       if (!placement.outcome_id) throw notFound('outcome')
       const [rows, followUps] = await Promise.all([
         trx.selectFrom('placement_outcome').selectAll().where('placement_id', '=', id).orderBy('id', 'desc').execute(),
-        trx.selectFrom('outcome_follow_up').selectAll().where('placement_id', '=', id).where('status', '<>', 'SUPERSEDED').execute()
+        trx
+          .selectFrom('outcome_follow_up')
+          .selectAll()
+          .where('placement_id', '=', id)
+          .where('status', '<>', 'SUPERSEDED')
+          .execute()
       ])
-      await writeAudit(trx, actor, [{ action: 'read', entity: 'placement_outcome', entityId: placement.outcome_id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code }])
+      await writeAudit(trx, actor, [
+        {
+          action: 'read',
+          entity: 'placement_outcome',
+          entityId: placement.outcome_id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code
+        }
+      ])
       const today = this.#today()
       const current = rows.find((r) => r.id === placement.outcome_id)!
-      return { placementId: id, current: toOutcome(current, followUps, today, true), history: rows.filter((r) => r.id !== current.id).map((r) => toOutcome(r, [], today, false)) }
+      return {
+        placementId: id,
+        current: toOutcome(current, followUps, today, true),
+        history: rows.filter((r) => r.id !== current.id).map((r) => toOutcome(r, [], today, false))
+      }
     })
   }
 
@@ -153,58 +395,147 @@ export class OutcomesService {
    * or the LA after a post-16 transition; once its window has opened, once only. A new Tier 2 or 3 placement
    * in the tracker since the outcome counts whatever the caller says.
    */
-  async recordFollowUp (actor: Actor, id: string, checkpoint: string, input: FollowUpResult) {
+  async recordFollowUp(actor: Actor, id: string, checkpoint: string, input: FollowUpResult) {
     const p = actor.principal
     const today = this.#today()
     return this.db.transaction().execute(async (trx) => {
       const placement = await loadPlacement(trx, p, id, p.role === 'coordinator')
-      const followUp = await trx.selectFrom('outcome_follow_up').selectAll().where('placement_id', '=', id).where('checkpoint', '=', checkpoint)
-        .where('status', '<>', 'SUPERSEDED').forUpdate().executeTakeFirst()
+      const followUp = await trx
+        .selectFrom('outcome_follow_up')
+        .selectAll()
+        .where('placement_id', '=', id)
+        .where('checkpoint', '=', checkpoint)
+        .where('status', '<>', 'SUPERSEDED')
+        .forUpdate()
+        .executeTakeFirst()
       if (!followUp || !placement.outcome_id) throw notFound('follow_up')
       if (!(recordersOf(checkpoint) as string[]).includes(p.role)) {
-        throw forbidden('not_your_follow_up', `The ${checkpoint} check is recorded by the ${recordersOf(checkpoint).join(' or ')}`)
+        throw forbidden(
+          'not_your_follow_up',
+          `The ${checkpoint} check is recorded by the ${recordersOf(checkpoint).join(' or ')}`
+        )
       }
-      if (followUp.status === 'RECORDED') throw conflict('already_recorded', `The ${checkpoint} check was recorded on ${followUp.recorded_on}`)
+      if (followUp.status === 'RECORDED')
+        throw conflict('already_recorded', `The ${checkpoint} check was recorded on ${followUp.recorded_on}`)
       if (today < followUp.opens_on) {
-        throw unprocessable('before_window', `The ${checkpoint} check opens on ${followUp.opens_on} and is due by ${followUp.due_on}`,
-          [{ path: '/', code: 'before_window', message: `the ${checkpoint} check opens on ${followUp.opens_on}` }])
+        throw unprocessable(
+          'before_window',
+          `The ${checkpoint} check opens on ${followUp.opens_on} and is due by ${followUp.due_on}`,
+          [{ path: '/', code: 'before_window', message: `the ${checkpoint} check opens on ${followUp.opens_on}` }]
+        )
       }
-      const outcome = await trx.selectFrom('placement_outcome').select(['code', 'effective_date']).where('id', '=', placement.outcome_id).executeTakeFirstOrThrow()
+      const outcome = await trx
+        .selectFrom('placement_outcome')
+        .select(['code', 'effective_date'])
+        .where('id', '=', placement.outcome_id)
+        .executeTakeFirstOrThrow()
       const errors: FieldError[] = []
       const post16 = isPost16Checkpoint(checkpoint)
-      const wanted = post16 ? POST16_FIELDS.filter((f) => f !== 'apprenticeshipMonths' && (f !== 'monthsInEducation' && f !== 'monthsInEmployment' || checkpoint === 'POST16_MARCH')) : ['onRoll', 'attendancePct', 'permanentlyExcluded', 'suspensionDays'] as const
+      const wanted = post16
+        ? POST16_FIELDS.filter(
+            (f) =>
+              f !== 'apprenticeshipMonths' &&
+              ((f !== 'monthsInEducation' && f !== 'monthsInEmployment') || checkpoint === 'POST16_MARCH')
+          )
+        : (['onRoll', 'attendancePct', 'permanentlyExcluded', 'suspensionDays'] as const)
       // An apprenticeship's run of months belongs to the March check (sustained at any time from August to July).
-      if (checkpoint === 'POST16_OCTOBER' && input.apprenticeshipMonths !== undefined) errors.push({ path: '/apprenticeshipMonths', code: 'not_allowed', message: `/apprenticeshipMonths is part of the POST16_MARCH check, not ${checkpoint}` })
-      for (const f of wanted) if (input[f] === undefined) errors.push({ path: `/${f}`, code: 'required', message: `/${f} is required for the ${checkpoint} check` })
-      for (const f of post16 ? REINTEGRATION_FIELDS : POST16_FIELDS) if (input[f] !== undefined) errors.push({ path: `/${f}`, code: 'not_allowed', message: `/${f} is not part of the ${checkpoint} check` })
+      if (checkpoint === 'POST16_OCTOBER' && input.apprenticeshipMonths !== undefined)
+        errors.push({
+          path: '/apprenticeshipMonths',
+          code: 'not_allowed',
+          message: `/apprenticeshipMonths is part of the POST16_MARCH check, not ${checkpoint}`
+        })
+      for (const f of wanted)
+        if (input[f] === undefined)
+          errors.push({ path: `/${f}`, code: 'required', message: `/${f} is required for the ${checkpoint} check` })
+      for (const f of post16 ? REINTEGRATION_FIELDS : POST16_FIELDS)
+        if (input[f] !== undefined)
+          errors.push({ path: `/${f}`, code: 'not_allowed', message: `/${f} is not part of the ${checkpoint} check` })
       if (!post16 && input.rollSchoolId) {
-        const school = await trx.selectFrom('school').select('id').where('id', '=', input.rollSchoolId).executeTakeFirst()
-        if (!school) errors.push({ path: '/rollSchoolId', code: 'unknown_reference', message: '/rollSchoolId is not a known school' })
+        const school = await trx
+          .selectFrom('school')
+          .select('id')
+          .where('id', '=', input.rollSchoolId)
+          .executeTakeFirst()
+        if (!school)
+          errors.push({
+            path: '/rollSchoolId',
+            code: 'unknown_reference',
+            message: '/rollSchoolId is not a known school'
+          })
       }
       if (errors.length > 0) ruleFailed(errors)
 
-      let met: { met: boolean, reasons: string[] }
+      let met: { met: boolean; reasons: string[] }
       let newPlacementId: string | null = null
       if (post16) {
-        met = post16Held(checkpoint as 'POST16_OCTOBER' | 'POST16_MARCH', { participating: input.participating!, destination: input.destination!, monthsInEducation: input.monthsInEducation, monthsInEmployment: input.monthsInEmployment, apprenticeshipMonths: input.apprenticeshipMonths })
+        met = post16Held(checkpoint as 'POST16_OCTOBER' | 'POST16_MARCH', {
+          participating: input.participating!,
+          destination: input.destination!,
+          monthsInEducation: input.monthsInEducation,
+          monthsInEmployment: input.monthsInEmployment,
+          apprenticeshipMonths: input.apprenticeshipMonths
+        })
       } else {
-        const later = await trx.selectFrom('placement').select('id').where('pupil_id', '=', placement.pupil_id).where('id', '<>', id)
-          .where('tier', '>=', 2).where('status', 'not in', ['CANCELLED', 'PLANNED']).where('start_date', '>=', outcome.effective_date).where('start_date', '<=', today)
-          .orderBy('start_date').executeTakeFirst()
+        const later = await trx
+          .selectFrom('placement')
+          .select('id')
+          .where('pupil_id', '=', placement.pupil_id)
+          .where('id', '<>', id)
+          .where('tier', '>=', 2)
+          .where('status', 'not in', ['CANCELLED', 'PLANNED'])
+          .where('start_date', '>=', outcome.effective_date)
+          .where('start_date', '<=', today)
+          .orderBy('start_date')
+          .executeTakeFirst()
         newPlacementId = later?.id ?? null
         const policy = await policyFor(trx, placement.la_code)
-        met = reintegrationHeld({ onRoll: input.onRoll!, permanentlyExcluded: input.permanentlyExcluded!, newPlacement: !!input.newPlacement || newPlacementId !== null, attendancePct: input.attendancePct! }, Number(policy.sustained_attendance_pct))
+        met = reintegrationHeld(
+          {
+            onRoll: input.onRoll!,
+            permanentlyExcluded: input.permanentlyExcluded!,
+            newPlacement: !!input.newPlacement || newPlacementId !== null,
+            attendancePct: input.attendancePct!
+          },
+          Number(policy.sustained_attendance_pct)
+        )
       }
-      const row = await trx.updateTable('outcome_follow_up').set({
-        status: 'RECORDED', on_roll: input.onRoll ?? null, roll_school_id: input.rollSchoolId ?? null, attendance_pct: input.attendancePct ?? null,
-        permanently_excluded: input.permanentlyExcluded ?? null, suspension_days: input.suspensionDays ?? null,
-        new_placement: post16 ? null : (!!input.newPlacement || newPlacementId !== null), new_placement_id: newPlacementId,
-        participating: input.participating ?? null, destination: input.destination ?? null,
-        months_in_education: input.monthsInEducation ?? null, months_in_employment: input.monthsInEmployment ?? null, apprenticeship_months: input.apprenticeshipMonths ?? null,
-        met: met.met, not_met_reasons: JSON.stringify(met.reasons), notes: input.notes ?? null,
-        recorded_on: today, recorded_by: p.subject, recorded_role: p.role
-      }).where('id', '=', followUp.id).returningAll().executeTakeFirstOrThrow()
-      await writeAudit(trx, actor, [{ action: 'update', entity: 'outcome_follow_up', entityId: row.id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code, changedFields: Object.keys(input) }])
+      const row = await trx
+        .updateTable('outcome_follow_up')
+        .set({
+          status: 'RECORDED',
+          on_roll: input.onRoll ?? null,
+          roll_school_id: input.rollSchoolId ?? null,
+          attendance_pct: input.attendancePct ?? null,
+          permanently_excluded: input.permanentlyExcluded ?? null,
+          suspension_days: input.suspensionDays ?? null,
+          new_placement: post16 ? null : !!input.newPlacement || newPlacementId !== null,
+          new_placement_id: newPlacementId,
+          participating: input.participating ?? null,
+          destination: input.destination ?? null,
+          months_in_education: input.monthsInEducation ?? null,
+          months_in_employment: input.monthsInEmployment ?? null,
+          apprenticeship_months: input.apprenticeshipMonths ?? null,
+          met: met.met,
+          not_met_reasons: JSON.stringify(met.reasons),
+          notes: input.notes ?? null,
+          recorded_on: today,
+          recorded_by: p.subject,
+          recorded_role: p.role
+        })
+        .where('id', '=', followUp.id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await writeAudit(trx, actor, [
+        {
+          action: 'update',
+          entity: 'outcome_follow_up',
+          entityId: row.id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code,
+          changedFields: Object.keys(input)
+        }
+      ])
       return toFollowUp(row, today)
     })
   }

@@ -8,7 +8,7 @@ export interface ProviderIdentity {
   qaStatus: string
   qaDate: string | null
   safeguardingConfirmedOn: string | null
-  tiers: { tier: number, places: number }[]
+  tiers: { tier: number; places: number }[]
 }
 
 /**
@@ -16,30 +16,59 @@ export interface ProviderIdentity {
  * registered schools have a URN and unregistered settings do not; a QA status other than NOT_ASSESSED
  * carries its date; dates are not in the future; each tier is listed once.
  */
-export function providerFieldErrors (p: ProviderIdentity, today: string): FieldError[] {
+export function providerFieldErrors(p: ProviderIdentity, today: string): FieldError[] {
   const errors: FieldError[] = []
   const given = [p.urn, p.ukprn, p.settingType].filter((v) => v !== null).length
   if (given !== 1) {
-    errors.push({ path: '/', code: 'provider_identifier', message: `give exactly one of urn, ukprn or settingType (${given} given)` })
+    errors.push({
+      path: '/',
+      code: 'provider_identifier',
+      message: `give exactly one of urn, ukprn or settingType (${given} given)`
+    })
   }
   if (p.registrationStatus === 'UNREGISTERED' && p.urn !== null) {
-    errors.push({ path: '/urn', code: 'unregistered_has_urn', message: '/urn is not allowed for an unregistered provider' })
+    errors.push({
+      path: '/urn',
+      code: 'unregistered_has_urn',
+      message: '/urn is not allowed for an unregistered provider'
+    })
   }
   if (p.registrationStatus !== 'UNREGISTERED' && p.urn === null) {
-    errors.push({ path: '/urn', code: 'registered_needs_urn', message: `/urn is required for a ${p.registrationStatus} provider` })
+    errors.push({
+      path: '/urn',
+      code: 'registered_needs_urn',
+      message: `/urn is required for a ${p.registrationStatus} provider`
+    })
   }
   if (p.qaStatus !== 'NOT_ASSESSED' && p.qaDate === null) {
-    errors.push({ path: '/qaDate', code: 'qa_date_required', message: `/qaDate is required when qaStatus is ${p.qaStatus}` })
+    errors.push({
+      path: '/qaDate',
+      code: 'qa_date_required',
+      message: `/qaDate is required when qaStatus is ${p.qaStatus}`
+    })
   }
   if (p.qaStatus === 'NOT_ASSESSED' && p.qaDate !== null) {
-    errors.push({ path: '/qaDate', code: 'qa_date_not_allowed', message: '/qaDate is not allowed when qaStatus is NOT_ASSESSED' })
+    errors.push({
+      path: '/qaDate',
+      code: 'qa_date_not_allowed',
+      message: '/qaDate is not allowed when qaStatus is NOT_ASSESSED'
+    })
   }
-  for (const [field, value] of [['qaDate', p.qaDate], ['safeguardingConfirmedOn', p.safeguardingConfirmedOn]] as const) {
-    if (value !== null && value > today) errors.push({ path: `/${field}`, code: 'date_in_future', message: `/${field} cannot be in the future` })
+  for (const [field, value] of [
+    ['qaDate', p.qaDate],
+    ['safeguardingConfirmedOn', p.safeguardingConfirmedOn]
+  ] as const) {
+    if (value !== null && value > today)
+      errors.push({ path: `/${field}`, code: 'date_in_future', message: `/${field} cannot be in the future` })
   }
   const seen = new Set<number>()
   p.tiers.forEach((t, i) => {
-    if (seen.has(t.tier)) errors.push({ path: `/tiers/${i}/tier`, code: 'duplicate_tier', message: `/tiers/${i}/tier repeats tier ${t.tier}` })
+    if (seen.has(t.tier))
+      errors.push({
+        path: `/tiers/${i}/tier`,
+        code: 'duplicate_tier',
+        message: `/tiers/${i}/tier repeats tier ${t.tier}`
+      })
     seen.add(t.tier)
   })
   return errors

@@ -4,7 +4,14 @@ import { pupilScope } from '../../auth/scope.js'
 import { isValidUln, upnProblem } from '../../domain/identifiers.js'
 import { endOfCompulsorySchoolAge, ncYear } from '../../domain/school-year.js'
 import type { DB, PupilRow, PupilTable } from '../../db/schema.js'
-import { type FieldError, forbidden, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.js'
+import {
+  type FieldError,
+  forbidden,
+  invalid,
+  notFound,
+  preconditionFailed,
+  unprocessable
+} from '../../shared/errors.js'
 import { paging } from '../../shared/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
 import { type Actor, writeAudit } from '../audit/audit.log.js'
@@ -32,7 +39,7 @@ const COLUMN: Record<keyof UpdatePupil, keyof PupilTable> = {
 
 const MAX_AGE_YEARS = 25
 
-export function toPupil (row: PupilRow, today: string): Pupil {
+export function toPupil(row: PupilRow, today: string): Pupil {
   const derived = ncYear(row.date_of_birth, today)
   return {
     id: row.id,
@@ -61,20 +68,39 @@ export function toPupil (row: PupilRow, today: string): Pupil {
 }
 
 /** Identifier and date rules beyond the schema's shape checks, each naming its field. */
-export function pupilFieldErrors (input: Partial<CreatePupil>, today: string): FieldError[] {
+export function pupilFieldErrors(input: Partial<CreatePupil>, today: string): FieldError[] {
   const errors: FieldError[] = []
   if (input.upn !== undefined) {
     const problem = upnProblem(input.upn)
-    if (problem === 'upn_check_letter') errors.push({ path: '/upn', code: 'upn_check_letter', message: '/upn check letter does not match its digits (DfE UPN guide)' })
-    else if (problem) errors.push({ path: '/upn', code: 'upn_format', message: '/upn must be a letter (not I, O or S) and 12 characters' })
+    if (problem === 'upn_check_letter')
+      errors.push({
+        path: '/upn',
+        code: 'upn_check_letter',
+        message: '/upn check letter does not match its digits (DfE UPN guide)'
+      })
+    else if (problem)
+      errors.push({
+        path: '/upn',
+        code: 'upn_format',
+        message: '/upn must be a letter (not I, O or S) and 12 characters'
+      })
   }
   if (input.uln && !isValidUln(input.uln)) {
-    errors.push({ path: '/uln', code: 'uln_check_digit', message: '/uln check digit does not match (ESFA mod-11 rule)' })
+    errors.push({
+      path: '/uln',
+      code: 'uln_check_digit',
+      message: '/uln check digit does not match (ESFA mod-11 rule)'
+    })
   }
   if (input.dateOfBirth !== undefined) {
-    if (input.dateOfBirth > today) errors.push({ path: '/dateOfBirth', code: 'date_in_future', message: '/dateOfBirth cannot be in the future' })
+    if (input.dateOfBirth > today)
+      errors.push({ path: '/dateOfBirth', code: 'date_in_future', message: '/dateOfBirth cannot be in the future' })
     else if (Number(today.slice(0, 4)) - Number(input.dateOfBirth.slice(0, 4)) > MAX_AGE_YEARS) {
-      errors.push({ path: '/dateOfBirth', code: 'date_out_of_range', message: `/dateOfBirth must be within the last ${MAX_AGE_YEARS} years` })
+      errors.push({
+        path: '/dateOfBirth',
+        code: 'date_out_of_range',
+        message: `/dateOfBirth must be within the last ${MAX_AGE_YEARS} years`
+      })
     }
   }
   return errors
@@ -83,106 +109,181 @@ export function pupilFieldErrors (input: Partial<CreatePupil>, today: string): F
 export class PupilsService {
   readonly #repo: PupilsRepository
 
-  constructor (private readonly db: Kysely<DB>, private readonly clock: Clock = systemClock) {
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock = systemClock
+  ) {
     this.#repo = new PupilsRepository(db)
   }
 
-  #today (): string { return todayIn(this.clock) }
+  #today(): string {
+    return todayIn(this.clock)
+  }
 
-  async get (actor: Actor, id: string) {
+  async get(actor: Actor, id: string) {
     const row = await this.#repo.readById(actor, id)
     if (!row) throw notFound('pupil')
     return { body: toPupil(row, this.#today()), version: row.version }
   }
 
-  async list (actor: Actor, query: PupilListQuery) {
+  async list(actor: Actor, query: PupilListQuery) {
     return this.db.transaction().execute(async (trx) => {
       const { rows, total } = await new PupilsRepository(trx).page(actor.principal, query)
-      await writeAudit(trx, actor, rows.map((r) => ({ action: 'list' as const, entity: 'pupil', entityId: r.id, pupilId: r.id, pupilLaCode: r.home_la_code })))
+      await writeAudit(
+        trx,
+        actor,
+        rows.map((r) => ({
+          action: 'list' as const,
+          entity: 'pupil',
+          entityId: r.id,
+          pupilId: r.id,
+          pupilLaCode: r.home_la_code
+        }))
+      )
       const today = this.#today()
       return { results: rows.map((r) => toPupil(r, today)), paging: paging(query.page, query.pageSize, total) }
     })
   }
 
   /** Finds a pupil by UPN within scope. The UPN travels in the body, never in a URL that proxies log. */
-  async search (actor: Actor, upn: string) {
+  async search(actor: Actor, upn: string) {
     this.#check({ upn })
     return this.db.transaction().execute(async (trx) => {
       const row = await new PupilsRepository(trx).findByUpn(actor.principal, upn)
-      await writeAudit(trx, actor, [{ action: 'search', entity: 'pupil', entityId: row?.id ?? null, pupilId: row?.id ?? null, pupilLaCode: row?.home_la_code ?? null }])
+      await writeAudit(trx, actor, [
+        {
+          action: 'search',
+          entity: 'pupil',
+          entityId: row?.id ?? null,
+          pupilId: row?.id ?? null,
+          pupilLaCode: row?.home_la_code ?? null
+        }
+      ])
       const results = row ? [toPupil(row, this.#today())] : []
       return { results, paging: paging(1, 1, results.length) }
     })
   }
 
-  async create (actor: Actor, input: CreatePupil) {
+  async create(actor: Actor, input: CreatePupil) {
     this.#check(input)
     const p = actor.principal
     const homeSchoolId = input.homeSchoolId ?? (p.orgType === 'school' ? p.schoolId : null)
     return this.db.transaction().execute(async (trx) => {
       await this.#checkPlacement(trx, p, homeSchoolId, input.homeLaCode)
-      const row = await trx.insertInto('pupil').values({
-        upn: input.upn,
-        uln: input.uln ?? null,
-        legal_forename: input.legalForename,
-        legal_surname: input.legalSurname,
-        preferred_forename: input.preferredForename ?? null,
-        preferred_surname: input.preferredSurname ?? null,
-        date_of_birth: input.dateOfBirth,
-        sex: input.sex,
-        sen_provision: input.senProvision ?? 'N',
-        fsm_eligible: input.fsmEligible ?? false,
-        looked_after: input.lookedAfter ?? false,
-        child_in_need: input.childInNeed ?? false,
-        ethnicity: input.ethnicity ?? 'NOBT',
-        home_school_id: homeSchoolId,
-        home_la_code: input.homeLaCode,
-        nc_year_override: input.ncYearOverride ?? null
-      }).returningAll().executeTakeFirstOrThrow()
-      await writeAudit(trx, actor, [{ action: 'create', entity: 'pupil', entityId: row.id, pupilId: row.id, pupilLaCode: row.home_la_code, changedFields: Object.keys(input) }])
+      const row = await trx
+        .insertInto('pupil')
+        .values({
+          upn: input.upn,
+          uln: input.uln ?? null,
+          legal_forename: input.legalForename,
+          legal_surname: input.legalSurname,
+          preferred_forename: input.preferredForename ?? null,
+          preferred_surname: input.preferredSurname ?? null,
+          date_of_birth: input.dateOfBirth,
+          sex: input.sex,
+          sen_provision: input.senProvision ?? 'N',
+          fsm_eligible: input.fsmEligible ?? false,
+          looked_after: input.lookedAfter ?? false,
+          child_in_need: input.childInNeed ?? false,
+          ethnicity: input.ethnicity ?? 'NOBT',
+          home_school_id: homeSchoolId,
+          home_la_code: input.homeLaCode,
+          nc_year_override: input.ncYearOverride ?? null
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await writeAudit(trx, actor, [
+        {
+          action: 'create',
+          entity: 'pupil',
+          entityId: row.id,
+          pupilId: row.id,
+          pupilLaCode: row.home_la_code,
+          changedFields: Object.keys(input)
+        }
+      ])
       return { body: toPupil(row, this.#today()), version: row.version }
     })
   }
 
-  async update (actor: Actor, id: string, version: number, input: UpdatePupil) {
+  async update(actor: Actor, id: string, version: number, input: UpdatePupil) {
     this.#check(input)
     const p = actor.principal
     return this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom('pupil').select(['home_school_id', 'home_la_code', 'version']).where(pupilScope(p)).where('id', '=', id).forUpdate().executeTakeFirst()
+      const current = await trx
+        .selectFrom('pupil')
+        .select(['home_school_id', 'home_la_code', 'version'])
+        .where(pupilScope(p))
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst()
       if (!current) throw notFound('pupil')
       if (current.version !== version) throw preconditionFailed()
       if (input.homeSchoolId !== undefined || input.homeLaCode !== undefined) {
-        await this.#checkPlacement(trx, p, input.homeSchoolId !== undefined ? input.homeSchoolId : current.home_school_id, input.homeLaCode ?? current.home_la_code)
+        await this.#checkPlacement(
+          trx,
+          p,
+          input.homeSchoolId !== undefined ? input.homeSchoolId : current.home_school_id,
+          input.homeLaCode ?? current.home_la_code
+        )
       }
       const changes: Updateable<PupilTable> = {}
-      for (const [key, value] of Object.entries(input)) (changes as Record<string, unknown>)[COLUMN[key as keyof UpdatePupil]] = value
-      const row = await trx.updateTable('pupil')
+      for (const [key, value] of Object.entries(input))
+        (changes as Record<string, unknown>)[COLUMN[key as keyof UpdatePupil]] = value
+      const row = await trx
+        .updateTable('pupil')
         .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
-        .where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
       if (input.homeLaCode !== undefined && input.homeLaCode !== current.home_la_code) {
         // Placements carry the pupil's home LA for scoping; it moves with the pupil.
-        await trx.updateTable('placement').set({ pupil_home_la_code: input.homeLaCode }).where('pupil_id', '=', id).execute()
+        await trx
+          .updateTable('placement')
+          .set({ pupil_home_la_code: input.homeLaCode })
+          .where('pupil_id', '=', id)
+          .execute()
       }
-      await writeAudit(trx, actor, [{ action: 'update', entity: 'pupil', entityId: id, pupilId: id, pupilLaCode: row.home_la_code, changedFields: Object.keys(input) }])
+      await writeAudit(trx, actor, [
+        {
+          action: 'update',
+          entity: 'pupil',
+          entityId: id,
+          pupilId: id,
+          pupilLaCode: row.home_la_code,
+          changedFields: Object.keys(input)
+        }
+      ])
       return { body: toPupil(row, this.#today()), version: row.version }
     })
   }
 
-  #check (input: Partial<CreatePupil>): void {
+  #check(input: Partial<CreatePupil>): void {
     const errors = pupilFieldErrors(input, this.#today())
     if (errors.length > 0) invalid(errors)
   }
 
   /** The pupil must stay visible to whoever records them: a school keeps its own roll, the LA its own pupils. */
-  async #checkPlacement (trx: Kysely<DB>, p: Principal, homeSchoolId: string | null, homeLaCode: string): Promise<void> {
+  async #checkPlacement(trx: Kysely<DB>, p: Principal, homeSchoolId: string | null, homeLaCode: string): Promise<void> {
     if (p.orgType === 'school' && homeSchoolId !== p.schoolId) {
-      throw forbidden('outside_scope', 'A school records pupils on its own roll only', [{ path: '/homeSchoolId', code: 'outside_scope', message: '/homeSchoolId must be your own school' }])
+      throw forbidden('outside_scope', 'A school records pupils on its own roll only', [
+        { path: '/homeSchoolId', code: 'outside_scope', message: '/homeSchoolId must be your own school' }
+      ])
     }
     if (homeSchoolId !== null) {
       const school = await new PupilsRepository(trx).schoolInScope(p, homeSchoolId)
-      if (!school) throw unprocessable('unknown_school', 'No such school in your LA', [{ path: '/homeSchoolId', code: 'unknown_reference', message: '/homeSchoolId is not a school you can see' }])
+      if (!school)
+        throw unprocessable('unknown_school', 'No such school in your LA', [
+          { path: '/homeSchoolId', code: 'unknown_reference', message: '/homeSchoolId is not a school you can see' }
+        ])
     } else if (homeLaCode !== p.laCode) {
-      throw forbidden('outside_scope', 'A pupil with no home school must live in your LA', [{ path: '/homeLaCode', code: 'outside_scope', message: `/homeLaCode must be ${p.laCode} when there is no home school` }])
+      throw forbidden('outside_scope', 'A pupil with no home school must live in your LA', [
+        {
+          path: '/homeLaCode',
+          code: 'outside_scope',
+          message: `/homeLaCode must be ${p.laCode} when there is no home school`
+        }
+      ])
     }
   }
 }

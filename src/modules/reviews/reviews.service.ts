@@ -36,30 +36,63 @@ export const toReview = (r: ReviewRow): Review => ({
 export const REQUEST_LOOKBACK_WEEKS = 10
 export const REQUEST_RESPONSE_SCHOOL_DAYS = 10
 
-
 export class ReviewsService {
-  constructor (private readonly db: Kysely<DB>, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clock: Clock = systemClock
+  ) {}
 
-  #today (): string { return todayIn(this.clock) }
+  #today(): string {
+    return todayIn(this.clock)
+  }
 
-  #placement (db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> { return loadPlacement(db, p, id, lock) }
+  #placement(db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> {
+    return loadPlacement(db, p, id, lock)
+  }
 
-  async list (actor: Actor, placementId: string) {
+  async list(actor: Actor, placementId: string) {
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId)
-      const rows = await trx.selectFrom('review').selectAll().where('placement_id', '=', placementId).orderBy('held_on').orderBy('id').execute()
-      await writeAudit(trx, actor, [{ action: 'list', entity: 'review', entityId: placementId, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code }])
+      const rows = await trx
+        .selectFrom('review')
+        .selectAll()
+        .where('placement_id', '=', placementId)
+        .orderBy('held_on')
+        .orderBy('id')
+        .execute()
+      await writeAudit(trx, actor, [
+        {
+          action: 'list',
+          entity: 'review',
+          entityId: placementId,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code
+        }
+      ])
       return { results: rows.map(toReview) }
     })
   }
 
   /** One review of a placement the caller can see; another placement's review answers 404. */
-  async get (actor: Actor, placementId: string, reviewId: string) {
+  async get(actor: Actor, placementId: string, reviewId: string) {
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId)
-      const row = await trx.selectFrom('review').selectAll().where('placement_id', '=', placementId).where('id', '=', reviewId).executeTakeFirst()
+      const row = await trx
+        .selectFrom('review')
+        .selectAll()
+        .where('placement_id', '=', placementId)
+        .where('id', '=', reviewId)
+        .executeTakeFirst()
       if (!row) throw notFound('review')
-      await writeAudit(trx, actor, [{ action: 'read', entity: 'review', entityId: reviewId, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code }])
+      await writeAudit(trx, actor, [
+        {
+          action: 'read',
+          entity: 'review',
+          entityId: reviewId,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code
+        }
+      ])
       return toReview(row)
     })
   }
@@ -69,60 +102,127 @@ export class ReviewsService {
    * the progress on every objective, the next review date against the schedule, and an extension against the
    * LA's tier limit and approvals; then moves the planned end, meets open review requests and reschedules.
    */
-  async hold (actor: Actor, placementId: string, input: CreateReview) {
+  async hold(actor: Actor, placementId: string, input: CreateReview) {
     const today = this.#today()
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId, true)
       if (placement.status !== 'ACTIVE' && placement.status !== 'PAUSED') {
-        throw conflict('placement_not_running', `Reviews are held on active or paused placements; this one is ${placement.status}`,
-          [{ path: '/', code: 'placement_not_running', message: `placement ${placementId} is ${placement.status}` }])
+        throw conflict(
+          'placement_not_running',
+          `Reviews are held on active or paused placements; this one is ${placement.status}`,
+          [{ path: '/', code: 'placement_not_running', message: `placement ${placementId} is ${placement.status}` }]
+        )
       }
       const errors: FieldError[] = []
       const err = (path: string, code: string, message: string) => errors.push({ path, code, message })
       if (input.heldOn > today) err('/heldOn', 'date_in_future', '/heldOn cannot be in the future')
-      if (input.heldOn < placement.start_date) err('/heldOn', 'before_placement', `/heldOn is before the placement started (${placement.start_date})`)
-      if (placement.end_date && input.heldOn > placement.end_date) err('/heldOn', 'after_placement', `/heldOn is after the placement ended (${placement.end_date})`)
-      if (!input.parentViews && !input.parentViewsMissingReason) err('/parentViews', 'required', '/parentViews or /parentViewsMissingReason is required')
-      if (!input.pupilViews && !input.pupilViewsMissingReason) err('/pupilViews', 'required', '/pupilViews or /pupilViewsMissingReason is required')
+      if (input.heldOn < placement.start_date)
+        err('/heldOn', 'before_placement', `/heldOn is before the placement started (${placement.start_date})`)
+      if (placement.end_date && input.heldOn > placement.end_date)
+        err('/heldOn', 'after_placement', `/heldOn is after the placement ended (${placement.end_date})`)
+      if (!input.parentViews && !input.parentViewsMissingReason)
+        err('/parentViews', 'required', '/parentViews or /parentViewsMissingReason is required')
+      if (!input.pupilViews && !input.pupilViewsMissingReason)
+        err('/pupilViews', 'required', '/pupilViews or /pupilViewsMissingReason is required')
       const count = placement.plan.objectives.length
       const seen = new Set<number>()
       input.objectives.forEach((o, i) => {
-        if (o.objective >= count) err(`/objectives/${i}/objective`, 'unknown_objective', `/objectives/${i}/objective: the plan has ${count} objective(s)`)
-        else if (seen.has(o.objective)) err(`/objectives/${i}/objective`, 'duplicate_objective', `/objectives/${i}/objective repeats objective ${o.objective}`)
+        if (o.objective >= count)
+          err(
+            `/objectives/${i}/objective`,
+            'unknown_objective',
+            `/objectives/${i}/objective: the plan has ${count} objective(s)`
+          )
+        else if (seen.has(o.objective))
+          err(
+            `/objectives/${i}/objective`,
+            'duplicate_objective',
+            `/objectives/${i}/objective repeats objective ${o.objective}`
+          )
         seen.add(o.objective)
       })
-      if (seen.size < count && errors.length === 0) err('/objectives', 'objective_missing', `progress is needed on all ${count} objectives of the plan`)
-      if (input.decision === 'EXTEND' && !input.extension) err('/extension', 'required', '/extension is required when the decision is EXTEND')
-      if (input.decision !== 'EXTEND' && input.extension) err('/extension', 'not_allowed', '/extension is only for the decision EXTEND')
-      if (input.decision !== 'END' && !input.nextReviewOn) err('/nextReviewOn', 'required', '/nextReviewOn is required unless the decision is END')
-      if (input.nextReviewOn && input.nextReviewOn <= input.heldOn) err('/nextReviewOn', 'not_after_review', '/nextReviewOn must be after /heldOn')
+      if (seen.size < count && errors.length === 0)
+        err('/objectives', 'objective_missing', `progress is needed on all ${count} objectives of the plan`)
+      if (input.decision === 'EXTEND' && !input.extension)
+        err('/extension', 'required', '/extension is required when the decision is EXTEND')
+      if (input.decision !== 'EXTEND' && input.extension)
+        err('/extension', 'not_allowed', '/extension is only for the decision EXTEND')
+      if (input.decision !== 'END' && !input.nextReviewOn)
+        err('/nextReviewOn', 'required', '/nextReviewOn is required unless the decision is END')
+      if (input.nextReviewOn && input.nextReviewOn <= input.heldOn)
+        err('/nextReviewOn', 'not_after_review', '/nextReviewOn must be after /heldOn')
       if (errors.length > 0) ruleFailed(errors)
 
       // The latest date the next review may be: the schedule with this review counted.
       const after = await scheduleFor(trx, { ...placement, status: 'ACTIVE' }, input.heldOn)
       if (input.nextReviewOn && after && input.nextReviewOn > after.due) {
-        ruleFailed([{ path: '/nextReviewOn', code: 'next_review_too_late', message: `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ${after.due} (${after.explanation})` }])
+        ruleFailed([
+          {
+            path: '/nextReviewOn',
+            code: 'next_review_too_late',
+            message: `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ${after.due} (${after.explanation})`
+          }
+        ])
       }
 
       let extension: { newEnd: string } | undefined
       if (input.decision === 'EXTEND' && input.extension) {
         const newEnd = input.extension.newPlannedEnd
         const currentEnd = placement.planned_end_date ?? placement.start_date
-        if (newEnd <= currentEnd) ruleFailed([{ path: '/extension/newPlannedEnd', code: 'not_later', message: `/extension/newPlannedEnd must be after the current planned end (${currentEnd})` }])
+        if (newEnd <= currentEnd)
+          ruleFailed([
+            {
+              path: '/extension/newPlannedEnd',
+              code: 'not_later',
+              message: `/extension/newPlannedEnd must be after the current planned end (${currentEnd})`
+            }
+          ])
         if (placement.next_review_due_on && placement.next_review_due_on < input.heldOn) {
-          throw unprocessable('review_overdue', `A review was overdue (due ${placement.next_review_due_on}) when this one was held; hold the review, then extend at the next`,
-            [{ path: '/decision', code: 'review_overdue', message: `review due ${placement.next_review_due_on} was overdue` }])
+          throw unprocessable(
+            'review_overdue',
+            `A review was overdue (due ${placement.next_review_due_on}) when this one was held; hold the review, then extend at the next`,
+            [
+              {
+                path: '/decision',
+                code: 'review_overdue',
+                message: `review due ${placement.next_review_due_on} was overdue`
+              }
+            ]
+          )
         }
         const policy = await policyFor(trx, placement.la_code)
-        const limit = placement.tier === 1 ? policy.tier1_max_school_weeks : placement.tier === 2 ? policy.tier2_max_school_weeks : policy.tier3_max_school_weeks
+        const limit =
+          placement.tier === 1
+            ? policy.tier1_max_school_weeks
+            : placement.tier === 2
+              ? policy.tier2_max_school_weeks
+              : policy.tier3_max_school_weeks
         if (limit) {
-          const pupil = await trx.selectFrom('pupil').select(['home_school_id', 'home_la_code']).where('id', '=', placement.pupil_id).executeTakeFirstOrThrow()
+          const pupil = await trx
+            .selectFrom('pupil')
+            .select(['home_school_id', 'home_la_code'])
+            .where('id', '=', placement.pupil_id)
+            .executeTakeFirstOrThrow()
           const days = (await calendarForPupil(trx, pupil)).countSchoolDays(placement.start_date, newEnd)
           if (days > limit * 5) {
-            const approval = await trx.selectFrom('extension_approval').select('id').where('placement_id', '=', placementId).where('up_to', '>=', newEnd).executeTakeFirst()
+            const approval = await trx
+              .selectFrom('extension_approval')
+              .select('id')
+              .where('placement_id', '=', placementId)
+              .where('up_to', '>=', newEnd)
+              .executeTakeFirst()
             if (!approval) {
-              throw unprocessable('extension_needs_la_approval', `Extending to ${newEnd} makes ${days} school days, past the LA's Tier ${placement.tier} limit of ${limit} school weeks; an LA administrator must approve it first`,
-                [{ path: '/extension/newPlannedEnd', code: 'extension_needs_la_approval', message: `past the Tier ${placement.tier} limit without LA approval` }])
+              throw unprocessable(
+                'extension_needs_la_approval',
+                `Extending to ${newEnd} makes ${days} school days, past the LA's Tier ${placement.tier} limit of ${limit} school weeks; an LA administrator must approve it first`,
+                [
+                  {
+                    path: '/extension/newPlannedEnd',
+                    code: 'extension_needs_la_approval',
+                    message: `past the Tier ${placement.tier} limit without LA approval`
+                  }
+                ]
+              )
             }
           }
         }
@@ -130,59 +230,130 @@ export class ReviewsService {
       }
 
       // Attendance since the last review comes from the provider's marks when it keeps them; else as entered.
-      const previous = await trx.selectFrom('review').select((eb) => eb.fn.max('held_on').as('last')).where('placement_id', '=', placementId).where('held_on', '<', input.heldOn).executeTakeFirstOrThrow()
+      const previous = await trx
+        .selectFrom('review')
+        .select((eb) => eb.fn.max('held_on').as('last'))
+        .where('placement_id', '=', placementId)
+        .where('held_on', '<', input.heldOn)
+        .executeTakeFirstOrThrow()
       const recorded = await attendanceSince(trx, placementId, (previous.last as string | null) ?? null, input.heldOn)
-      const review = await trx.insertInto('review').values({
-        placement_id: placementId,
-        held_on: input.heldOn,
-        attendees: JSON.stringify(input.attendees),
-        parent_views: input.parentViews ?? null,
-        parent_views_missing_reason: input.parentViews ? null : input.parentViewsMissingReason ?? null,
-        pupil_views: input.pupilViews ?? null,
-        pupil_views_missing_reason: input.pupilViews ? null : input.pupilViewsMissingReason ?? null,
-        attendance_since_last_pct: recorded ?? input.attendanceSinceLastPct ?? null,
-        attendance_source: recorded !== null ? 'RECORDED' : input.attendanceSinceLastPct !== undefined ? 'ENTERED' : 'NONE',
-        objectives: JSON.stringify(input.objectives),
-        decision: input.decision,
-        extension_new_end: extension?.newEnd ?? null,
-        extension_reasons: input.extension?.reasons ?? null,
-        next_review_on: input.nextReviewOn ?? null,
-        recorded_by: actor.principal.subject
-      }).returningAll().executeTakeFirstOrThrow()
+      const review = await trx
+        .insertInto('review')
+        .values({
+          placement_id: placementId,
+          held_on: input.heldOn,
+          attendees: JSON.stringify(input.attendees),
+          parent_views: input.parentViews ?? null,
+          parent_views_missing_reason: input.parentViews ? null : (input.parentViewsMissingReason ?? null),
+          pupil_views: input.pupilViews ?? null,
+          pupil_views_missing_reason: input.pupilViews ? null : (input.pupilViewsMissingReason ?? null),
+          attendance_since_last_pct: recorded ?? input.attendanceSinceLastPct ?? null,
+          attendance_source:
+            recorded !== null ? 'RECORDED' : input.attendanceSinceLastPct !== undefined ? 'ENTERED' : 'NONE',
+          objectives: JSON.stringify(input.objectives),
+          decision: input.decision,
+          extension_new_end: extension?.newEnd ?? null,
+          extension_reasons: input.extension?.reasons ?? null,
+          next_review_on: input.nextReviewOn ?? null,
+          recorded_by: actor.principal.subject
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
       if (extension) {
-        await trx.updateTable('placement').set((eb) => ({ planned_end_date: extension.newEnd, extension_count: eb('extension_count', '+', 1), version: eb('version', '+', 1), updated_at: new Date() }))
-          .where('id', '=', placementId).execute()
+        await trx
+          .updateTable('placement')
+          .set((eb) => ({
+            planned_end_date: extension.newEnd,
+            extension_count: eb('extension_count', '+', 1),
+            version: eb('version', '+', 1),
+            updated_at: new Date()
+          }))
+          .where('id', '=', placementId)
+          .execute()
       }
-      await trx.updateTable('review_request').set({ status: 'MET', met_by_review_id: review.id })
-        .where('placement_id', '=', placementId).where('status', '=', 'OPEN').where('received_on', '<=', input.heldOn).execute()
+      await trx
+        .updateTable('review_request')
+        .set({ status: 'MET', met_by_review_id: review.id })
+        .where('placement_id', '=', placementId)
+        .where('status', '=', 'OPEN')
+        .where('received_on', '<=', input.heldOn)
+        .execute()
       await refreshSchedule(trx, placementId)
-      await writeAudit(trx, actor, [{ action: 'create', entity: 'review', entityId: review.id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code, changedFields: Object.keys(input) }])
+      await writeAudit(trx, actor, [
+        {
+          action: 'create',
+          entity: 'review',
+          entityId: review.id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code,
+          changedFields: Object.keys(input)
+        }
+      ])
       return toReview(review)
     })
   }
 
-  async addSchoolView (actor: Actor, placementId: string, reviewId: string, view: string) {
+  async addSchoolView(actor: Actor, placementId: string, reviewId: string, view: string) {
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId)
-      const row = await trx.updateTable('review').set({ school_view: view, school_view_at: new Date() })
-        .where('id', '=', reviewId).where('placement_id', '=', placementId).returningAll().executeTakeFirst()
+      const row = await trx
+        .updateTable('review')
+        .set({ school_view: view, school_view_at: new Date() })
+        .where('id', '=', reviewId)
+        .where('placement_id', '=', placementId)
+        .returningAll()
+        .executeTakeFirst()
       if (!row) throw notFound('review')
-      await writeAudit(trx, actor, [{ action: 'update', entity: 'review', entityId: reviewId, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code, changedFields: ['schoolView'] }])
+      await writeAudit(trx, actor, [
+        {
+          action: 'update',
+          entity: 'review',
+          entityId: reviewId,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code,
+          changedFields: ['schoolView']
+        }
+      ])
       return toReview(row)
     })
   }
 
   /** LA approval of extensions past the tier limit, up to a date (la_admin of the placement's LA). */
-  async approveExtension (actor: Actor, placementId: string, upTo: string, reason: string) {
+  async approveExtension(actor: Actor, placementId: string, upTo: string, reason: string) {
     return this.db.transaction().execute(async (trx) => {
-      const placement = await trx.selectFrom('placement').select(['id', 'pupil_id', 'pupil_home_la_code', 'start_date', 'status'])
-        .where('id', '=', placementId).where('la_code', '=', actor.principal.laCode).executeTakeFirst()
+      const placement = await trx
+        .selectFrom('placement')
+        .select(['id', 'pupil_id', 'pupil_home_la_code', 'start_date', 'status'])
+        .where('id', '=', placementId)
+        .where('la_code', '=', actor.principal.laCode)
+        .executeTakeFirst()
       if (!placement) throw notFound('placement')
-      if (placement.status === 'ENDED' || placement.status === 'CANCELLED') throw conflict('placement_closed', `The placement is ${placement.status}; there is nothing to extend`)
-      if (upTo <= placement.start_date) ruleFailed([{ path: '/upTo', code: 'before_start', message: '/upTo must be after the placement start' }])
-      const row = await trx.insertInto('extension_approval').values({ placement_id: placementId, up_to: upTo, reason, approved_by: actor.principal.subject }).returningAll().executeTakeFirstOrThrow()
-      await writeAudit(trx, actor, [{ action: 'create', entity: 'extension_approval', entityId: row.id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code }])
-      return { id: row.id, placementId, upTo: row.up_to, reason: row.reason, approvedBy: row.approved_by, approvedAt: toIso(row.approved_at) }
+      if (placement.status === 'ENDED' || placement.status === 'CANCELLED')
+        throw conflict('placement_closed', `The placement is ${placement.status}; there is nothing to extend`)
+      if (upTo <= placement.start_date)
+        ruleFailed([{ path: '/upTo', code: 'before_start', message: '/upTo must be after the placement start' }])
+      const row = await trx
+        .insertInto('extension_approval')
+        .values({ placement_id: placementId, up_to: upTo, reason, approved_by: actor.principal.subject })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await writeAudit(trx, actor, [
+        {
+          action: 'create',
+          entity: 'extension_approval',
+          entityId: row.id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code
+        }
+      ])
+      return {
+        id: row.id,
+        placementId,
+        upTo: row.up_to,
+        reason: row.reason,
+        approvedBy: row.approved_by,
+        approvedAt: toIso(row.approved_at)
+      }
     })
   }
 
@@ -190,29 +361,75 @@ export class ReviewsService {
    * A written request for a review of an off-site direction: due within 10 school days, unless a review was
    * held in the 10 weeks before the request, when it is recorded as declined with that reason.
    */
-  async requestReview (actor: Actor, placementId: string, requestedBy: 'PARENT' | 'LA', receivedOn: string) {
-    if (receivedOn > this.#today()) invalid([{ path: '/receivedOn', code: 'date_in_future', message: '/receivedOn cannot be in the future' }])
+  async requestReview(actor: Actor, placementId: string, requestedBy: 'PARENT' | 'LA', receivedOn: string) {
+    if (receivedOn > this.#today())
+      invalid([{ path: '/receivedOn', code: 'date_in_future', message: '/receivedOn cannot be in the future' }])
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId, true)
       if (placement.legal_basis !== 'OFF_SITE_DIRECTION_S29A') {
-        throw unprocessable('not_off_site_direction', 'Review requests apply to off-site directions (s29A)', [{ path: '/', code: 'not_off_site_direction', message: `placement ${placementId} is ${placement.legal_basis}` }])
+        throw unprocessable('not_off_site_direction', 'Review requests apply to off-site directions (s29A)', [
+          { path: '/', code: 'not_off_site_direction', message: `placement ${placementId} is ${placement.legal_basis}` }
+        ])
       }
-      if (placement.status !== 'ACTIVE' && placement.status !== 'PAUSED') throw conflict('placement_not_running', `The placement is ${placement.status}`)
-      if (receivedOn < placement.start_date) ruleFailed([{ path: '/receivedOn', code: 'before_placement', message: `/receivedOn is before the placement started (${placement.start_date})` }])
+      if (placement.status !== 'ACTIVE' && placement.status !== 'PAUSED')
+        throw conflict('placement_not_running', `The placement is ${placement.status}`)
+      if (receivedOn < placement.start_date)
+        ruleFailed([
+          {
+            path: '/receivedOn',
+            code: 'before_placement',
+            message: `/receivedOn is before the placement started (${placement.start_date})`
+          }
+        ])
       const since = DateTime.fromISO(receivedOn).minus({ weeks: REQUEST_LOOKBACK_WEEKS }).toISODate()!
-      const recent = await trx.selectFrom('review').select(['id', 'held_on']).where('placement_id', '=', placementId)
-        .where('held_on', '>', since).where('held_on', '<=', receivedOn).orderBy('held_on', 'desc').executeTakeFirst()
-      const pupil = await trx.selectFrom('pupil').select(['home_school_id', 'home_la_code']).where('id', '=', placement.pupil_id).executeTakeFirstOrThrow()
+      const recent = await trx
+        .selectFrom('review')
+        .select(['id', 'held_on'])
+        .where('placement_id', '=', placementId)
+        .where('held_on', '>', since)
+        .where('held_on', '<=', receivedOn)
+        .orderBy('held_on', 'desc')
+        .executeTakeFirst()
+      const pupil = await trx
+        .selectFrom('pupil')
+        .select(['home_school_id', 'home_la_code'])
+        .where('id', '=', placement.pupil_id)
+        .executeTakeFirstOrThrow()
       const calendar = await calendarForPupil(trx, pupil)
-      const row = await trx.insertInto('review_request').values({
-        placement_id: placementId, requested_by: requestedBy, received_on: receivedOn,
-        status: recent ? 'DECLINED' : 'OPEN',
-        due_on: recent ? null : calendar.addSchoolDays(receivedOn, REQUEST_RESPONSE_SCHOOL_DAYS),
-        declined_reason: recent ? `A review was held on ${recent.held_on}, within the ${REQUEST_LOOKBACK_WEEKS} weeks before the request (reg 4A)` : null,
-        recorded_by: actor.principal.subject
-      }).returningAll().executeTakeFirstOrThrow()
-      await writeAudit(trx, actor, [{ action: 'create', entity: 'review_request', entityId: row.id, pupilId: placement.pupil_id, pupilLaCode: placement.pupil_home_la_code }])
-      return { id: row.id, placementId, requestedBy: row.requested_by, receivedOn: row.received_on, status: row.status as 'OPEN' | 'DECLINED', dueOn: row.due_on, declinedReason: row.declined_reason, metByReviewId: row.met_by_review_id }
+      const row = await trx
+        .insertInto('review_request')
+        .values({
+          placement_id: placementId,
+          requested_by: requestedBy,
+          received_on: receivedOn,
+          status: recent ? 'DECLINED' : 'OPEN',
+          due_on: recent ? null : calendar.addSchoolDays(receivedOn, REQUEST_RESPONSE_SCHOOL_DAYS),
+          declined_reason: recent
+            ? `A review was held on ${recent.held_on}, within the ${REQUEST_LOOKBACK_WEEKS} weeks before the request (reg 4A)`
+            : null,
+          recorded_by: actor.principal.subject
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow()
+      await writeAudit(trx, actor, [
+        {
+          action: 'create',
+          entity: 'review_request',
+          entityId: row.id,
+          pupilId: placement.pupil_id,
+          pupilLaCode: placement.pupil_home_la_code
+        }
+      ])
+      return {
+        id: row.id,
+        placementId,
+        requestedBy: row.requested_by,
+        receivedOn: row.received_on,
+        status: row.status as 'OPEN' | 'DECLINED',
+        dueOn: row.due_on,
+        declinedReason: row.declined_reason,
+        metByReviewId: row.met_by_review_id
+      }
     })
   }
 }

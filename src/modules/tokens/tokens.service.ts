@@ -20,18 +20,22 @@ export interface IssueTokenInput {
 }
 
 /** Stores the hash of a new random token and returns the token itself: the only time it is ever seen. */
-export async function issueToken (db: Kysely<DB>, input: IssueTokenInput): Promise<{ token: string, row: ApiTokenRow }> {
+export async function issueToken(db: Kysely<DB>, input: IssueTokenInput): Promise<{ token: string; row: ApiTokenRow }> {
   const token = newToken()
-  const row = await db.insertInto('api_token').values({
-    token_hash: hashToken(token),
-    label: input.label,
-    role: input.role,
-    la_code: input.laCode,
-    school_id: input.schoolId ?? null,
-    provider_id: input.providerId ?? null,
-    created_by: input.createdBy,
-    expires_at: input.expiresAt
-  }).returningAll().executeTakeFirstOrThrow()
+  const row = await db
+    .insertInto('api_token')
+    .values({
+      token_hash: hashToken(token),
+      label: input.label,
+      role: input.role,
+      la_code: input.laCode,
+      school_id: input.schoolId ?? null,
+      provider_id: input.providerId ?? null,
+      created_by: input.createdBy,
+      expires_at: input.expiresAt
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
   return { token, row }
 }
 
@@ -50,44 +54,102 @@ export const toApiToken = (row: ApiTokenRow): ApiToken => ({
 })
 
 export class TokensService {
-  constructor (private readonly db: Kysely<DB>, private readonly defaultTtlDays: number) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly defaultTtlDays: number
+  ) {}
 
-  async list (p: Principal, query: { page: number, pageSize: number, role?: Role | undefined }) {
-    const base = this.db.selectFrom('api_token').where('la_code', '=', p.laCode)
+  async list(p: Principal, query: { page: number; pageSize: number; role?: Role | undefined }) {
+    const base = this.db
+      .selectFrom('api_token')
+      .where('la_code', '=', p.laCode)
       .$if(query.role !== undefined, (qb) => qb.where('role', '=', query.role!))
     const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
-    const rows = await base.selectAll().orderBy('id', 'desc').limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute()
+    const rows = await base
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize)
+      .execute()
     return { results: rows.map(toApiToken), paging: paging(query.page, query.pageSize, Number(total)) }
   }
 
   /** Issues a token for the caller's LA, or for one of its schools or providers. */
-  async create (actor: Actor, input: CreateToken) {
+  async create(actor: Actor, input: CreateToken) {
     const laCode = actor.principal.laCode
     const schoolId = input.role === 'school' ? input.schoolId : undefined
     const providerId = input.role === 'provider' ? input.providerId : undefined
-    if (input.role === 'school' && !schoolId) throw unprocessable('school_required', 'A school token names its school', [{ path: '/schoolId', code: 'required', message: '/schoolId is required for the school role' }])
-    if (input.role === 'provider' && !providerId) throw unprocessable('provider_required', 'A provider token names its provider', [{ path: '/providerId', code: 'required', message: '/providerId is required for the provider role' }])
-    if (input.role !== 'school' && input.schoolId) throw unprocessable('school_not_allowed', 'Only a school token names a school', [{ path: '/schoolId', code: 'not_allowed', message: `/schoolId is not allowed for the ${input.role} role` }])
-    if (input.role !== 'provider' && input.providerId) throw unprocessable('provider_not_allowed', 'Only a provider token names a provider', [{ path: '/providerId', code: 'not_allowed', message: `/providerId is not allowed for the ${input.role} role` }])
+    if (input.role === 'school' && !schoolId)
+      throw unprocessable('school_required', 'A school token names its school', [
+        { path: '/schoolId', code: 'required', message: '/schoolId is required for the school role' }
+      ])
+    if (input.role === 'provider' && !providerId)
+      throw unprocessable('provider_required', 'A provider token names its provider', [
+        { path: '/providerId', code: 'required', message: '/providerId is required for the provider role' }
+      ])
+    if (input.role !== 'school' && input.schoolId)
+      throw unprocessable('school_not_allowed', 'Only a school token names a school', [
+        { path: '/schoolId', code: 'not_allowed', message: `/schoolId is not allowed for the ${input.role} role` }
+      ])
+    if (input.role !== 'provider' && input.providerId)
+      throw unprocessable('provider_not_allowed', 'Only a provider token names a provider', [
+        { path: '/providerId', code: 'not_allowed', message: `/providerId is not allowed for the ${input.role} role` }
+      ])
     return this.db.transaction().execute(async (trx) => {
-      if (schoolId && !(await trx.selectFrom('school').select('id').where('id', '=', schoolId).where('la_code', '=', laCode).executeTakeFirst())) {
-        throw unprocessable('unknown_school', 'No such school in your LA', [{ path: '/schoolId', code: 'unknown_reference', message: '/schoolId is not a school in your LA' }])
+      if (
+        schoolId &&
+        !(await trx
+          .selectFrom('school')
+          .select('id')
+          .where('id', '=', schoolId)
+          .where('la_code', '=', laCode)
+          .executeTakeFirst())
+      ) {
+        throw unprocessable('unknown_school', 'No such school in your LA', [
+          { path: '/schoolId', code: 'unknown_reference', message: '/schoolId is not a school in your LA' }
+        ])
       }
-      if (providerId && !(await trx.selectFrom('provider').select('id').where('id', '=', providerId).where('la_code', '=', laCode).executeTakeFirst())) {
-        throw unprocessable('unknown_provider', 'No such provider in your LA', [{ path: '/providerId', code: 'unknown_reference', message: '/providerId is not a provider in your LA' }])
+      if (
+        providerId &&
+        !(await trx
+          .selectFrom('provider')
+          .select('id')
+          .where('id', '=', providerId)
+          .where('la_code', '=', laCode)
+          .executeTakeFirst())
+      ) {
+        throw unprocessable('unknown_provider', 'No such provider in your LA', [
+          { path: '/providerId', code: 'unknown_reference', message: '/providerId is not a provider in your LA' }
+        ])
       }
-      const expiresAt = DateTime.utc().plus({ days: input.expiresInDays ?? this.defaultTtlDays }).toJSDate()
-      const { token, row } = await issueToken(trx, { role: input.role, laCode, schoolId, providerId, label: input.label, createdBy: actor.principal.subject, expiresAt })
-      await writeAudit(trx, actor, [{ action: 'create', entity: 'api_token', entityId: row.id, changedFields: Object.keys(input) }])
+      const expiresAt = DateTime.utc()
+        .plus({ days: input.expiresInDays ?? this.defaultTtlDays })
+        .toJSDate()
+      const { token, row } = await issueToken(trx, {
+        role: input.role,
+        laCode,
+        schoolId,
+        providerId,
+        label: input.label,
+        createdBy: actor.principal.subject,
+        expiresAt
+      })
+      await writeAudit(trx, actor, [
+        { action: 'create', entity: 'api_token', entityId: row.id, changedFields: Object.keys(input) }
+      ])
       return { ...toApiToken(row), token }
     })
   }
 
-  async revoke (actor: Actor, id: string) {
+  async revoke(actor: Actor, id: string) {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx.updateTable('api_token').set({ revoked_at: new Date() })
-        .where('id', '=', id).where('la_code', '=', actor.principal.laCode)
-        .returningAll().executeTakeFirst()
+      const row = await trx
+        .updateTable('api_token')
+        .set({ revoked_at: new Date() })
+        .where('id', '=', id)
+        .where('la_code', '=', actor.principal.laCode)
+        .returningAll()
+        .executeTakeFirst()
       if (!row) throw notFound('token')
       await writeAudit(trx, actor, [{ action: 'revoke', entity: 'api_token', entityId: id }])
       return toApiToken(row)
