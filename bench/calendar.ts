@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { estimatedYear, SchoolCalendar } from '../src/domain/calendar.js'
-import { ZONE } from '../src/shared/time.js'
+import { ZONE } from '../src/platform/time.js'
 
 /**
  * Adding 190 school days to a date on a school calendar, per call, against luxon's plain

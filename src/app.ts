@@ -8,8 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import underPressure from '@fastify/under-pressure'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Kysely } from 'kysely'
-import { hashToken, TokenVerifier } from './auth/tokens.js'
-import type { Config } from './config.js'
+import { hashToken, TokenVerifier } from './platform/auth/tokens.js'
+import type { Config } from './platform/config.js'
 import type { DB } from './db/schema.js'
 import { reportRoutes } from './modules/reports/reports.routes.js'
 import { exportRoutes } from './modules/exports/exports.routes.js'
@@ -32,13 +32,13 @@ import { providerRoutes } from './modules/providers/providers.routes.js'
 import { pupilRoutes } from './modules/pupils/pupils.routes.js'
 import { schoolRoutes } from './modules/schools/schools.routes.js'
 import { tokenRoutes } from './modules/tokens/tokens.routes.js'
-import { authPlugin, bearerToken } from './plugins/auth.js'
-import { errorsPlugin, redispatchRouterError } from './plugins/errors.js'
-import { idempotencyPlugin } from './plugins/idempotency.js'
-import { docsCspPlugin, finishDocument } from './plugins/openapi-docs.js'
-import { AppError } from './shared/errors.js'
-import { Links, Paging, requestFormats } from './shared/schemas.js'
-import { type Clock, systemClock } from './shared/time.js'
+import { authPlugin, bearerToken } from './platform/plugins/auth.js'
+import { errorsPlugin, redispatchRouterError } from './platform/plugins/errors.js'
+import { idempotencyPlugin } from './platform/plugins/idempotency.js'
+import { docsCspPlugin, finishDocument } from './platform/plugins/openapi-docs.js'
+import { AppError } from './platform/errors.js'
+import { Links, Paging, requestFormats } from './platform/schemas.js'
+import { type Clock, systemClock } from './platform/time.js'
 
 export interface AppDeps {
   db: Kysely<DB>
@@ -191,7 +191,7 @@ export async function buildApp(deps: AppDeps) {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     // strictNumbers: a JSON body's 1e400 parses as Infinity, which is not a number here. `formats` adds `text`,
-    // which every free-text field carries (shared/schemas.ts Text): no NUL, no unpaired surrogate.
+    // which every free-text field carries (platform/schemas.ts Text): no NUL, no unpaired surrogate.
     ajv: {
       customOptions: {
         removeAdditional: false,

@@ -1,10 +1,10 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp, logRedactPaths } from './app.js'
-import { loadConfig } from './config.js'
+import { loadConfig } from './platform/config.js'
 import { createDb, describeDatabaseUrl } from './db/database.js'
 import { migrateToLatest, pendingMigrations, privilegesOverAudit } from './db/migrate.js'
 import { acquirePgliteLock, PgliteLockError } from './db/pglite-lock.js'
-import { hintBase } from './shared/listen-address.js'
+import { hintBase } from './platform/listen-address.js'
 
 let config
 try {

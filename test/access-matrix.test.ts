@@ -1,6 +1,6 @@
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
-import { ROLES, type Role } from '../src/auth/principal.js'
+import { ROLES, type Role } from '../src/platform/auth/principal.js'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, insertPupil, makeWorld, upnFor, type Org } from './helper.js'
 

@@ -7,7 +7,7 @@ import {
   qualificationErrors,
   scaleOf
 } from '../src/domain/attainment.js'
-import type { FieldError } from '../src/shared/errors.js'
+import type { FieldError } from '../src/platform/errors.js'
 
 /** English and maths attainment (domain.md §1.3, outcome 4): scales, progress from baseline, qualification results. */
 

@@ -2,7 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
 import type { Test } from 'tap'
-import { requestFormats } from '../src/shared/schemas.js'
+import { requestFormats } from '../src/platform/schemas.js'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { buildApp } from '../src/app.js'
-import { defaultConfig } from '../src/config.js'
+import { defaultConfig } from '../src/platform/config.js'
 import { createDb, isDatabaseUnavailable } from '../src/db/database.js'
 import { startServer } from './fixtures/spawn-server.js'
 import { freshDb, makeWorld, ownerUrlOf, TEST_DATABASE_URL, TEST_SERVICE_ROLE, upnFor } from './helper.js'

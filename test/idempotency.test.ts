@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import t from 'tap'
-import { recordIdempotentCreation } from '../src/plugins/idempotency.js'
+import { recordIdempotentCreation } from '../src/platform/plugins/idempotency.js'
 import { bearer, buildTestApp, countRows, makeWorld, upnFor } from './helper.js'
 
 // Idempotency keys never stick (issue 11 §1): the key is a lease, the write's own transaction records what

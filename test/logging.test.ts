@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream'
 import t from 'tap'
 import { buildApp, logRedactPaths } from '../src/app.js'
-import { defaultConfig } from '../src/config.js'
+import { defaultConfig } from '../src/platform/config.js'
 import { bearer, freshDb, makeWorld, upnFor } from './helper.js'
 
 t.test('no UPN, ULN, name or date of birth reaches a log line', async (t) => {

@@ -12,7 +12,7 @@ import {
   sustainedStatus,
   termsLater
 } from '../src/domain/outcomes.js'
-import type { FieldError } from '../src/shared/errors.js'
+import type { FieldError } from '../src/platform/errors.js'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 
 /**

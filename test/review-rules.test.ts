@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { DateTime } from 'luxon'
 import t, { type Test } from 'tap'
-import type { Role } from '../src/auth/principal.js'
+import type { Role } from '../src/platform/auth/principal.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from './helper.js'

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
 import { acquirePgliteLock, LOCK_FILE, PgliteLockError } from '../src/db/pglite-lock.js'
-import { hintBase } from '../src/shared/listen-address.js'
+import { hintBase } from '../src/platform/listen-address.js'
 
 /* A newcomer's first hour: every script answers --help without touching data, npm start holds the PGlite
  * folder's lock (db:migrate refuses it and leaves it), SIGTERM to npm stops the server, hints name the real port. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import t from 'tap'
-import { loadConfig } from '../src/config.js'
+import { loadConfig } from '../src/platform/config.js'
 import { startServer } from './fixtures/spawn-server.js'
 
 t.test('configuration is validated with the variable named', async (t) => {

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { hashToken, looksLikeToken, newToken, TokenVerifier } from '../src/auth/tokens.js'
+import { hashToken, looksLikeToken, newToken, TokenVerifier } from '../src/platform/auth/tokens.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { bearer, buildTestApp, freshDb, makeWorld } from './helper.js'
 

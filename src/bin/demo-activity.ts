@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import { buildApp } from '../app.js'
-import { defaultConfig } from '../config.js'
+import { defaultConfig } from '../platform/config.js'
 import type { DB } from '../db/schema.js'
 import { issueToken } from '../modules/tokens/tokens.service.js'
-import { systemClock, ZONE } from '../shared/time.js'
+import { systemClock, ZONE } from '../platform/time.js'
 
 /*
  * The demo's living LA: referrals, placements in all three tiers at every stage, reviews, outcomes with

@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js'
+import { loadConfig } from '../platform/config.js'
 import { createDb } from '../db/database.js'
 import { ensureRole, grantServiceRole, migrateToLatest, roleOfUrl } from '../db/migrate.js'
 import { acquirePgliteLock, PgliteLockError } from '../db/pglite-lock.js'

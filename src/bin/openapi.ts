@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { buildApp } from '../app.js'
-import { defaultConfig } from '../config.js'
+import { defaultConfig } from '../platform/config.js'
 import { createDb } from '../db/database.js'
 
 /** The OpenAPI document as committed: generated from the route schemas, never edited by hand. */

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import { pathToFileURL } from 'node:url'
 import pg from 'pg'
-import { loadConfig } from '../config.js'
+import { loadConfig } from '../platform/config.js'
 import { createDb } from '../db/database.js'
 import { migrateToLatest } from '../db/migrate.js'
 

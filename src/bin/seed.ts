@@ -1,14 +1,14 @@
 import { pathToFileURL } from 'node:url'
 import type { Kysely, Transaction } from 'kysely'
-import type { Role } from '../auth/principal.js'
-import { loadConfig } from '../config.js'
+import type { Role } from '../platform/auth/principal.js'
+import { loadConfig } from '../platform/config.js'
 import type { DB } from '../db/schema.js'
 import { isValidUln, upnCheckLetter } from '../domain/identifiers.js'
 import { upsertLocalAuthority } from '../modules/local-authorities/local-authorities.service.js'
 import type { ETHNICITY_MAJOR } from '../modules/pupils/pupils.schemas.js'
 import type { SCHOOL_PHASES, SchoolType } from '../modules/schools/schools.schemas.js'
 import { academicYearStart } from '../domain/school-year.js'
-import { systemClock, todayIn } from '../shared/time.js'
+import { systemClock, todayIn } from '../platform/time.js'
 import { type ActivityResult, seedDemoActivity } from './demo-activity.js'
 import {
   CliError,

@@ -1,4 +1,4 @@
-import type { FieldError } from '../shared/errors.js'
+import type { FieldError } from '../platform/errors.js'
 
 /**
  * English and maths attainment (domain.md §1.3, outcome 4): assessments on a stated scale at baseline, at

@@ -1,4 +1,4 @@
-import type { FieldError } from '../shared/errors.js'
+import type { FieldError } from '../platform/errors.js'
 import { fromDayNumber, type SchoolCalendar, toDayNumber, weekdayOf } from './calendar.js'
 
 /**

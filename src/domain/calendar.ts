@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
-import type { FieldError } from '../shared/errors.js'
-import { ZONE } from '../shared/time.js'
+import type { FieldError } from '../platform/errors.js'
+import { ZONE } from '../platform/time.js'
 import { bankHolidays } from './bank-holidays.js'
 
 /**

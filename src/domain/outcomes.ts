@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import type { FieldError } from '../shared/errors.js'
+import type { FieldError } from '../platform/errors.js'
 import type { HalfTermInfo, SchoolCalendar } from './calendar.js'
 import { academicYearStart, endOfCompulsorySchoolAge } from './school-year.js'
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import type { FieldError } from '../shared/errors.js'
+import type { FieldError } from '../platform/errors.js'
 import type { SchoolCalendar } from './calendar.js'
 import { endOfCompulsorySchoolAge, ncYear } from './school-year.js'
 

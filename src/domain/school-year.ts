@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { ZONE } from '../shared/time.js'
+import { ZONE } from '../platform/time.js'
 
 /**
  * School-year facts (domain.md §7). Pure functions over ISO dates, in Europe/London.

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { Id, Problem, ref } from '../../shared/schemas.js'
-import { actorOf } from '../audit/audit.log.js'
+import { Id, Problem, ref } from '../../platform/schemas.js'
+import { actorOf } from '../../db/audit.js'
 import {
   Assessment,
   AssessmentList,

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { QUALIFICATIONS, SCALES, STAGES, SUBJECTS } from '../../domain/attainment.js'
-import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp, Text } from '../../shared/schemas.js'
+import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp, Text } from '../../platform/schemas.js'
 
 export const CreateAssessment = Type.Object(
   {

@@ -3,9 +3,9 @@ import { DateTime } from 'luxon'
 import { isStandardPass, progressBySubject, qualificationErrors, scaleOf } from '../../domain/attainment.js'
 import { ncYear } from '../../domain/school-year.js'
 import type { AssessmentRow, DB } from '../../db/schema.js'
-import { conflict, ruleFailed } from '../../shared/errors.js'
-import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
-import { type Actor, writeAudit } from '../audit/audit.log.js'
+import { conflict, ruleFailed } from '../../platform/errors.js'
+import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
 import { loadPlacement } from '../placements/placements.service.js'
 import type {
   Assessment,

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { MARK_CODES, SESSIONS } from '../../domain/attendance.js'
-import { Id, IsoDate, ref, StringEnum, Timestamp, Text } from '../../shared/schemas.js'
+import { Id, IsoDate, ref, StringEnum, Timestamp, Text } from '../../platform/schemas.js'
 
 /** The most marks one request may carry: a term of AM and PM marks for well over a hundred pupils. */
 export const MAX_MARKS = 20_000

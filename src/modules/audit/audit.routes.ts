@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { type Static, Type } from 'typebox'
-import { principalOf } from '../../plugins/auth.js'
-import { fieldError } from '../../shared/errors.js'
-import { pageLinks } from '../../shared/http.js'
-import { Id, IsoDate, PageQuery, pageOf, paging, ref, Timestamp, Text } from '../../shared/schemas.js'
-import { toIso } from '../../shared/time.js'
+import { principalOf } from '../../platform/plugins/auth.js'
+import { fieldError } from '../../platform/errors.js'
+import { pageLinks } from '../../platform/http.js'
+import { Id, IsoDate, PageQuery, pageOf, paging, ref, Timestamp, Text } from '../../platform/schemas.js'
+import { toIso } from '../../platform/time.js'
 import { DateTime } from 'luxon'
 
 const AuditEvent = Type.Object(

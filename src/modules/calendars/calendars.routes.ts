@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
-import { ROLES } from '../../auth/principal.js'
-import { principalOf } from '../../plugins/auth.js'
-import { IfMatchHeaders, ifMatchVersion, sendWithEtag } from '../../shared/http.js'
-import { Problem, ref } from '../../shared/schemas.js'
-import { actorOf } from '../audit/audit.log.js'
+import { ROLES } from '../../platform/auth/principal.js'
+import { principalOf } from '../../platform/plugins/auth.js'
+import { IfMatchHeaders, ifMatchVersion, sendWithEtag } from '../../platform/http.js'
+import { Problem, ref } from '../../platform/schemas.js'
+import { actorOf } from '../../db/audit.js'
 import {
   Closure,
   HalfTerm,

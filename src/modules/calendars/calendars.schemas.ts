@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, LaCode, StringEnum, Timestamp, Text } from '../../shared/schemas.js'
+import { Id, IsoDate, LaCode, StringEnum, Timestamp, Text } from '../../platform/schemas.js'
 
 export const AcademicYearParam = Type.String({
   pattern: '^(19|20)[0-9]{2}[-/][0-9]{2}$',

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { Principal } from '../../auth/principal.js'
-import { schoolScope } from '../../auth/scope.js'
+import type { Principal } from '../../platform/auth/principal.js'
+import { schoolScope } from '../../db/scope.js'
 import {
   academicYearLabel,
   closureErrors,
@@ -17,9 +17,9 @@ import {
   preconditionFailed,
   preconditionRequired,
   unprocessable
-} from '../../shared/errors.js'
-import { toIso } from '../../shared/time.js'
-import { type Actor, writeAudit } from '../audit/audit.log.js'
+} from '../../platform/errors.js'
+import { toIso } from '../../platform/time.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
 import { setsOwnTermDates, type SchoolType } from '../schools/schools.schemas.js'
 import { CalendarsRepository, loadSchoolCalendar, type StoredYear } from './calendars.repository.js'
 import type { LaCalendar, PutLaCalendar, PutSchoolCalendar, SchoolCalendarView } from './calendars.schemas.js'

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { LaCode, ref, StringEnum } from '../../shared/schemas.js'
-import { todayIn } from '../../shared/time.js'
-import { actorOf } from '../audit/audit.log.js'
+import { LaCode, ref, StringEnum } from '../../platform/schemas.js'
+import { todayIn } from '../../platform/time.js'
+import { actorOf } from '../../db/audit.js'
 import { COLUMNS, csvStream, EXPORT_KINDS, exportRows, exportYear } from './exports.service.js'
 
 const ExportRows = Type.Object(

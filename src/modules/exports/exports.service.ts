@@ -6,8 +6,8 @@ import { academicYearOf, ncYearOn } from '../../domain/school-year.js'
 import { sustainedStatus } from '../../domain/outcomes.js'
 import { isValidUln, upnProblem } from '../../domain/identifiers.js'
 import type { DB } from '../../db/schema.js'
-import { notFound } from '../../shared/errors.js'
-import { type Actor, writeAudit } from '../audit/audit.log.js'
+import { notFound } from '../../platform/errors.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
 import { reportYear } from '../reports/reports.service.js'
 
 export const EXPORT_KINDS = ['placements', 'outcomes', 'census'] as const

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { isReady } from '../../db/database.js'
-import { DATABASE_RETRY_AFTER_S } from '../../plugins/errors.js'
-import { AppError } from '../../shared/errors.js'
-import { Problem, ref } from '../../shared/schemas.js'
+import { DATABASE_RETRY_AFTER_S } from '../../platform/plugins/errors.js'
+import { AppError } from '../../platform/errors.js'
+import { Problem, ref } from '../../platform/schemas.js'
 
 const Health = Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false })
 const tags = ['health']

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { LaCode, PageQuery, pageOf, Timestamp } from '../../shared/schemas.js'
+import { LaCode, PageQuery, pageOf, Timestamp } from '../../platform/schemas.js'
 
 export const LaPolicyFields = {
   reviewIntervalSchoolWeeks: Type.Integer({

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { StringEnum } from '../../shared/schemas.js'
-import { ROLES } from '../../auth/principal.js'
-import { principalOf } from '../../plugins/auth.js'
+import { StringEnum } from '../../platform/schemas.js'
+import { ROLES } from '../../platform/auth/principal.js'
+import { principalOf } from '../../platform/plugins/auth.js'
 
 const Me = Type.Object(
   {

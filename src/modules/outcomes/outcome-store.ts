@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import { followUpSchedule, isPost16Checkpoint, isReintegration, sustainedStatus } from '../../domain/outcomes.js'
 import type { DB, FollowUpRow, PlacementOutcomeRow, PlacementRow, PupilRow } from '../../db/schema.js'
-import { toIso } from '../../shared/time.js'
+import { toIso } from '../../platform/time.js'
 import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import type { CloseWithOutcome, FollowUp, Outcome } from './outcomes.schemas.js'
 

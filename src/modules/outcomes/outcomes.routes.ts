@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { IfMatchHeaders, ifMatchVersion, sendWithEtag } from '../../shared/http.js'
-import { Id, Problem, ref } from '../../shared/schemas.js'
-import { actorOf } from '../audit/audit.log.js'
+import { IfMatchHeaders, ifMatchVersion, sendWithEtag } from '../../platform/http.js'
+import { Id, Problem, ref } from '../../platform/schemas.js'
+import { actorOf } from '../../db/audit.js'
 import { Placement } from '../placements/placements.schemas.js'
 import { PlacementsService } from '../placements/placements.service.js'
 import {

@@ -6,7 +6,7 @@ import {
   OUTCOME_CODES,
   SEPTEMBER_GUARANTEE
 } from '../../domain/outcomes.js'
-import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp, Text as FreeText } from '../../shared/schemas.js'
+import { Id, IsoDate, Nullable, ref, StringEnum, Timestamp, Text as FreeText } from '../../platform/schemas.js'
 
 const Text = (max: number) => FreeText({ minLength: 1, maxLength: max })
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
-import type { Principal } from '../../auth/principal.js'
-import { providerScope, schoolScope } from '../../auth/scope.js'
+import type { Principal } from '../../platform/auth/principal.js'
+import { providerScope, schoolScope } from '../../db/scope.js'
 import {
   isPost16Checkpoint,
   type OutcomeCode,
@@ -18,9 +18,9 @@ import {
   preconditionFailed,
   ruleFailed,
   unprocessable
-} from '../../shared/errors.js'
-import { type Clock, systemClock, todayIn } from '../../shared/time.js'
-import { type Actor, writeAudit } from '../audit/audit.log.js'
+} from '../../platform/errors.js'
+import { type Clock, systemClock, todayIn } from '../../platform/time.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
 import { loadPlacement, type PlacementsService } from '../placements/placements.service.js'
 import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import { lastDayBefore, type OutcomeInput, recordersOf, storeOutcome, toFollowUp, toOutcome } from './outcome-store.js'

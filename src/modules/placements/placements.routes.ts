@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { principalOf } from '../../plugins/auth.js'
-import { notFound, unprocessable } from '../../shared/errors.js'
-import { IfMatchHeaders, ifMatchVersion, pageLinks, sendWithEtag } from '../../shared/http.js'
-import { LaCode, Problem, ref } from '../../shared/schemas.js'
-import { actorOf } from '../audit/audit.log.js'
+import { principalOf } from '../../platform/plugins/auth.js'
+import { notFound, unprocessable } from '../../platform/errors.js'
+import { IfMatchHeaders, ifMatchVersion, pageLinks, sendWithEtag } from '../../platform/http.js'
+import { LaCode, Problem, ref } from '../../platform/schemas.js'
+import { actorOf } from '../../db/audit.js'
 import {
   CreatePlacement,
   EmptyBody,

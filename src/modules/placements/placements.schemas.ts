@@ -9,7 +9,7 @@ import {
   Tier,
   Timestamp,
   Text as FreeText
-} from '../../shared/schemas.js'
+} from '../../platform/schemas.js'
 import { Attainment } from '../attainment/attainment.schemas.js'
 import { AttendanceSummary } from '../attendance/attendance.schemas.js'
 import { OutcomeOrNull } from '../outcomes/outcomes.schemas.js'

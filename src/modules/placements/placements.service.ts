@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import { DateTime } from 'luxon'
-import type { Principal } from '../../auth/principal.js'
-import { placementScope, providerScope } from '../../auth/scope.js'
+import type { Principal } from '../../platform/auth/principal.js'
+import { placementScope, providerScope } from '../../db/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
 import {
@@ -28,10 +28,10 @@ import {
   preconditionFailed,
   ruleFailed,
   unprocessable
-} from '../../shared/errors.js'
-import { paging } from '../../shared/schemas.js'
-import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
-import { type Actor, writeAudit } from '../audit/audit.log.js'
+} from '../../platform/errors.js'
+import { paging } from '../../platform/schemas.js'
+import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
 import { attainmentByPlacement } from '../attainment/attainment.service.js'
 import { marksByPlacement, summaryFor } from '../attendance/attendance.service.js'
 import { currentOutcomes, storeOutcome } from '../outcomes/outcome-store.js'

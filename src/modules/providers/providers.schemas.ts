@@ -11,7 +11,7 @@ import {
   Urn,
   StringEnum,
   Text
-} from '../../shared/schemas.js'
+} from '../../platform/schemas.js'
 
 export const SETTING_TYPES = ['NFE', 'OOT', 'OTH', 'WBP'] as const
 export const REGISTRATION_STATUSES = [

@@ -1,8 +1,8 @@
 import { type Kysely, sql } from 'kysely'
-import type { Principal } from '../../auth/principal.js'
-import { pupilScope } from '../../auth/scope.js'
+import type { Principal } from '../../platform/auth/principal.js'
+import { pupilScope } from '../../db/scope.js'
 import type { DB, PupilRow } from '../../db/schema.js'
-import { type Actor, auditRow } from '../audit/audit.log.js'
+import { type Actor, auditRow } from '../../db/audit.js'
 
 /** All SQL on pupils. Every read is scoped to the principal and writes its audit row in the same statement or transaction. */
 export class PupilsRepository {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IfMatchHeaders, ifMatchVersion, pageLinks, sendWithEtag } from '../../shared/http.js'
-import { Problem, ref } from '../../shared/schemas.js'
-import { actorOf } from '../audit/audit.log.js'
+import { IfMatchHeaders, ifMatchVersion, pageLinks, sendWithEtag } from '../../platform/http.js'
+import { Problem, ref } from '../../platform/schemas.js'
+import { actorOf } from '../../db/audit.js'
 import {
   CreatePupil,
   Pupil,

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { UPN_PATTERN, ULN_PATTERN } from '../../domain/identifiers.js'
-import { Id, IsoDate, LaCode, PageQuery, pageOf, Timestamp, StringEnum, Text } from '../../shared/schemas.js'
+import { Id, IsoDate, LaCode, PageQuery, pageOf, Timestamp, StringEnum, Text } from '../../platform/schemas.js'
 
 export const ETHNICITY_MAJOR = ['WHIT', 'MIXD', 'ASIA', 'BLAC', 'CHNE', 'AOEG', 'REFU', 'NOBT'] as const
 

@@ -1,6 +1,6 @@
 import type { Kysely, Updateable } from 'kysely'
-import type { Principal } from '../../auth/principal.js'
-import { pupilScope } from '../../auth/scope.js'
+import type { Principal } from '../../platform/auth/principal.js'
+import { pupilScope } from '../../db/scope.js'
 import { isValidUln, upnProblem } from '../../domain/identifiers.js'
 import { endOfCompulsorySchoolAge, ncYear } from '../../domain/school-year.js'
 import type { DB, PupilRow, PupilTable } from '../../db/schema.js'
@@ -11,10 +11,10 @@ import {
   notFound,
   preconditionFailed,
   unprocessable
-} from '../../shared/errors.js'
-import { paging } from '../../shared/schemas.js'
-import { type Clock, systemClock, toIso, todayIn } from '../../shared/time.js'
-import { type Actor, writeAudit } from '../audit/audit.log.js'
+} from '../../platform/errors.js'
+import { paging } from '../../platform/schemas.js'
+import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
 import { PupilsRepository } from './pupils.repository.js'
 import type { CreatePupil, Pupil, PupilListQuery, UpdatePupil } from './pupils.schemas.js'
 

@@ -1,6 +1,15 @@
 import { type Static, Type } from 'typebox'
 import { LEGAL_BASES } from '../../domain/placements.js'
-import { Id, IsoDate, PageQuery, pageOf, StringEnum, Tier, Timestamp, Text as FreeText } from '../../shared/schemas.js'
+import {
+  Id,
+  IsoDate,
+  PageQuery,
+  pageOf,
+  StringEnum,
+  Tier,
+  Timestamp,
+  Text as FreeText
+} from '../../platform/schemas.js'
 
 export const LegalBasis = StringEnum(LEGAL_BASES, {
   description:

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { LaCode, Problem, ref } from '../../shared/schemas.js'
-import { todayIn } from '../../shared/time.js'
-import { actorOf } from '../audit/audit.log.js'
+import { LaCode, Problem, ref } from '../../platform/schemas.js'
+import { todayIn } from '../../platform/time.js'
+import { actorOf } from '../../db/audit.js'
 import { ComplianceReport, DEFINITIONS, MEASURES, OutcomesReport, OutcomesReportQuery } from './reports.schemas.js'
 import { complianceReport, outcomesReport } from './reports.service.js'
 

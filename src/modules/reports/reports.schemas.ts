@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, LaCode, Nullable, StringEnum } from '../../shared/schemas.js'
+import { Id, IsoDate, LaCode, Nullable, StringEnum } from '../../platform/schemas.js'
 
 export const GROUPINGS = [
   'tier',

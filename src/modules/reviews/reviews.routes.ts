@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Problem, ref } from '../../shared/schemas.js'
-import { actorOf } from '../audit/audit.log.js'
+import { Problem, ref } from '../../platform/schemas.js'
+import { actorOf } from '../../db/audit.js'
 import {
   Approval,
   CreateApproval,

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, StringEnum, Timestamp, Text as FreeText } from '../../shared/schemas.js'
+import { Id, IsoDate, StringEnum, Timestamp, Text as FreeText } from '../../platform/schemas.js'
 
 const Text = (max: number) => FreeText({ minLength: 1, maxLength: max })
 export const DECISIONS = ['CONTINUE', 'EXTEND', 'BEGIN_REINTEGRATION', 'ESCALATE_TIER', 'END'] as const

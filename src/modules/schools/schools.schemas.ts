@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Id, LaCode, PageQuery, pageOf, Timestamp, Urn, StringEnum, Text } from '../../shared/schemas.js'
+import { Id, LaCode, PageQuery, pageOf, Timestamp, Urn, StringEnum, Text } from '../../platform/schemas.js'
 
 export const SCHOOL_PHASES = [
   'NURSERY',

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely'
-import type { Principal } from '../../auth/principal.js'
-import { schoolScope } from '../../auth/scope.js'
+import type { Principal } from '../../platform/auth/principal.js'
+import { schoolScope } from '../../db/scope.js'
 import type { DB, SchoolRow } from '../../db/schema.js'
-import { fieldError, forbidden, notFound, preconditionFailed } from '../../shared/errors.js'
-import { paging } from '../../shared/schemas.js'
-import { toIso } from '../../shared/time.js'
-import { type Actor, writeAudit } from '../audit/audit.log.js'
+import { fieldError, forbidden, notFound, preconditionFailed } from '../../platform/errors.js'
+import { paging } from '../../platform/schemas.js'
+import { toIso } from '../../platform/time.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
 import {
   type CreateSchool,
   type School,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { principalOf } from '../../plugins/auth.js'
-import { pageLinks } from '../../shared/http.js'
-import { Problem, ref } from '../../shared/schemas.js'
-import { actorOf } from '../audit/audit.log.js'
+import { principalOf } from '../../platform/plugins/auth.js'
+import { pageLinks } from '../../platform/http.js'
+import { Problem, ref } from '../../platform/schemas.js'
+import { actorOf } from '../../db/audit.js'
 import { ApiToken, ApiTokenPage, CreateToken, IssuedToken, TokenListQuery, TokenParams } from './tokens.schemas.js'
 import { TokensService } from './tokens.service.js'
 

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox'
-import { ROLES } from '../../auth/principal.js'
-import { Id, LaCode, PageQuery, pageOf, Timestamp, StringEnum, Text } from '../../shared/schemas.js'
+import { ROLES } from '../../platform/auth/principal.js'
+import { Id, LaCode, PageQuery, pageOf, Timestamp, StringEnum, Text } from '../../platform/schemas.js'
 
 const Role = StringEnum(ROLES)
 

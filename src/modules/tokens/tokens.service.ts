@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
-import type { Principal, Role } from '../../auth/principal.js'
-import { hashToken, newToken } from '../../auth/tokens.js'
+import type { Principal, Role } from '../../platform/auth/principal.js'
+import { hashToken, newToken } from '../../platform/auth/tokens.js'
 import type { ApiTokenRow, DB } from '../../db/schema.js'
-import { notFound, unprocessable } from '../../shared/errors.js'
-import { paging } from '../../shared/schemas.js'
-import { toIso } from '../../shared/time.js'
-import { type Actor, writeAudit } from '../audit/audit.log.js'
+import { notFound, unprocessable } from '../../platform/errors.js'
+import { paging } from '../../platform/schemas.js'
+import { toIso } from '../../platform/time.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
 import type { ApiToken, CreateToken } from './tokens.schemas.js'
 
 export interface IssueTokenInput {

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import { sql } from 'kysely'
-import type { DB } from '../db/schema.js'
-import { AppError, badRequest, conflict, unprocessable } from '../shared/errors.js'
+import type { DB } from '../../db/schema.js'
+import { AppError, badRequest, conflict, unprocessable } from '../errors.js'
 
 /** The key a request holds while it runs; its write transaction records what it created under `attempt`. */
 export interface IdempotencyClaim {

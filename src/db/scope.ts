@@ -1,6 +1,6 @@
 import { type ExpressionBuilder, type Expression, type SqlBool, sql } from 'kysely'
-import type { DB } from '../db/schema.js'
-import type { Principal } from './principal.js'
+import type { DB } from './schema.js'
+import type { Principal } from '../platform/auth/principal.js'
 
 /**
  * What each organisation may see, as SQL predicates. Every query on a scoped table ANDs one of these in,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { requestExamples, successDescriptions } from '../shared/examples.js'
+import { requestExamples, successDescriptions } from '../examples.js'
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { isDatabaseUnavailable } from '../db/database.js'
-import { AppError, type FieldError } from '../shared/errors.js'
-import { Problem, TEXT_FORMAT } from '../shared/schemas.js'
+import { isDatabaseUnavailable } from '../../db/database.js'
+import { AppError, type FieldError } from '../errors.js'
+import { Problem, TEXT_FORMAT } from '../schemas.js'
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { DB } from '../db/schema.js'
+import type { DB } from '../../db/schema.js'
 import { type Principal, principalFor, type Role } from './principal.js'
 
 export const TOKEN_PREFIX = 'apt_'

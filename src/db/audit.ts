@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
-import type { Principal } from '../../auth/principal.js'
-import type { DB, NewAuditEvent } from '../../db/schema.js'
-import { type IdempotencyClaim, recordIdempotentCreation } from '../../plugins/idempotency.js'
+import type { Principal } from '../platform/auth/principal.js'
+import type { DB, NewAuditEvent } from './schema.js'
+import { type IdempotencyClaim, recordIdempotentCreation } from '../platform/plugins/idempotency.js'
 
 export type AuditAction = 'read' | 'list' | 'create' | 'update' | 'search' | 'revoke' | 'export'
 

@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Principal, Role } from '../auth/principal.js'
 import type { TokenVerifier } from '../auth/tokens.js'
-import { forbidden, unauthorized } from '../shared/errors.js'
-import { commonErrors, Problem, ref } from '../shared/schemas.js'
+import { forbidden, unauthorized } from '../errors.js'
+import { commonErrors, Problem, ref } from '../schemas.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
