@@ -13,15 +13,28 @@ import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { installContractCheck } from './contract.js'
+import { pgliteTemplate, pgTemplateExists, pgTemplateName } from './fixtures/template.js'
 
 /** Set TEST_DATABASE_URL to run against a PostgreSQL server; otherwise every test file gets an in-memory PGlite. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL
 
-/** A freshly migrated, empty database for one test file, dropped when the test ends. */
+/**
+ * A freshly migrated, empty database for one test file, dropped when the test ends: a copy of the run's
+ * template (test/fixtures/template.ts) when there is one, else migrated here.
+ */
 export async function freshDb(t: Test): Promise<Kysely<DB>> {
   if (!TEST_DATABASE_URL) {
-    const db = createDb({ dataDir: 'memory://' })
-    await migrateToLatest(db)
+    const template = pgliteTemplate()
+    const db = createDb({ dataDir: 'memory://', ...(template ? { loadDataDir: template } : {}) })
+    // Opening PGlite (compiling its WebAssembly, unpacking the template) holds no event-loop handle: keep the
+    // loop alive meanwhile, or a file whose other subtests are done could see tap end its root test mid-open.
+    const keepAlive = setInterval(() => undefined, 1000)
+    try {
+      if (template) await sql`select 1`.execute(db)
+      else await migrateToLatest(db)
+    } finally {
+      clearInterval(keepAlive)
+    }
     t.teardown(() => db.destroy())
     return db
   }
@@ -29,17 +42,22 @@ export async function freshDb(t: Test): Promise<Kysely<DB>> {
   const admin = new Kysely<any>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) })
   })
-  await sql`create database ${sql.id(name)}`.execute(admin)
   const url = new URL(TEST_DATABASE_URL)
   url.pathname = `/${name}`
-  // As in production: the owner migrates and grants, and the service (and so every test) runs as a role
-  // that owns nothing and may only read and append the audit trail.
-  const owner = createDb({ databaseUrl: url.toString(), poolMax: 1 })
-  await migrateToLatest(owner)
-  await ensureTestServiceRole(admin)
-  await grantServiceRole(owner, TEST_SERVICE_ROLE)
-  await owner.destroy()
   const ownerUrl = url.toString()
+  if (await pgTemplateExists(admin)) {
+    // The template was migrated by the owner and granted to the service role; the copy keeps both.
+    await sql`create database ${sql.id(name)} template ${sql.id(pgTemplateName())}`.execute(admin)
+  } else {
+    await sql`create database ${sql.id(name)}`.execute(admin)
+    // As in production: the owner migrates and grants, and the service (and so every test) runs as a role
+    // that owns nothing and may only read and append the audit trail.
+    const owner = createDb({ databaseUrl: ownerUrl, poolMax: 1 })
+    await migrateToLatest(owner)
+    await ensureTestServiceRole(admin)
+    await grantServiceRole(owner, TEST_SERVICE_ROLE)
+    await owner.destroy()
+  }
   url.username = TEST_SERVICE_ROLE
   const db = createDb({ databaseUrl: url.toString(), poolMax: 5 })
   OWNER_URLS.set(db, ownerUrl)
@@ -58,7 +76,7 @@ export const ownerUrlOf = (db: Kysely<DB>): string | undefined => OWNER_URLS.get
 /** The login role the service runs as in the PostgreSQL suite (created once per server, no password: trust auth). */
 export const TEST_SERVICE_ROLE = 'apt_service_test'
 
-async function ensureTestServiceRole(admin: Kysely<any>) {
+export async function ensureTestServiceRole(admin: Kysely<any>) {
   const exists = await sql`select 1 from pg_roles where rolname = ${TEST_SERVICE_ROLE}`.execute(admin)
   if (exists.rows.length > 0) return
   // Test files start in parallel: a concurrent creation of the same role is fine.

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DB } from './schema.js'
 
@@ -22,6 +22,8 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined
   /** PGlite data folder; `memory://` keeps it in memory. */
   dataDir?: string
+  /** PGlite only: start from this dump of a data folder (`dumpPgliteDataDir`) instead of an empty cluster. */
+  loadDataDir?: Blob
   poolMax?: number
   /** Told about errors on pooled connections, idle or checked out (a server restart, failover or terminated backend). */
   onPoolError?: (err: Error) => void
@@ -62,11 +64,30 @@ export function createDb(options: DatabaseOptions): Kysely<DB> {
   // PostgreSQL server provides). Factory form: PGlite opens on the first query and Kysely's destroy() closes it.
   // PGlite has one connection: inside a transaction, query through `trx` only — a query on the outer
   // `db` waits for the transaction to end and never runs.
-  return new Kysely<DB>({
+  const db: Kysely<DB> = new Kysely<DB>({
     dialect: new PGliteDialect({
-      pglite: () => PGlite.create(dataDir, { parsers: pgliteParsers, extensions: { btree_gist } })
+      pglite: async () => {
+        const pglite = await PGlite.create(dataDir, {
+          parsers: pgliteParsers,
+          extensions: { btree_gist },
+          ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
+        })
+        PGLITE_OF.set(db, pglite)
+        return pglite
+      }
     })
   })
+  return db
+}
+
+const PGLITE_OF = new WeakMap<Kysely<DB>, PGlite>()
+
+/** A gzipped tarball of an embedded database's data folder, to load into a new one (`loadDataDir`). */
+export async function dumpPgliteDataDir(db: Kysely<DB>): Promise<Blob> {
+  await sql`select 1`.execute(db) // opens PGlite if no query has yet
+  const pglite = PGLITE_OF.get(db)
+  if (!pglite) throw new Error('dumpPgliteDataDir: not an embedded PGlite database')
+  return pglite.dumpDataDir('gzip')
 }
 
 // SQLSTATE classes and codes that mean the database went away or cannot take the query now, not that the
