@@ -1,0 +1,62 @@
+/**
+ * The floors of ../shared/architecture.md as import rules (`npm run lint:deps`). Bottom up: platform/ and db/
+ * know no module; domain/ is pure; modules meet only through their index.ts; only repositories import values
+ * from kysely; a service never imports another service; views never import a service; no cycles.
+ */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'floors-know-no-module',
+      comment: 'platform/ and db/ are below every module and view.',
+      severity: 'error',
+      from: { path: '^src/(platform|db)/' },
+      to: { path: '^src/(modules|views)/' }
+    },
+    {
+      name: 'domain-is-pure',
+      comment: 'domain/ is rules over facts: luxon, date-holidays, and the FieldError and ZONE vocabulary only.',
+      severity: 'error',
+      from: { path: '^src/domain/' },
+      to: { pathNot: ['^src/domain/', '^src/platform/(errors|time)\\.ts$', 'luxon', 'date-holidays'] }
+    },
+    {
+      name: 'modules-meet-through-index',
+      comment: "Another module's files are reached only through its index.ts.",
+      severity: 'error',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: { path: '^src/modules/([^/]+)/', pathNot: ['^src/modules/$1/', '^src/modules/[^/]+/index\\.ts$'] }
+    },
+    {
+      name: 'views-through-index',
+      severity: 'error',
+      from: { path: '^src/(views|app\\.ts)' },
+      to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' }
+    },
+    {
+      name: 'service-imports-no-service',
+      severity: 'error',
+      from: { path: '\\.service\\.ts$' },
+      to: { path: '\\.service\\.ts$' }
+    },
+    {
+      name: 'views-import-no-service',
+      severity: 'error',
+      from: { path: '^src/views/' },
+      to: { path: '\\.service\\.ts$' }
+    },
+    {
+      name: 'sql-only-in-repositories',
+      comment: 'In a module, only *.repository.ts imports values (not types) from kysely.',
+      severity: 'error',
+      from: { path: '^src/(modules|views)/', pathNot: '\\.repository\\.ts$' },
+      to: { path: 'node_modules/kysely/', dependencyTypesNot: ['type-only'] }
+    }
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] }
+  }
+}
