@@ -4,11 +4,10 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { Kysely, PostgresDialect, sql } from 'kysely'
-import pg from 'pg'
+import { sql } from 'kysely'
 import { createDb, dumpPgliteDataDir } from '../src/db/database.js'
-import { grantServiceRole, migrateToLatest } from '../src/db/migrate.js'
-import { ensureTestServiceRole, TEST_DATABASE_URL, TEST_SERVICE_ROLE } from './helper.js'
+import { migrateToLatest } from '../src/db/migrate.js'
+import { adminDb, migrateAsOwner, TEST_DATABASE_URL } from './helper.js'
 import { pgliteTemplateFile, pgTemplateExists, pgTemplateName, templateKey } from './fixtures/template.js'
 
 const key = templateKey()
@@ -32,9 +31,7 @@ async function buildPglite() {
 }
 
 async function buildPostgres(url: string) {
-  const admin = new Kysely<any>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) })
-  })
+  const admin = adminDb(url)
   try {
     const name = pgTemplateName(key)
     const stale = await sql<{ datname: string }>`
@@ -47,11 +44,7 @@ async function buildPostgres(url: string) {
     await sql`create database ${sql.id(building)}`.execute(admin)
     const target = new URL(url)
     target.pathname = `/${building}`
-    const owner = createDb({ databaseUrl: target.toString(), poolMax: 1 })
-    await migrateToLatest(owner)
-    await ensureTestServiceRole(admin)
-    await grantServiceRole(owner, TEST_SERVICE_ROLE)
-    await owner.destroy()
+    await migrateAsOwner(admin, target.toString())
     // Renamed into place only once migrated, so a file never copies a half-built template.
     await sql`alter database ${sql.id(building)} rename to ${sql.id(name)}`.execute(admin)
   } finally {

@@ -39,9 +39,7 @@ export async function freshDb(t: Test): Promise<Kysely<DB>> {
     return db
   }
   const name = `apt_test_${process.pid}_${randomBytes(4).toString('hex')}`
-  const admin = new Kysely<any>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 }) })
-  })
+  const admin = adminDb(TEST_DATABASE_URL)
   const url = new URL(TEST_DATABASE_URL)
   url.pathname = `/${name}`
   const ownerUrl = url.toString()
@@ -50,13 +48,7 @@ export async function freshDb(t: Test): Promise<Kysely<DB>> {
     await sql`create database ${sql.id(name)} template ${sql.id(pgTemplateName())}`.execute(admin)
   } else {
     await sql`create database ${sql.id(name)}`.execute(admin)
-    // As in production: the owner migrates and grants, and the service (and so every test) runs as a role
-    // that owns nothing and may only read and append the audit trail.
-    const owner = createDb({ databaseUrl: ownerUrl, poolMax: 1 })
-    await migrateToLatest(owner)
-    await ensureTestServiceRole(admin)
-    await grantServiceRole(owner, TEST_SERVICE_ROLE)
-    await owner.destroy()
+    await migrateAsOwner(admin, ownerUrl)
   }
   url.username = TEST_SERVICE_ROLE
   const db = createDb({ databaseUrl: url.toString(), poolMax: 5 })
@@ -69,6 +61,25 @@ export async function freshDb(t: Test): Promise<Kysely<DB>> {
   return db
 }
 
+/** A one-connection client of the PostgreSQL server's maintenance database, to create and drop databases. */
+export const adminDb = (url: string): Kysely<any> =>
+  new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) })
+
+/**
+ * As in production: the owner migrates the database at `ownerUrl` and grants, and the service (and so every
+ * test) runs as a role that owns nothing and may only read and append the audit trail.
+ */
+export async function migrateAsOwner(admin: Kysely<any>, ownerUrl: string): Promise<void> {
+  const owner = createDb({ databaseUrl: ownerUrl, poolMax: 1 })
+  try {
+    await migrateToLatest(owner)
+    await ensureTestServiceRole(admin)
+    await grantServiceRole(owner, TEST_SERVICE_ROLE)
+  } finally {
+    await owner.destroy()
+  }
+}
+
 const OWNER_URLS = new WeakMap<Kysely<DB>, string>()
 /** On PostgreSQL, the URL of the role that owns a `freshDb` database (it migrated it); undefined on PGlite. */
 export const ownerUrlOf = (db: Kysely<DB>): string | undefined => OWNER_URLS.get(db)
@@ -76,7 +87,7 @@ export const ownerUrlOf = (db: Kysely<DB>): string | undefined => OWNER_URLS.get
 /** The login role the service runs as in the PostgreSQL suite (created once per server, no password: trust auth). */
 export const TEST_SERVICE_ROLE = 'apt_service_test'
 
-export async function ensureTestServiceRole(admin: Kysely<any>) {
+async function ensureTestServiceRole(admin: Kysely<any>) {
   const exists = await sql`select 1 from pg_roles where rolname = ${TEST_SERVICE_ROLE}`.execute(admin)
   if (exists.rows.length > 0) return
   // Test files start in parallel: a concurrent creation of the same role is fine.
