@@ -43,7 +43,7 @@ async function pupils(
       legal_forename: 'Bench',
       legal_surname: `Pupil ${prefix}${i}`,
       date_of_birth: '2012-05-01',
-      sex: 'U',
+      sex: 'U' as const,
       home_school_id: schoolId,
       home_la_code: laCode
     }

@@ -1,5 +1,6 @@
 import type { InjectOptions } from 'fastify'
 import t from 'tap'
+import type { PlacementRow, ReferralRow } from '../src/db/schema.js'
 import { ROLES, type Role } from '../src/platform/auth/principal.js'
 import { STAFFORDSHIRE_2025_26 } from './fixtures/calendars.js'
 import { bearer, buildTestApp, insertPupil, makeWorld, upnFor, type Org } from './helper.js'
@@ -69,7 +70,7 @@ t.test('access matrix', async (t) => {
   await db.updateTable('provider_tier').set({ places: 1000 }).execute()
   const objective = { description: 'Attend every session', baseline: '60%', target: '90%' }
   const freshPupil = (org: Org) => insertPupil(db, org, serial++)
-  const freshReferral = async (org: Org, status = 'SUBMITTED') => {
+  const freshReferral = async (org: Org, status: ReferralRow['status'] = 'SUBMITTED') => {
     const pupil = await freshPupil(org)
     return db
       .insertInto('referral')
@@ -89,7 +90,12 @@ t.test('access matrix', async (t) => {
       .returningAll()
       .executeTakeFirstOrThrow()
   }
-  const freshPlacement = async (org: Org, status: string, legalBasis = 'SCHOOL_COMMISSIONED', dateOfBirth?: string) => {
+  const freshPlacement = async (
+    org: Org,
+    status: PlacementRow['status'],
+    legalBasis = 'SCHOOL_COMMISSIONED',
+    dateOfBirth?: string
+  ) => {
     const pupil = dateOfBirth
       ? await insertPupil(db, org, serial++, { date_of_birth: dateOfBirth })
       : await freshPupil(org)

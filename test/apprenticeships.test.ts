@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import t from 'tap'
+import type { PlacementOutcomeRow } from '../src/db/schema.js'
 import { problem } from './fixtures/problem.js'
 import { bearer, buildTestApp, insertPupil, makeWorld } from './helper.js'
 
@@ -15,7 +16,7 @@ t.test('an apprenticeship held for six months counts as a sustained destination'
   const { app, db } = await buildTestApp(t, { clock: () => now })
   const world = await makeWorld(db)
   const coordinator = bearer(world.own.tokens.coordinator)
-  const leaver = async (serial: number, destination: string) => {
+  const leaver = async (serial: number, destination: NonNullable<PlacementOutcomeRow['destination']>) => {
     const pupil = await insertPupil(db, world.own, serial, { date_of_birth: '2010-03-14' })
     const p = await db
       .insertInto('placement')

@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import t, { type Test } from 'tap'
-import type { DB, PlanJson } from '../src/db/schema.js'
+import type { DB, PlacementRow, PlanJson } from '../src/db/schema.js'
 import { problem } from './fixtures/problem.js'
 import { bearer, buildTestApp, makeWorld, type Org, upnFor } from './helper.js'
 
@@ -73,7 +73,7 @@ let serial = 40000
 
 interface PlacementSpec {
   tier?: 1 | 2 | 3
-  status?: string
+  status?: PlacementRow['status']
   start?: string
   plannedEnd?: string | null
   /** A referral is made only when a baseline is given (null: a referral without one). */
@@ -83,7 +83,7 @@ interface PlacementSpec {
   dob?: string
   providerId?: string
   commissioner?: 'SCHOOL' | 'LA'
-  legalBasis?: string
+  legalBasis?: DB['referral']['legal_basis']
   sessions?: [number, number]
   laNotifiedOn?: string | null
   parentNoticeOn?: string | null
@@ -186,9 +186,9 @@ function records(db: Kysely<DB>) {
   /** Ends a placement with an outcome effective on `effective`; its last day is the day before, as the outcomes service sets it. */
   async function close(
     p: Placed,
-    code: string,
+    code: DB['placement_outcome']['code'],
     effective: string,
-    extra: { destination?: string; phasedEnd?: string } = {}
+    extra: { destination?: NonNullable<DB['placement_outcome']['destination']>; phasedEnd?: string } = {}
   ) {
     const outcome = await db
       .insertInto('placement_outcome')
@@ -228,7 +228,12 @@ function records(db: Kysely<DB>) {
   }
 
   /** A follow-up check: RECORDED with `met`, or PENDING. */
-  async function followUp(p: Placed, checkpoint: string, dueOn: string, result: { met: boolean } | 'PENDING') {
+  async function followUp(
+    p: Placed,
+    checkpoint: DB['outcome_follow_up']['checkpoint'],
+    dueOn: string,
+    result: { met: boolean } | 'PENDING'
+  ) {
     const recorded = result !== 'PENDING'
     await db
       .insertInto('outcome_follow_up')
@@ -247,9 +252,9 @@ function records(db: Kysely<DB>) {
   }
 
   /** Session marks AM, PM, AM, … on consecutive weekdays from `from`. */
-  async function marks(p: Placed, from: string, codes: string[]) {
+  async function marks(p: Placed, from: string, codes: DB['attendance_mark']['code'][]) {
     let day = DateTime.fromISO(from)
-    const rows = codes.map((code, i) => {
+    const rows: Insertable<DB['attendance_mark']>[] = codes.map((code, i) => {
       if (i > 0 && i % 2 === 0) {
         do day = day.plus({ days: 1 })
         while (day.weekday > 5)
@@ -265,7 +270,7 @@ function records(db: Kysely<DB>) {
     })
     await db.insertInto('attendance_mark').values(rows).execute()
   }
-  const times = (n: number, code: string) => Array.from({ length: n }, () => code)
+  const times = (n: number, code: DB['attendance_mark']['code']) => Array.from({ length: n }, () => code)
 
   const SCALES: Record<string, [number, number]> = {
     GCSE_9_1: [1, 9],
@@ -277,7 +282,7 @@ function records(db: Kysely<DB>) {
     subject: 'ENGLISH' | 'MATHS',
     stage: 'BASELINE' | 'REVIEW' | 'EXIT',
     on: string,
-    scale: string,
+    scale: DB['assessment']['scale'],
     score: number,
     own?: { name: string; min: number; max: number }
   ) {
@@ -304,7 +309,7 @@ function records(db: Kysely<DB>) {
     subject: 'ENGLISH' | 'MATHS',
     grade: string,
     awardedOn: string,
-    qualification = 'GCSE',
+    qualification: DB['qualification_result']['qualification'] = 'GCSE',
     level: string | null = null
   ) {
     await db

@@ -93,6 +93,7 @@ t.test('every script answers --help with its usage, exits 0 and opens no databas
     ['src/bin/migrate.ts', ['--help'], /Usage: npm run db:migrate/],
     ['src/bin/token.ts', ['--help'], /Usage: npm run token -- <command>/],
     ['src/bin/openapi.ts', ['--help'], /Usage: npm run openapi:write/],
+    ['src/bin/db-types.ts', ['--help'], /Usage: npm run db:types/],
     ['bench/run.ts', ['--help'], /Usage: npm run bench/]
   ]
   const openapiBefore = readFileSync(path.join(root, 'openapi/openapi.json'), 'utf8')

@@ -21,10 +21,10 @@ export const BASELINE_LEAD_DAYS = 90
 const toAssessment = (r: AssessmentRow): Assessment => ({
   id: r.id,
   placementId: r.placement_id,
-  subject: r.subject as Assessment['subject'],
-  stage: r.stage as Assessment['stage'],
+  subject: r.subject,
+  stage: r.stage,
   assessedOn: r.assessed_on,
-  scale: r.scale as Assessment['scale'],
+  scale: r.scale,
   scaleName: r.scale_name,
   scaleMin: Number(r.scale_min),
   scaleMax: Number(r.scale_max),
@@ -37,8 +37,8 @@ const toAssessment = (r: AssessmentRow): Assessment => ({
 const toQualification = (r: {
   id: string
   placement_id: string
-  subject: string
-  qualification: string
+  subject: QualificationResult['subject']
+  qualification: QualificationResult['qualification']
   level: string | null
   grade: string
   awarded_on: string
@@ -47,8 +47,8 @@ const toQualification = (r: {
 }): QualificationResult => ({
   id: r.id,
   placementId: r.placement_id,
-  subject: r.subject as QualificationResult['subject'],
-  qualification: r.qualification as QualificationResult['qualification'],
+  subject: r.subject,
+  qualification: r.qualification,
   level: r.level,
   grade: r.grade,
   awardedOn: r.awarded_on,

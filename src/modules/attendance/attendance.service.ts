@@ -319,8 +319,8 @@ export class AttendanceService {
         summary: summaryFor(counts.get(placementId)!, baseline, calendar, row, today),
         marks: marks.map((m) => ({
           date: m.on_date,
-          session: m.session as 'AM' | 'PM',
-          code: m.code as 'PRESENT',
+          session: m.session,
+          code: m.code,
           reason: m.reason,
           updatedAt: toIso(m.updated_at)
         })),

@@ -49,7 +49,7 @@ export class CalendarsRepository {
           .map((h) => ({ firstDay: h.first_day, lastDay: h.last_day })),
         closures: closures
           .filter((c) => c.calendar_id === r.id)
-          .map((c) => ({ date: c.day, kind: c.kind as 'INSET' | 'CLOSURE', reason: c.reason }))
+          .map((c) => ({ date: c.day, kind: c.kind, reason: c.reason }))
       })
     }
     return out
@@ -64,7 +64,7 @@ export class CalendarsRepository {
     academicYear: string,
     expectedVersion: number | undefined,
     halfTerms: HalfTermDates[],
-    closures: { date: string; kind: string; reason?: string | undefined }[]
+    closures: { date: string; kind: 'INSET' | 'CLOSURE'; reason?: string | undefined }[]
   ) {
     const existing = await this.db
       .selectFrom('term_calendar')

@@ -20,7 +20,7 @@ import {
 } from '../../platform/errors.js'
 import { toIso } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { setsOwnTermDates, type SchoolType } from '../schools/schools.schemas.js'
+import { setsOwnTermDates } from '../schools/schools.schemas.js'
 import { CalendarsRepository, loadSchoolCalendar, type StoredYear } from './calendars.repository.js'
 import type { LaCalendar, PutLaCalendar, PutSchoolCalendar, SchoolCalendarView } from './calendars.schemas.js'
 
@@ -119,7 +119,7 @@ export class CalendarsService {
       .where('id', '=', id)
       .executeTakeFirst()
     if (!school) throw notFound('school')
-    return { id: school.id, laCode: school.la_code, type: school.type as SchoolType }
+    return { id: school.id, laCode: school.la_code, type: school.type }
   }
 
   async #schoolView(db: Kysely<DB>, school: { id: string; laCode: string }, startYear: number) {

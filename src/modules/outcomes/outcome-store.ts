@@ -119,10 +119,10 @@ const num = (v: string | number | null) => (v === null ? null : Number(v))
 export function toFollowUp(f: FollowUpRow, today: string): FollowUp {
   return {
     id: f.id,
-    checkpoint: f.checkpoint as FollowUp['checkpoint'],
+    checkpoint: f.checkpoint,
     opensOn: f.opens_on,
     dueOn: f.due_on,
-    status: f.status as FollowUp['status'],
+    status: f.status,
     overdue: f.status === 'PENDING' && f.due_on < today,
     recordedBy: recordersOf(f.checkpoint),
     result:
@@ -154,7 +154,7 @@ export function toOutcome(o: PlacementOutcomeRow, followUps: FollowUpRow[], toda
   const mine = current ? followUps : []
   return {
     id: o.id,
-    code: o.code as Outcome['code'],
+    code: o.code,
     effectiveDate: o.effective_date,
     receiving: {
       schoolId: o.receiving_school_id,
@@ -173,7 +173,7 @@ export function toOutcome(o: PlacementOutcomeRow, followUps: FollowUpRow[], toda
       o.destination === null
         ? null
         : {
-            code: o.destination as NonNullable<Outcome['destination']>['code'],
+            code: o.destination,
             septemberGuarantee: o.september_guarantee,
             source: o.destination_source,
             provider: o.destination_provider_name

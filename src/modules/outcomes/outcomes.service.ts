@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
 import { providerScope, schoolScope } from '../../db/scope.js'
 import {
+  type Checkpoint,
   isPost16Checkpoint,
   type OutcomeCode,
   outcomeErrors,
@@ -395,7 +396,7 @@ export class OutcomesService {
    * or the LA after a post-16 transition; once its window has opened, once only. A new Tier 2 or 3 placement
    * in the tracker since the outcome counts whatever the caller says.
    */
-  async recordFollowUp(actor: Actor, id: string, checkpoint: string, input: FollowUpResult) {
+  async recordFollowUp(actor: Actor, id: string, checkpoint: Checkpoint, input: FollowUpResult) {
     const p = actor.principal
     const today = this.#today()
     return this.db.transaction().execute(async (trx) => {

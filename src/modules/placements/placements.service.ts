@@ -254,7 +254,7 @@ export class PlacementsService {
           status: row.status,
           startDate: row.start_date,
           legalBasis: row.legal_basis as LegalBasis,
-          commissioner: row.commissioner_type as 'SCHOOL' | 'LA',
+          commissioner: row.commissioner_type,
           objectives: row.plan.objectives.length,
           firstReviewDueOn: row.first_review_due_on,
           providerUnregistered: provider.registration_status === 'UNREGISTERED',
@@ -273,11 +273,11 @@ export class PlacementsService {
       laCode: row.la_code,
       tier: row.tier,
       providerId: row.provider_id,
-      commissionerType: row.commissioner_type as 'SCHOOL' | 'LA',
+      commissionerType: row.commissioner_type,
       commissionerSchoolId: row.commissioner_school_id,
       legalBasis: row.legal_basis as LegalBasis,
       reasonCode: row.reason_code,
-      status: row.status as Placement['status'],
+      status: row.status,
       startDate: row.start_date,
       plannedEndDate: row.planned_end_date,
       endDate: row.end_date,
@@ -288,8 +288,8 @@ export class PlacementsService {
       partTimePlan: row.part_time_plan_end_date
         ? { endDate: row.part_time_plan_end_date, details: row.part_time_plan_details ?? '' }
         : null,
-      registration: row.registration as Placement['registration'],
-      homeAttendanceCode: row.home_attendance_code as Placement['homeAttendanceCode'],
+      registration: row.registration,
+      homeAttendanceCode: row.home_attendance_code,
       plan: row.plan,
       firstReviewDueOn: row.first_review_due_on,
       nextReviewDueOn: row.next_review_due_on,
@@ -554,7 +554,7 @@ export class PlacementsService {
       const full: Input = {
         ...input,
         tier: input.tier ?? referral.requested_tier,
-        legalBasis: input.legalBasis ?? (referral.legal_basis as LegalBasis),
+        legalBasis: input.legalBasis ?? referral.legal_basis,
         reasonCode: input.reasonCode ?? referral.reason_code ?? undefined
       }
       const memo = new ViewMemo()
@@ -807,7 +807,7 @@ export class PlacementsService {
             tier: row.tier,
             legalBasis: row.legal_basis as LegalBasis,
             reasonCode: row.reason_code,
-            registration: row.registration as 'ON_HOME_ROLL'
+            registration: row.registration
           },
           {
             calendar,
@@ -882,8 +882,8 @@ export class PlacementsService {
     id: string,
     version: number,
     change: {
-      to: string
-      event: string
+      to: PlacementRow['status']
+      event: DB['placement_event']['event']
       reason?: string | null
       onDate?: string
       check: (row: PlacementRow, trx: Kysely<DB>) => Promise<void> | void

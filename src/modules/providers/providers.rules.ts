@@ -1,11 +1,12 @@
 import type { FieldError } from '../../platform/errors.js'
+import type { Provider } from './providers.schemas.js'
 
 export interface ProviderIdentity {
   urn: string | null
   ukprn: string | null
-  settingType: string | null
-  registrationStatus: string
-  qaStatus: string
+  settingType: Provider['settingType']
+  registrationStatus: Provider['registrationStatus']
+  qaStatus: Provider['qaStatus']
   qaDate: string | null
   safeguardingConfirmedOn: string | null
   tiers: { tier: number; places: number }[]

@@ -3,7 +3,7 @@ import type { Principal } from '../../platform/auth/principal.js'
 import { pupilScope, referralScope } from '../../db/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import { sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
-import { FULL_TIME_SESSIONS, type LegalBasis, referralMissingItems, SCHOOL_BASES } from '../../domain/placements.js'
+import { FULL_TIME_SESSIONS, referralMissingItems, SCHOOL_BASES } from '../../domain/placements.js'
 import type { DB, ReferralRow } from '../../db/schema.js'
 import { AppError, conflict, fieldError, notFound, ruleFailed, unprocessable } from '../../platform/errors.js'
 import { paging } from '../../platform/schemas.js'
@@ -78,7 +78,7 @@ export class ReferralsService {
       laCode: row.la_code,
       referringSchoolId: row.referring_school_id,
       requestedTier: row.requested_tier,
-      legalBasis: row.legal_basis as LegalBasis,
+      legalBasis: row.legal_basis,
       reasonCode: row.reason_code,
       needsSummary: row.needs_summary,
       interventionsTried: row.interventions_tried,
@@ -92,7 +92,7 @@ export class ReferralsService {
       virtualSchoolToldOn: row.virtual_school_told_on,
       exclusions: row.exclusions,
       preferredProviderId: row.preferred_provider_id,
-      status: row.status as Referral['status'],
+      status: row.status,
       receivedOn: row.received_on,
       submittedOn: row.submitted_on,
       decisionDueOn: row.decision_due_on,

@@ -347,7 +347,7 @@ export async function complianceReport(
   const today = todayIn(clock)
   ownLa(p, code)
   return db.transaction().execute(async (trx) => {
-    const open = ['PLANNED', 'ACTIVE', 'PAUSED']
+    const open = ['PLANNED', 'ACTIVE', 'PAUSED'] as const
     const base = () => trx.selectFrom('placement').where('placement.la_code', '=', code)
     const item = (
       r: { id: string; provider_id: string; commissioner_school_id: string | null },

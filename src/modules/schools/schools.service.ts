@@ -6,13 +6,7 @@ import { fieldError, forbidden, notFound, preconditionFailed } from '../../platf
 import { paging } from '../../platform/schemas.js'
 import { toIso } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import {
-  type CreateSchool,
-  type School,
-  type SchoolType,
-  setsOwnTermDates,
-  type UpdateSchool
-} from './schools.schemas.js'
+import { type CreateSchool, type School, setsOwnTermDates, type UpdateSchool } from './schools.schemas.js'
 
 export const toSchool = (row: SchoolRow): School => ({
   id: row.id,
@@ -20,9 +14,9 @@ export const toSchool = (row: SchoolRow): School => ({
   laestab: row.laestab,
   name: row.name,
   laCode: row.la_code,
-  phase: row.phase as School['phase'],
-  type: row.type as SchoolType,
-  setsOwnTermDates: setsOwnTermDates(row.type as SchoolType),
+  phase: row.phase,
+  type: row.type,
+  setsOwnTermDates: setsOwnTermDates(row.type),
   createdAt: toIso(row.created_at),
   updatedAt: toIso(row.updated_at)
 })

@@ -42,7 +42,7 @@ export async function issueToken(db: Kysely<DB>, input: IssueTokenInput): Promis
 export const toApiToken = (row: ApiTokenRow): ApiToken => ({
   id: row.id,
   label: row.label,
-  role: row.role as Role,
+  role: row.role,
   laCode: row.la_code,
   schoolId: row.school_id,
   providerId: row.provider_id,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.js'
-import { type Principal, principalFor, type Role } from './principal.js'
+import { type Principal, principalFor } from './principal.js'
 
 export const TOKEN_PREFIX = 'apt_'
 const TOKEN_SHAPE = /^apt_[A-Za-z0-9_-]{43}$/
@@ -48,7 +48,7 @@ export class TokenVerifier {
     if (!row) return undefined
     const principal = principalFor({
       subject: `token:${row.id}`,
-      role: row.role as Role,
+      role: row.role,
       laCode: row.la_code,
       schoolId: row.school_id,
       providerId: row.provider_id,
