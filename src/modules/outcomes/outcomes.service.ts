@@ -21,9 +21,11 @@ import {
 } from '../../platform/errors.js'
 import { type Clock, systemClock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { loadPlacement, type PlacementsService } from '../placements/placements.service.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
-import { lastDayBefore, type OutcomeInput, recordersOf, storeOutcome, toFollowUp, toOutcome } from './outcome-store.js'
+import { placementView } from '../../views/placement/placement.view.js'
+import { placementsRepository } from '../placements/index.js'
+import { calendarForPupil, policyFor } from '../pupils/index.js'
+import { lastDayBefore, type OutcomeInput, recordersOf, toFollowUp, toOutcome } from './outcomes.mapper.js'
+import { storeOutcome } from './outcomes.repository.js'
 import type { CorrectOutcome, FollowUpResult } from './outcomes.schemas.js'
 
 const REINTEGRATION_FIELDS = [
@@ -45,7 +47,6 @@ const POST16_FIELDS = [
 export class OutcomesService {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly placements: PlacementsService,
     private readonly clock: Clock = systemClock
   ) {}
 
@@ -160,7 +161,7 @@ export class OutcomesService {
   /** Closes an active or paused placement with a coded outcome and schedules its follow-ups, in one transaction. */
   async close(actor: Actor, id: string, version: number, input: OutcomeInput) {
     return this.db.transaction().execute(async (trx) => {
-      const placement = await loadPlacement(trx, actor.principal, id, true)
+      const placement = await placementsRepository.findInScope(trx, actor.principal, id, { lock: true })
       if (placement.version !== version) throw preconditionFailed()
       if (placement.status === 'PLANNED')
         throw conflict('not_started', 'A placement that has not started is cancelled, not closed with an outcome')
@@ -226,7 +227,8 @@ export class OutcomesService {
           changedFields: ['status', 'endDate', 'outcome']
         }
       ])
-      return this.placements.viewById(trx, id)
+      const now = await placementsRepository.findById(trx, id)
+      return { body: await placementView(trx, now, this.#today()), version: now.version }
     })
   }
 
@@ -250,7 +252,7 @@ export class OutcomesService {
   async correct(actor: Actor, id: string, version: number, input: CorrectOutcome) {
     const { correctionReason, ...outcome } = input
     return this.db.transaction().execute(async (trx) => {
-      const placement = await loadPlacement(trx, actor.principal, id, true)
+      const placement = await placementsRepository.findInScope(trx, actor.principal, id, { lock: true })
       if (placement.version !== version) throw preconditionFailed()
       if (placement.status !== 'ENDED' || !placement.outcome_id)
         throw conflict('no_outcome', `Only an ENDED placement's outcome is corrected; this one is ${placement.status}`)
@@ -353,14 +355,15 @@ export class OutcomesService {
           changedFields: ['endDate', 'outcome']
         }
       ])
-      return this.placements.viewById(trx, id)
+      const now = await placementsRepository.findById(trx, id)
+      return { body: await placementView(trx, now, this.#today()), version: now.version }
     })
   }
 
   /** The current outcome with its follow-ups, and the outcomes it corrected. */
   async history(actor: Actor, id: string) {
     return this.db.transaction().execute(async (trx) => {
-      const placement = await loadPlacement(trx, actor.principal, id)
+      const placement = await placementsRepository.findInScope(trx, actor.principal, id)
       if (!placement.outcome_id) throw notFound('outcome')
       const [rows, followUps] = await Promise.all([
         trx.selectFrom('placement_outcome').selectAll().where('placement_id', '=', id).orderBy('id', 'desc').execute(),
@@ -399,7 +402,7 @@ export class OutcomesService {
     const p = actor.principal
     const today = this.#today()
     return this.db.transaction().execute(async (trx) => {
-      const placement = await loadPlacement(trx, p, id, p.role === 'coordinator')
+      const placement = await placementsRepository.findInScope(trx, p, id, { lock: p.role === 'coordinator' })
       const followUp = await trx
         .selectFrom('outcome_follow_up')
         .selectAll()

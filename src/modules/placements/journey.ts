@@ -12,8 +12,8 @@ import { type Clock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, actorOf, writeAudit } from '../../db/audit.js'
 import { attendanceSummary } from '../../domain/attendance.js'
 import { sustainedStatus } from '../../domain/outcomes.js'
-import { marksByPlacement } from '../attendance/attendance.service.js'
-import { calendarForPupil } from '../pupils/pupil-context.js'
+import { attendanceRepository } from '../attendance/index.js'
+import { calendarForPupil } from '../pupils/index.js'
 
 const JourneyEvent = Type.Object(
   {
@@ -211,7 +211,7 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
           .orderBy('awarded_on')
           .orderBy('id')
           .execute(),
-        marksByPlacement(trx, ids, today)
+        attendanceRepository.marksByPlacement(trx, ids, today)
       ])
       const sustained = new Map(
         placements

@@ -10,8 +10,8 @@ import type { DB } from '../../db/schema.js'
 import { fieldError, forbidden, notFound } from '../../platform/errors.js'
 import { type Clock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { PlacementsService } from '../placements/placements.service.js'
-import { policyFor } from '../pupils/pupil-context.js'
+import { registrationChecks } from '../../views/registration/registration.view.js'
+import { policyFor } from '../pupils/index.js'
 import { worklist } from '../reviews/worklist.js'
 import {
   type ComplianceReport,
@@ -431,7 +431,7 @@ export async function complianceReport(
       { page: 1, pageSize: 100_000, kind: 'CLOCK_BREACHED', withinSchoolDays: 0 },
       today
     )
-    const thresholds = await new PlacementsService(trx, clock).registrationChecks(coordinator)
+    const thresholds = await registrationChecks(trx, { laCode: code }, today)
     const checks: ComplianceReport['checks'] = [
       {
         kind: 'REVIEW_OVERDUE',

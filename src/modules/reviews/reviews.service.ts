@@ -5,11 +5,11 @@ import type { DB, PlacementRow, ReviewRow } from '../../db/schema.js'
 import { conflict, type FieldError, invalid, notFound, ruleFailed, unprocessable } from '../../platform/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { attendanceSince } from '../attendance/attendance.service.js'
-import { loadPlacement } from '../placements/placements.service.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { attendanceRepository } from '../attendance/index.js'
+import { placementsRepository } from '../placements/index.js'
+import { calendarForPupil, policyFor } from '../pupils/index.js'
 import type { CreateReview, Review } from './reviews.schemas.js'
-import { refreshSchedule, scheduleFor } from './schedule.js'
+import { refreshSchedule, scheduleFor } from './reviews.repository.js'
 
 export const toReview = (r: ReviewRow): Review => ({
   id: r.id,
@@ -47,7 +47,7 @@ export class ReviewsService {
   }
 
   #placement(db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> {
-    return loadPlacement(db, p, id, lock)
+    return placementsRepository.findInScope(db, p, id, { lock })
   }
 
   async list(actor: Actor, placementId: string) {
@@ -236,7 +236,12 @@ export class ReviewsService {
         .where('placement_id', '=', placementId)
         .where('held_on', '<', input.heldOn)
         .executeTakeFirstOrThrow()
-      const recorded = await attendanceSince(trx, placementId, (previous.last as string | null) ?? null, input.heldOn)
+      const recorded = await attendanceRepository.attendanceSince(
+        trx,
+        placementId,
+        (previous.last as string | null) ?? null,
+        input.heldOn
+      )
       const review = await trx
         .insertInto('review')
         .values({

@@ -12,7 +12,7 @@ import { Id, IsoDate, PageQuery, pageOf, paging, ref, StringEnum, Tier } from '.
 import { type Clock, todayIn } from '../../platform/time.js'
 import { type Actor, actorOf, writeAudit } from '../../db/audit.js'
 import { loadLaCalendar } from '../calendars/calendars.repository.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { calendarForPupil, policyFor } from '../pupils/index.js'
 import { fullTimeSql } from '../referrals/referrals.service.js'
 
 export const WORK_KINDS = [

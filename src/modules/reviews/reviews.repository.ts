@@ -2,7 +2,9 @@ import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import { nextReviewDue, type ReviewDue } from '../../domain/reviews.js'
 import type { DB, PlacementRow } from '../../db/schema.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { calendarForPupil, policyFor } from '../pupils/index.js'
+
+/** All SQL on reviews, and the review schedule a placement's reviews and pauses set. */
 
 /**
  * Paused spans of a placement from its PAUSED / RESUMED events: from the day it paused to the day before it
@@ -75,13 +77,43 @@ export async function scheduleFor(
   return next
 }
 
-/** Stores the placement's next review date and the rule that set it. */
-export async function refreshSchedule(db: Kysely<DB>, placementId: string): Promise<void> {
-  const placement = await db.selectFrom('placement').selectAll().where('id', '=', placementId).executeTakeFirstOrThrow()
-  const due = await scheduleFor(db, placement)
-  await db
+/**
+ * Stores the placement's next review date and the rule that set it; returns the row as it now stands.
+ * Pass the row when the caller has just read or written it, to save reading it again.
+ */
+export async function refreshSchedule(db: Kysely<DB>, placement: PlacementRow | string): Promise<PlacementRow> {
+  const row =
+    typeof placement === 'string'
+      ? await db.selectFrom('placement').selectAll().where('id', '=', placement).executeTakeFirstOrThrow()
+      : placement
+  const due = await scheduleFor(db, row)
+  return db
     .updateTable('placement')
     .set({ next_review_due_on: due?.due ?? null, next_review_rule: due ? due.rule : null })
-    .where('id', '=', placementId)
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** The dates of a placement's reviews, in the order held. */
+export async function heldOn(db: Kysely<DB>, placementId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('review')
+    .select('held_on')
+    .where('placement_id', '=', placementId)
+    .orderBy('held_on')
+    .orderBy('id')
     .execute()
+  return rows.map((r) => r.held_on)
+}
+
+/** The placement's latest review (by date held), if any. */
+export function latest(db: Kysely<DB>, placementId: string) {
+  return db
+    .selectFrom('review')
+    .select(['id', 'held_on'])
+    .where('placement_id', '=', placementId)
+    .orderBy('held_on', 'desc')
+    .orderBy('id', 'desc')
+    .executeTakeFirst()
 }

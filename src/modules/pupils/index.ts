@@ -1,0 +1,1 @@
+export { calendarForPupil, coordinatingLa, type LaPolicyRow, policyFor } from './pupil-context.js'

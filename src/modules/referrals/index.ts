@@ -1,0 +1,2 @@
+export { fullTimeSql, reasonCodeKnown } from './referrals.service.js'
+export { ClockSchema, LegalBasis, ObjectiveSchema, ReasonCodeRef } from './referrals.schemas.js'
