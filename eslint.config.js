@@ -27,5 +27,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off'
     }
+  },
+  {
+    // SQL only in repositories (architecture rule 3): a module's or view's other files build no query. The import
+    // rules of .dependency-cruiser.cjs catch values imported from kysely; this catches a query built on a `db`.
+    files: ['src/modules/**/*.ts', 'src/views/**/*.ts'],
+    ignores: ['src/**/*.repository.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|with)$/]",
+          message: 'Queries belong in a *.repository.ts: call a repository function instead.'
+        }
+      ]
+    }
   }
 )

@@ -145,3 +145,18 @@ export async function attendanceSince(
     .execute()
   return attendanceSummary(countMarks(rows.map((r) => r.code)), null).attendancePct
 }
+
+/** How many marks a placement has on or after `from`, and the first of their dates. */
+export async function marksFrom(
+  db: Kysely<DB>,
+  placementId: string,
+  from: string
+): Promise<{ n: number; first: string | null }> {
+  const row = await db
+    .selectFrom('attendance_mark')
+    .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('on_date').as('first')])
+    .where('placement_id', '=', placementId)
+    .where('on_date', '>=', from)
+    .executeTakeFirstOrThrow()
+  return { n: Number(row.n), first: (row.first as string | null) ?? null }
+}

@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Updateable } from 'kysely'
+import type { Principal } from '../../platform/auth/principal.js'
+import { schoolScope } from '../../db/scope.js'
 import { followUpSchedule } from '../../domain/outcomes.js'
 import type { DB, PlacementOutcomeRow, PlacementRow, PupilRow } from '../../db/schema.js'
 import { calendarForPupil, policyFor } from '../pupils/index.js'
@@ -125,4 +127,60 @@ export async function currentOutcomes(
       )
     )
   return result
+}
+
+export function findById(db: Kysely<DB>, outcomeId: string): Promise<PlacementOutcomeRow> {
+  return db.selectFrom('placement_outcome').selectAll().where('id', '=', outcomeId).executeTakeFirstOrThrow()
+}
+
+/** Every outcome a placement has had, newest first (the current one and those it corrected). */
+export function historyOf(db: Kysely<DB>, placementId: string) {
+  return db
+    .selectFrom('placement_outcome')
+    .selectAll()
+    .where('placement_id', '=', placementId)
+    .orderBy('id', 'desc')
+    .execute()
+}
+
+/** A placement's follow-ups that still stand (not superseded by a correction). */
+export function liveFollowUps(db: Kysely<DB>, placementId: string) {
+  return db
+    .selectFrom('outcome_follow_up')
+    .selectAll()
+    .where('placement_id', '=', placementId)
+    .where('status', '<>', 'SUPERSEDED')
+    .execute()
+}
+
+/** One standing follow-up check of a placement, locked for recording. */
+export function lockFollowUp(db: Kysely<DB>, placementId: string, checkpoint: string) {
+  return db
+    .selectFrom('outcome_follow_up')
+    .selectAll()
+    .where('placement_id', '=', placementId)
+    .where('checkpoint', '=', checkpoint)
+    .where('status', '<>', 'SUPERSEDED')
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+export function recordFollowUp(db: Kysely<DB>, id: string, set: Updateable<DB['outcome_follow_up']>) {
+  return db.updateTable('outcome_follow_up').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Whether a school of the caller's LA (in its scope) has this id: a receiving school. */
+export async function schoolInScope(db: Kysely<DB>, p: Principal, schoolId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('school')
+    .select('id')
+    .where(schoolScope(p))
+    .where('id', '=', schoolId)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Whether any school has this id: the school a pupil is on the roll of at a follow-up. */
+export async function schoolExists(db: Kysely<DB>, schoolId: string): Promise<boolean> {
+  return (await db.selectFrom('school').select('id').where('id', '=', schoolId).executeTakeFirst()) !== undefined
 }

@@ -462,3 +462,55 @@ export async function reviewSummaries(
   for (const r of rows) out.set(r.placement_id, { last: r.last as string, count: Number(r.count) })
   return out
 }
+
+/** The pupil's first placement (not cancelled, other than `exceptId`) starting after `after` and before `before`. */
+export function startingBetween(db: Kysely<DB>, pupilId: string, exceptId: string, after: string, before: string) {
+  return db
+    .selectFrom('placement')
+    .select(['id', 'start_date'])
+    .where('pupil_id', '=', pupilId)
+    .where('id', '<>', exceptId)
+    .where('status', '<>', 'CANCELLED')
+    .where('start_date', '>', after)
+    .where('start_date', '<', before)
+    .executeTakeFirst()
+}
+
+/** The pupil's earliest Tier 2 or 3 placement that has started between `from` and `today`, other than `exceptId`. */
+export function laterTier2Or3(db: Kysely<DB>, pupilId: string, exceptId: string, from: string, today: string) {
+  return db
+    .selectFrom('placement')
+    .select('id')
+    .where('pupil_id', '=', pupilId)
+    .where('id', '<>', exceptId)
+    .where('tier', '>=', 2)
+    .where('status', 'not in', ['CANCELLED', 'PLANNED'])
+    .where('start_date', '>=', from)
+    .where('start_date', '<=', today)
+    .orderBy('start_date')
+    .executeTakeFirst()
+}
+
+/** A review's extension: the new planned end, counted. */
+export async function extend(db: Kysely<DB>, id: string, plannedEnd: string): Promise<void> {
+  await db
+    .updateTable('placement')
+    .set((eb) => ({
+      planned_end_date: plannedEnd,
+      extension_count: eb('extension_count', '+', 1),
+      version: eb('version', '+', 1),
+      updated_at: new Date()
+    }))
+    .where('id', '=', id)
+    .execute()
+}
+
+/** A placement arranged by the LA (not one it only sees as the pupil's home LA). */
+export function arrangedBy(db: Kysely<DB>, laCode: string, id: string) {
+  return db
+    .selectFrom('placement')
+    .select(['id', 'pupil_id', 'pupil_home_la_code', 'start_date', 'status'])
+    .where('id', '=', id)
+    .where('la_code', '=', laCode)
+    .executeTakeFirst()
+}

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import { nextReviewDue, type ReviewDue } from '../../domain/reviews.js'
 import type { DB, PlacementRow } from '../../db/schema.js'
@@ -116,4 +116,103 @@ export function latest(db: Kysely<DB>, placementId: string) {
     .orderBy('held_on', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst()
+}
+
+/** When the placement's review `reviewId` was held, if it is one of its reviews. */
+export async function heldOnById(db: Kysely<DB>, placementId: string, reviewId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('review')
+    .select('held_on')
+    .where('id', '=', reviewId)
+    .where('placement_id', '=', placementId)
+    .executeTakeFirst()
+  return row?.held_on
+}
+
+/** A placement's reviews in the order held. */
+export function reviewsOf(db: Kysely<DB>, placementId: string) {
+  return db
+    .selectFrom('review')
+    .selectAll()
+    .where('placement_id', '=', placementId)
+    .orderBy('held_on')
+    .orderBy('id')
+    .execute()
+}
+
+/** One review of the placement, if it is one of its reviews. */
+export function findOf(db: Kysely<DB>, placementId: string, reviewId: string) {
+  return db
+    .selectFrom('review')
+    .selectAll()
+    .where('placement_id', '=', placementId)
+    .where('id', '=', reviewId)
+    .executeTakeFirst()
+}
+
+/** The date of the placement's last review held before `before`, if any. */
+export async function lastHeldBefore(db: Kysely<DB>, placementId: string, before: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('review')
+    .select((eb) => eb.fn.max('held_on').as('last'))
+    .where('placement_id', '=', placementId)
+    .where('held_on', '<', before)
+    .executeTakeFirstOrThrow()
+  return (row.last as string | null) ?? null
+}
+
+/** The placement's latest review held after `after` and on or before `upTo`. */
+export function latestBetween(db: Kysely<DB>, placementId: string, after: string, upTo: string) {
+  return db
+    .selectFrom('review')
+    .select(['id', 'held_on'])
+    .where('placement_id', '=', placementId)
+    .where('held_on', '>', after)
+    .where('held_on', '<=', upTo)
+    .orderBy('held_on', 'desc')
+    .executeTakeFirst()
+}
+
+export function insert(db: Kysely<DB>, values: Insertable<DB['review']>) {
+  return db.insertInto('review').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Records the school's view on a review of the placement; undefined when it is not one of its reviews. */
+export function setSchoolView(db: Kysely<DB>, placementId: string, reviewId: string, view: string) {
+  return db
+    .updateTable('review')
+    .set({ school_view: view, school_view_at: new Date() })
+    .where('id', '=', reviewId)
+    .where('placement_id', '=', placementId)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** The LA's approval of an extension of the placement up to `upTo` or later, if any. */
+export function approvalCovering(db: Kysely<DB>, placementId: string, upTo: string) {
+  return db
+    .selectFrom('extension_approval')
+    .select('id')
+    .where('placement_id', '=', placementId)
+    .where('up_to', '>=', upTo)
+    .executeTakeFirst()
+}
+
+export function approveExtension(db: Kysely<DB>, values: Insertable<DB['extension_approval']>) {
+  return db.insertInto('extension_approval').values(values).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Open review requests received by the day of a review are met by it. */
+export async function meetRequests(db: Kysely<DB>, placementId: string, reviewId: string, heldOn: string) {
+  await db
+    .updateTable('review_request')
+    .set({ status: 'MET', met_by_review_id: reviewId })
+    .where('placement_id', '=', placementId)
+    .where('status', '=', 'OPEN')
+    .where('received_on', '<=', heldOn)
+    .execute()
+}
+
+export function insertRequest(db: Kysely<DB>, values: Insertable<DB['review_request']>) {
+  return db.insertInto('review_request').values(values).returningAll().executeTakeFirstOrThrow()
 }

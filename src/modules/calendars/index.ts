@@ -1,0 +1,1 @@
+export { loadLaCalendar, loadSchoolCalendar } from './calendars.repository.js'
