@@ -11,7 +11,7 @@ import { pageLinks } from '../../platform/http.js'
 import { Id, IsoDate, PageQuery, pageOf, paging, ref, StringEnum, Tier } from '../../platform/schemas.js'
 import { type Clock, todayIn } from '../../platform/time.js'
 import { type Actor, actorOf, writeAudit } from '../../db/audit.js'
-import { loadLaCalendar } from '../calendars/calendars.repository.js'
+import { loadLaCalendar } from '../calendars/index.js'
 import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
 import { fullTimeSql } from '../referrals/referrals.service.js'
 
