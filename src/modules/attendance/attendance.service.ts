@@ -18,7 +18,7 @@ import { AppError, forbidden, unprocessable } from '../../platform/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { loadPlacement } from '../placements/placements.service.js'
-import { calendarForPupil } from '../pupils/pupil-context.js'
+import { calendarForPupil } from '../pupils/index.js'
 import type { AttendanceSummaryView, MarkBatch } from './attendance.schemas.js'
 
 export interface PlacementMarks {

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon'
 import { followUpSchedule, isPost16Checkpoint, isReintegration, sustainedStatus } from '../../domain/outcomes.js'
 import type { DB, FollowUpRow, PlacementOutcomeRow, PlacementRow, PupilRow } from '../../db/schema.js'
 import { toIso } from '../../platform/time.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
 import type { CloseWithOutcome, FollowUp, Outcome } from './outcomes.schemas.js'
 
 /** Outcome rows and their follow-ups: storing them and turning them into API views. No placement imports. */

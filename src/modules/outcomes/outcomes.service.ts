@@ -22,7 +22,8 @@ import {
 import { type Clock, systemClock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { loadPlacement, type PlacementsService } from '../placements/placements.service.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
 import { lastDayBefore, type OutcomeInput, recordersOf, storeOutcome, toFollowUp, toOutcome } from './outcome-store.js'
 import type { CorrectOutcome, FollowUpResult } from './outcomes.schemas.js'
 

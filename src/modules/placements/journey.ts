@@ -13,7 +13,7 @@ import { type Actor, actorOf, writeAudit } from '../../db/audit.js'
 import { attendanceSummary } from '../../domain/attendance.js'
 import { sustainedStatus } from '../../domain/outcomes.js'
 import { marksByPlacement } from '../attendance/attendance.service.js'
-import { calendarForPupil } from '../pupils/pupil-context.js'
+import { calendarForPupil } from '../pupils/index.js'
 
 const JourneyEvent = Type.Object(
   {

@@ -9,7 +9,8 @@ import { AppError, conflict, fieldError, notFound, ruleFailed, unprocessable } f
 import { paging } from '../../platform/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { calendarForPupil, coordinatingLa, policyFor } from '../pupils/pupil-context.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil, coordinatingLa } from '../pupils/index.js'
 import type { CreateReferral, Decision, Referral, ReferralListQuery } from './referrals.schemas.js'
 
 export async function reasonCodeKnown(db: Kysely<DB>, code: string, laCode: string): Promise<boolean> {

@@ -11,7 +11,7 @@ import { fieldError, forbidden, notFound } from '../../platform/errors.js'
 import { type Clock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { PlacementsService } from '../placements/placements.service.js'
-import { policyFor } from '../pupils/pupil-context.js'
+import { policyFor } from '../local-authorities/index.js'
 import { worklist } from '../reviews/worklist.js'
 import {
   type ComplianceReport,

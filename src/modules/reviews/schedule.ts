@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import { nextReviewDue, type ReviewDue } from '../../domain/reviews.js'
 import type { DB, PlacementRow } from '../../db/schema.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
 
 /**
  * Paused spans of a placement from its PAUSED / RESUMED events: from the day it paused to the day before it

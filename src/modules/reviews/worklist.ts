@@ -12,7 +12,8 @@ import { Id, IsoDate, PageQuery, pageOf, paging, ref, StringEnum, Tier } from '.
 import { type Clock, todayIn } from '../../platform/time.js'
 import { type Actor, actorOf, writeAudit } from '../../db/audit.js'
 import { loadLaCalendar } from '../calendars/index.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
 import { fullTimeSql } from '../referrals/referrals.service.js'
 
 export const WORK_KINDS = [
