@@ -38,7 +38,7 @@ import { currentOutcomes, storeOutcome } from '../outcomes/outcome-store.js'
 import { type LaPolicyRow, policyFor } from '../local-authorities/index.js'
 import { calendarForPupil } from '../pupils/index.js'
 import { refreshSchedule } from '../reviews/schedule.js'
-import { reasonCodeKnown } from '../referrals/referrals.service.js'
+import { reasonCodeKnown } from '../referrals/index.js'
 import type {
   CreatePlacement,
   NextPlacement,

@@ -14,7 +14,7 @@ import { type Actor, actorOf, writeAudit } from '../../db/audit.js'
 import { loadLaCalendar } from '../calendars/index.js'
 import { policyFor } from '../local-authorities/index.js'
 import { calendarForPupil } from '../pupils/index.js'
-import { fullTimeSql } from '../referrals/referrals.service.js'
+import { fullTimeSql } from '../referrals/index.js'
 
 export const WORK_KINDS = [
   'UNEXPLAINED_ABSENCE',
