@@ -29,7 +29,7 @@ import { migrateToLatest } from '../src/db/migrate.js'
 import type { DB } from '../src/db/schema.js'
 import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
-import { PupilsRepository } from '../src/modules/pupils/pupils.repository.js'
+import { pupilsRepository } from '../src/modules/pupils/index.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { benchAttendanceIngest } from './attendance.js'
 import { benchReports } from './reports.js'
@@ -237,13 +237,12 @@ export const BENCHMARKS: Benchmark[] = [
     name: 'get-pupil-same-sql',
     description:
       "Diagnostic: the same API call vs a bare route running the API's own SQL " +
-      '(scoped read + audit insert, PupilsRepository.readById)',
+      '(scoped read + audit insert, pupilsRepository.readById)',
     optional: true,
     registerBare: (bare, fx) => {
-      const repository = new PupilsRepository(fx.db)
       const principal = principalFor({ subject: 'bench', role: 'coordinator', laCode: fx.laCode })
       bare.get<{ Params: { id: string } }>('/audited/pupils/:id', async (request, reply) => {
-        const row = await repository.readById({ principal, requestId: request.id }, request.params.id)
+        const row = await pupilsRepository.readById(fx.db, { principal, requestId: request.id }, request.params.id)
         if (!row) return reply.code(404).send({ message: 'not found' })
         return row
       })

@@ -6,12 +6,8 @@
  * query returned before it sends the next gets `rows`; a method whose SQL depends on a parameter (a scope by
  * role, an optional filter) gets one case per `variant` worth reviewing. Then run `npm run sql:write`.
  */
-import {
-  loadLaCalendar,
-  loadSchoolCalendar,
-  CalendarsRepository
-} from '../../src/modules/calendars/calendars.repository.js'
-import { PupilsRepository } from '../../src/modules/pupils/pupils.repository.js'
+import * as calendarsRepository from '../../src/modules/calendars/calendars.repository.js'
+import * as pupilsRepository from '../../src/modules/pupils/pupils.repository.js'
 import { type Principal, principalFor } from '../../src/platform/auth/principal.js'
 import type { Actor } from '../../src/db/audit.js'
 import type { QueryCase, RepositoryQueries } from './snapshots.js'
@@ -56,39 +52,39 @@ export const repositories: RepositoryQueries[] = [
       {
         method: 'years',
         variant: 'an LA, every year, none stored',
-        run: (db) => new CalendarsRepository(db).years({ laCode: LA })
+        run: (db) => calendarsRepository.years(db, { laCode: LA })
       },
       {
         method: 'years',
         variant: 'a school, one year, stored',
         rows: ({ index }) => (index === 0 ? [{ ...calendarRow, la_code: null, school_id: SCHOOL_ID }] : []),
-        run: (db) => new CalendarsRepository(db).years({ schoolId: SCHOOL_ID }, '2026/27')
+        run: (db) => calendarsRepository.years(db, { schoolId: SCHOOL_ID }, '2026/27')
       },
       {
         method: 'put',
         variant: 'new calendar',
         rows: ({ sql }) => (sql.startsWith('insert into "term_calendar"') ? [{ id: CALENDAR_ID }] : []),
-        run: (db) => new CalendarsRepository(db).put({ laCode: LA }, '2026/27', undefined, HALF_TERMS, CLOSURES)
+        run: (db) => calendarsRepository.put(db, { laCode: LA }, '2026/27', undefined, HALF_TERMS, CLOSURES)
       },
       {
         method: 'put',
         variant: 'replacing a stored calendar',
         rows: ({ index }) => (index === 0 ? [{ id: CALENDAR_ID, version: 1 }] : []),
-        run: (db) => new CalendarsRepository(db).put({ schoolId: SCHOOL_ID }, '2026/27', 1, HALF_TERMS, CLOSURES)
+        run: (db) => calendarsRepository.put(db, { schoolId: SCHOOL_ID }, '2026/27', 1, HALF_TERMS, CLOSURES)
       },
       {
         method: 'put',
         variant: 'stale version',
         rows: ({ index }) => (index === 0 ? [{ id: CALENDAR_ID, version: 2 }] : []),
-        run: (db) => new CalendarsRepository(db).put({ laCode: LA }, '2026/27', 1, HALF_TERMS, CLOSURES)
+        run: (db) => calendarsRepository.put(db, { laCode: LA }, '2026/27', 1, HALF_TERMS, CLOSURES)
       },
       {
         method: 'loadSchoolCalendar',
-        run: (db) => loadSchoolCalendar(db, { id: SCHOOL_ID, laCode: LA })
+        run: (db) => calendarsRepository.loadSchoolCalendar(db, { id: SCHOOL_ID, laCode: LA })
       },
       {
         method: 'loadLaCalendar',
-        run: (db) => loadLaCalendar(db, LA)
+        run: (db) => calendarsRepository.loadLaCalendar(db, LA)
       }
     ]
   },
@@ -99,38 +95,34 @@ export const repositories: RepositoryQueries[] = [
       ...(['coordinator', 'school', 'provider', 'analyst'] as const).map((role): QueryCase => ({
         method: 'readById',
         variant: role,
-        run: (db) => new PupilsRepository(db).readById(actor(principals[role]), PUPIL_ID)
+        run: (db) => pupilsRepository.readById(db, actor(principals[role]), PUPIL_ID)
       })),
       {
-        method: 'exists',
-        run: (db) => new PupilsRepository(db).exists(principals.school, PUPIL_ID)
-      },
-      {
         method: 'findByUpn',
-        run: (db) => new PupilsRepository(db).findByUpn(principals.coordinator, 'A919000000001')
+        run: (db) => pupilsRepository.findByUpn(db, principals.coordinator, 'A919000000001')
       },
       {
         method: 'page',
         variant: 'every pupil in scope',
         rows: ({ index }) => (index === 0 ? [{ total: '0' }] : []),
-        run: (db) => new PupilsRepository(db).page(principals.coordinator, { page: 2, pageSize: 50 })
+        run: (db) => pupilsRepository.page(db, principals.coordinator, { page: 2, pageSize: 50 })
       },
       {
         method: 'page',
         variant: 'one home school',
         rows: ({ index }) => (index === 0 ? [{ total: '0' }] : []),
         run: (db) =>
-          new PupilsRepository(db).page(principals.coordinator, { page: 1, pageSize: 50, homeSchoolId: SCHOOL_ID })
+          pupilsRepository.page(db, principals.coordinator, { page: 1, pageSize: 50, homeSchoolId: SCHOOL_ID })
       },
       {
         method: 'schoolInScope',
         variant: 'an LA',
-        run: (db) => new PupilsRepository(db).schoolInScope(principals.coordinator, SCHOOL_ID)
+        run: (db) => pupilsRepository.schoolInScope(db, principals.coordinator, SCHOOL_ID)
       },
       {
         method: 'schoolInScope',
         variant: 'a school',
-        run: (db) => new PupilsRepository(db).schoolInScope(principals.school, SCHOOL_ID)
+        run: (db) => pupilsRepository.schoolInScope(db, principals.school, SCHOOL_ID)
       }
     ]
   }

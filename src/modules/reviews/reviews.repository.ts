@@ -2,7 +2,8 @@ import type { Insertable, Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import { nextReviewDue, type ReviewDue } from '../../domain/reviews.js'
 import type { DB, PlacementRow } from '../../db/schema.js'
-import { calendarForPupil, policyFor } from '../pupils/index.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
 
 /** All SQL on reviews, and the review schedule a placement's reviews and pauses set. */
 

@@ -14,7 +14,8 @@ import {
   type PupilFacts,
   toPlacement
 } from '../../modules/placements/index.js'
-import { calendarForPupil, type LaPolicyRow, policyFor } from '../../modules/pupils/index.js'
+import { type LaPolicyRow, policyFor } from '../../modules/local-authorities/index.js'
+import { calendarForPupil } from '../../modules/pupils/index.js'
 
 /**
  * The placement view: placements with their pupil's calendar and clocks, reviews, outcome, attendance and

@@ -4,7 +4,7 @@ import { registrationCheck } from '../../domain/registration.js'
 import type { DB } from '../../db/schema.js'
 import { notFound } from '../../platform/errors.js'
 import { placementsRepository } from '../../modules/placements/index.js'
-import { type LaPolicyRow, policyFor } from '../../modules/pupils/index.js'
+import { type LaPolicyRow, policyFor } from '../../modules/local-authorities/index.js'
 
 /**
  * The unregistered-provider registration threshold for providers: one, all in the caller's scope, or all of

@@ -11,7 +11,7 @@ import { fieldError, forbidden, notFound } from '../../platform/errors.js'
 import { type Clock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { registrationChecks } from '../registration/registration.view.js'
-import { policyFor } from '../../modules/pupils/index.js'
+import { policyFor } from '../../modules/local-authorities/index.js'
 import { worklist } from '../worklist/worklist.view.js'
 import * as repo from './reports.repository.js'
 import {

@@ -12,7 +12,8 @@ import { bearer, buildTestApp, freshDb, insertPupil, makeWorld } from '../../hel
 
 const describe = (node: PluginTransformQueryArgs['node']): string => {
   const n = node as unknown as Record<string, any>
-  const table = n.from?.froms?.[0]?.table?.identifier?.name ?? n.into?.table?.identifier?.name ?? n.table?.table?.identifier?.name
+  const table =
+    n.from?.froms?.[0]?.table?.identifier?.name ?? n.into?.table?.identifier?.name ?? n.table?.table?.identifier?.name
   return `${node.kind}:${table ?? '?'}`
 }
 
