@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { HalfTermDates, SchoolCalendar } from '../../domain/calendar.js'
 import type { DB } from '../../db/schema.js'
 import { laCalendarOf, schoolCalendarOf, type StoredYear } from './calendars.mapper.js'
@@ -128,6 +128,49 @@ export async function loadSchoolCalendar(
       .execute()
   ])
   return schoolCalendarOf(halfTerms, closures)
+}
+
+/**
+ * The calendar of the school with this id, in one statement: its own and its LA's half-terms (the LA found
+ * from the school row) and its closures, as one union (see schoolCalendarOf).
+ */
+export async function loadSchoolCalendarById(db: Kysely<DB>, schoolId: string): Promise<SchoolCalendar> {
+  const laOfSchool = db.selectFrom('school').select('school.la_code').where('school.id', '=', schoolId)
+  const rows = await db
+    .selectFrom('term_calendar')
+    .innerJoin('half_term', 'half_term.calendar_id', 'term_calendar.id')
+    .select([
+      'term_calendar.school_id',
+      'term_calendar.academic_year',
+      'half_term.number',
+      'half_term.first_day',
+      'half_term.last_day',
+      sql<string | null>`null::date`.as('day')
+    ])
+    .where((eb) =>
+      eb.or([eb('term_calendar.school_id', '=', schoolId), eb('term_calendar.la_code', 'in', laOfSchool)])
+    )
+    .unionAll(
+      db
+        .selectFrom('term_calendar')
+        .innerJoin('calendar_closure', 'calendar_closure.calendar_id', 'term_calendar.id')
+        .select([
+          'term_calendar.school_id',
+          'term_calendar.academic_year',
+          sql<number>`null::int`.as('number'),
+          sql<string>`null::date`.as('first_day'),
+          sql<string>`null::date`.as('last_day'),
+          'calendar_closure.day'
+        ])
+        .where('term_calendar.school_id', '=', schoolId)
+    )
+    .orderBy('academic_year')
+    .orderBy('number')
+    .execute()
+  return schoolCalendarOf(
+    rows.filter((r) => r.day === null),
+    rows.filter((r): r is typeof r & { day: string } => r.day !== null)
+  )
 }
 
 /** The calendar for a pupil with no home school (see laCalendarOf). */

@@ -4,7 +4,7 @@ import { pupilScope } from '../../db/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import type { DB, PupilRow, PupilTable } from '../../db/schema.js'
 import { type Actor, auditRow } from '../../db/audit.js'
-import { loadLaCalendar, loadSchoolCalendar } from '../calendars/index.js'
+import { loadLaCalendar, loadSchoolCalendarById } from '../calendars/index.js'
 import { schoolsRepository } from '../schools/index.js'
 
 /**
@@ -158,10 +158,7 @@ export async function calendarForPupil(
   db: Kysely<DB>,
   pupil: Pick<PupilRow, 'home_school_id' | 'home_la_code'>
 ): Promise<SchoolCalendar> {
-  if (pupil.home_school_id) {
-    const laCode = await schoolsRepository.laCodeOf(db, pupil.home_school_id)
-    return loadSchoolCalendar(db, { id: pupil.home_school_id, laCode })
-  }
+  if (pupil.home_school_id) return loadSchoolCalendarById(db, pupil.home_school_id)
   return loadLaCalendar(db, pupil.home_la_code)
 }
 
