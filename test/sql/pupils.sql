@@ -157,12 +157,6 @@ with "found" as (
 select *
 from "found";
 
--- pupils.exists
-select "id"
-from "pupil"
-where "pupil"."home_school_id" = $1
-  and "id" = $2;
-
 -- pupils.findByUpn
 select *
 from "pupil"
