@@ -128,31 +128,51 @@ export function findOverlap(db: Kysely<DB>, pupilId: string, start: string, end:
 }
 
 /**
- * Locks the provider's places at a tier and counts those taken, in one statement. The lock serialises
- * placements competing for its places.
+ * Locks the provider's places at a tier, then counts those taken. The lock serialises placements competing
+ * for its places; the count is a second statement so that its snapshot, taken once the lock is held, sees a
+ * placement that a competitor committed while this one waited.
  */
 export async function lockPlaces(
   db: Kysely<DB>,
   providerId: string,
   tier: number
 ): Promise<{ places: number; used: number }> {
-  const row = await db
+  const { places } = await db
     .selectFrom('provider_tier')
-    .select((eb) => [
-      'provider_tier.places',
-      eb
-        .selectFrom('placement')
-        .select((e) => e.fn.countAll<string>().as('n'))
-        .where('placement.provider_id', '=', providerId)
-        .where('placement.tier', '=', tier)
-        .where('placement.status', 'in', OCCUPYING)
-        .as('used')
-    ])
-    .where('provider_tier.provider_id', '=', providerId)
-    .where('provider_tier.tier', '=', tier)
+    .select('places')
+    .where('provider_id', '=', providerId)
+    .where('tier', '=', tier)
     .forUpdate()
     .executeTakeFirstOrThrow()
-  return { places: row.places, used: Number(row.used ?? 0) }
+  const { used } = await db
+    .selectFrom('placement')
+    .select((eb) => eb.fn.countAll<string>().as('used'))
+    .where('provider_id', '=', providerId)
+    .where('tier', '=', tier)
+    .where('status', 'in', OCCUPYING)
+    .executeTakeFirstOrThrow()
+  return { places, used: Number(used) }
+}
+
+/**
+ * The LA's policy, and whether `reasonCode` is a national code or one of the LA's own (true when none is
+ * given), in one statement: what a new placement's rules are checked against.
+ */
+export async function policyToPlace(db: Kysely<DB>, laCode: string, reasonCode: string | undefined) {
+  const row = await db
+    .selectFrom('la_policy')
+    .selectAll('la_policy')
+    .select(
+      (reasonCode === undefined
+        ? sql<boolean>`true`
+        : sql<boolean>`exists (select 1 from reason_code
+            where reason_code.code = ${reasonCode} and (reason_code.la_code is null or reason_code.la_code = ${laCode}))`
+      ).as('reason_code_known')
+    )
+    .where('la_policy.la_code', '=', laCode)
+    .executeTakeFirstOrThrow()
+  const { reason_code_known: reasonCodeKnown, ...policy } = row
+  return { policy, reasonCodeKnown: Boolean(reasonCodeKnown) }
 }
 
 /**

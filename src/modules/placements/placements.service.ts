@@ -30,7 +30,6 @@ import { registrationChecks } from '../../views/registration/registration.view.j
 import { outcomesRepository } from '../outcomes/index.js'
 import { policyFor } from '../local-authorities/index.js'
 import { calendarForPupil } from '../pupils/index.js'
-import { reasonCodeKnown } from '../referrals/index.js'
 import { reviewsRepository } from '../reviews/index.js'
 import * as repo from './placements.repository.js'
 import type {
@@ -82,7 +81,7 @@ export class PlacementsService {
     // other one and names it (409) rather than the exclusion constraint failing the insert (500).
     if (!pupilLocked) await repo.pupilOf(trx, pupil.id, { lock: true })
     const calendar = await calendarForPupil(trx, pupil)
-    const policy = await policyFor(trx, laCode)
+    const { policy, reasonCodeKnown } = await repo.policyToPlace(trx, laCode, input.reasonCode || undefined)
     const facts: PlacementFacts = {
       tier: input.tier,
       legalBasis: input.legalBasis,
@@ -106,7 +105,7 @@ export class PlacementsService {
       pupilDateOfBirth: pupil.date_of_birth,
       providerOffersTier: provider.places !== null,
       providerIsSchool: provider.urn !== null,
-      reasonCodeKnown: input.reasonCode ? await reasonCodeKnown(trx, input.reasonCode, laCode) : true
+      reasonCodeKnown
     })
     if (errors.length > 0) ruleFailed(errors)
     const early = startBeforeReferral(input.startDate, links.referral?.received_on)
