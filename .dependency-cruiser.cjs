@@ -29,9 +29,24 @@ module.exports = {
     },
     {
       name: 'views-through-index',
+      comment: "A view reaches a module only through its index.ts (which never exports routes or services).",
       severity: 'error',
-      from: { path: '^src/(views|app\\.ts)' },
+      from: { path: '^src/views/' },
       to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.ts$' }
+    },
+    {
+      name: 'app-composes-routes-and-doors',
+      comment: 'The app registers each module\'s routes plugin and otherwise uses its index.ts.',
+      severity: 'error',
+      from: { path: '^src/app\\.ts$' },
+      to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/[^/]+/index\\.ts$', '\\.routes\\.ts$'] }
+    },
+    {
+      name: 'index-exports-no-routes-or-service',
+      comment: 'A door that exported routes or a service would let views and services import each other in a circle.',
+      severity: 'error',
+      from: { path: '^src/modules/[^/]+/index\\.ts$' },
+      to: { path: '\\.(routes|service)\\.ts$' }
     },
     {
       name: 'service-imports-no-service',

@@ -7,7 +7,7 @@ import pg from 'pg'
 import copyStreams from 'pg-copy-streams'
 import type { DB } from '../src/db/schema.js'
 import { upnCheckLetter } from '../src/domain/identifiers.js'
-import { calendarForPupil } from '../src/modules/pupils/pupil-context.js'
+import { calendarForPupil } from '../src/modules/pupils/index.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 
 /**

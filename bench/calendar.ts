@@ -40,7 +40,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = benchAddSchoolDays()
   console.log(`add 190 school days: ${r.schoolDaysNs.toFixed(0)} ns/call`)
   console.log(
-    `luxon plus({ days: 190 }) Europe/London: ${r.luxonNs.toFixed(0)} ns/call → ratio ${r.ratio.toFixed(2)}× (aim < 20×)`
+    `luxon plus({ days: 190 }) Europe/London: ${r.luxonNs.toFixed(0)} ns/call ` +
+      `→ ratio ${r.ratio.toFixed(2)}× (aim < 20×)`
   )
   console.log(`luxon plus({ days: 190 }) UTC: ${r.luxonUtcNs.toFixed(0)} ns/call → ratio ${r.ratioUtc.toFixed(2)}×`)
 }

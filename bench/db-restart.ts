@@ -220,7 +220,8 @@ await admin.destroy().catch(() => {})
 
 const fmt = (m: Map<number | string, number>) => [...m].map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'
 console.log(
-  `writers ${writers}, ${seconds} s, PostgreSQL restarted at ${((restartBegan - started) / 1000).toFixed(1)} s (the restart command took ${((restartEnded - restartBegan) / 1000).toFixed(1)} s)`
+  `writers ${writers}, ${seconds} s, PostgreSQL restarted at ${((restartBegan - started) / 1000).toFixed(1)} s ` +
+    `(the restart command took ${((restartEnded - restartBegan) / 1000).toFixed(1)} s)`
 )
 console.log(`writes acknowledged (201): ${acknowledged.length}`)
 console.log(`acknowledged but missing:  ${missing.length}`)
@@ -230,7 +231,10 @@ console.log(
 console.log(`writes failed, by status:  ${fmt(finalFailures)}`)
 console.log(`all responses, by status:  ${fmt(responses)}`)
 console.log(
-  `time to first success:     ${firstSuccessAfterRestart ? `${((firstSuccessAfterRestart - restartBegan) / 1000).toFixed(2)} s after the restart began` : 'no failure seen, or no success after it'}`
+  'time to first success:     ' +
+    (firstSuccessAfterRestart
+      ? `${((firstSuccessAfterRestart - restartBegan) / 1000).toFixed(2)} s after the restart began`
+      : 'no failure seen, or no success after it')
 )
 console.log(`server process:            ${serverUp ? 'stayed up' : `EXITED (${String(serverExit)})`}`)
 process.exitCode =

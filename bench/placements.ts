@@ -172,9 +172,12 @@ export function registerPlacementBaselines(
     const status = next >= fx.barePupilIds.length ? 'CANCELLED' : 'PLANNED'
     const pupilId = fx.barePupilIds[next++ % fx.barePupilIds.length]!
     const row = await sql<{ id: string }>`
-      insert into placement (pupil_id, pupil_home_la_code, la_code, tier, provider_id, commissioner_type, commissioner_school_id, legal_basis,
-        reason_code, start_date, planned_end_date, sessions_at_provider, sessions_at_home_school, registration, home_attendance_code, plan, first_review_due_on, status)
-      values (${pupilId}, ${laCode}, ${laCode}, 2, ${fx.providerId}, 'SCHOOL', ${schoolId}, 'SCHOOL_COMMISSIONED', 'BEH', '2026-01-05', '2026-03-27', 8, 2,
+      insert into placement (pupil_id, pupil_home_la_code, la_code, tier, provider_id, commissioner_type,
+        commissioner_school_id, legal_basis,
+        reason_code, start_date, planned_end_date, sessions_at_provider, sessions_at_home_school, registration,
+          home_attendance_code, plan, first_review_due_on, status)
+      values (${pupilId}, ${laCode}, ${laCode}, 2, ${fx.providerId}, 'SCHOOL', ${schoolId}, 'SCHOOL_COMMISSIONED',
+        'BEH', '2026-01-05', '2026-03-27', 8, 2,
         'ON_HOME_ROLL', 'B', ${JSON.stringify({ objectives: [OBJECTIVE] })}, '2026-02-02', ${status})
       returning id`.execute(db)
     return reply.code(201).send({ id: row.rows[0]!.id })
@@ -204,9 +207,8 @@ export function registerPlacementBaselines(
       sql<{
         total: string
       }>`select count(*) as total from placement where la_code = ${laCode} and status = 'ACTIVE'`.execute(db),
-      sql`select * from placement where la_code = ${laCode} and status = 'ACTIVE' order by start_date desc, id desc limit 50`.execute(
-        db
-      )
+      sql`select * from placement where la_code = ${laCode} and status = 'ACTIVE' order by start_date desc, id desc
+        limit 50`.execute(db)
     ])
     return { results: rows.rows, total: Number(count.rows[0]!.total) }
   })

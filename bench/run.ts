@@ -6,7 +6,7 @@
  * Database: DATABASE_URL when set (migrated, and it receives a benchmark LA 990 and audit rows, which are
  * append-only: use a throwaway database), else a temporary PGlite folder that is removed afterwards.
  *
- *   npm run bench                    the standard benchmarks, then attendance-ingest (PostgreSQL only: it compares with COPY)
+ *   npm run bench                    the standard benchmarks, then attendance-ingest (PostgreSQL only: against COPY)
  *   npm run bench -- me get-pupil    only the named ones, including the optional diagnostics
  *   npm run bench -- all             everything
  *   BENCH_DURATION=8 BENCH_WARMUP=2 BENCH_CONNECTIONS=10 npm run bench
@@ -29,7 +29,7 @@ import { migrateToLatest } from '../src/db/migrate.js'
 import type { DB } from '../src/db/schema.js'
 import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
-import { PupilsRepository } from '../src/modules/pupils/pupils.repository.js'
+import { pupilsRepository } from '../src/modules/pupils/index.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
 import { benchAttendanceIngest } from './attendance.js'
 import { benchReports } from './reports.js'
@@ -158,13 +158,16 @@ export const BENCHMARKS: Benchmark[] = [
       const b = bare as { id?: string }
       return a.id === fx.pupilId && b.id === fx.pupilId
         ? undefined
-        : `expected pupil ${fx.pupilId} from both, got ${JSON.stringify(a).slice(0, 200)} and ${JSON.stringify(b).slice(0, 200)}`
+        : `expected pupil ${fx.pupilId} from both, got ${JSON.stringify(a).slice(0, 200)}` +
+            ` and ${JSON.stringify(b).slice(0, 200)}`
     }
   },
   {
     name: 'create-placement',
     description:
-      'POST a placement from an accepted referral (rules, capacity lock, overlap check, placement + event + audit rows, one transaction) vs a bare route inserting one placement row',
+      'POST a placement from an accepted referral (rules, capacity lock, overlap check, ' +
+      'placement + event + audit rows, one transaction) ' +
+      'vs a bare route inserting one placement row',
     targetRatio: 0.5,
     registerBare: (bare, fx) => placementBaselines(bare, fx),
     api: (fx) => {
@@ -190,7 +193,9 @@ export const BENCHMARKS: Benchmark[] = [
   {
     name: 'list-placements',
     description:
-      "GET one LA's active placements, a page of 50 (scoped, each row audited, clocks and blockers computed) vs the hand-written SELECT and count",
+      "GET one LA's active placements, a page of 50 " +
+      '(scoped, each row audited, clocks and blockers computed) ' +
+      'vs the hand-written SELECT and count',
     targetRatio: 0.8,
     registerBare: (bare, fx) => placementBaselines(bare, fx),
     api: () => ({
@@ -209,7 +214,10 @@ export const BENCHMARKS: Benchmark[] = [
   {
     name: 'worklist',
     description:
-      "GET the worklist for one LA holding 5,000 active placements (reviews, planned ends, clocks, overdue school days on each school's calendar, page audited) vs the hand-written SQL for its placement items",
+      'GET the worklist for one LA holding 5,000 active placements ' +
+      '(reviews, planned ends, clocks, ' +
+      "overdue school days on each school's calendar, page audited)" +
+      ' vs the hand-written SQL for its placement items',
     targetRatio: 0.8,
     registerBare: (bare, fx) => placementBaselines(bare, fx),
     api: () => ({
@@ -228,13 +236,13 @@ export const BENCHMARKS: Benchmark[] = [
   {
     name: 'get-pupil-same-sql',
     description:
-      "Diagnostic: the same API call vs a bare route running the API's own SQL (scoped read + audit insert, PupilsRepository.readById)",
+      "Diagnostic: the same API call vs a bare route running the API's own SQL " +
+      '(scoped read + audit insert, pupilsRepository.readById)',
     optional: true,
     registerBare: (bare, fx) => {
-      const repository = new PupilsRepository(fx.db)
       const principal = principalFor({ subject: 'bench', role: 'coordinator', laCode: fx.laCode })
       bare.get<{ Params: { id: string } }>('/audited/pupils/:id', async (request, reply) => {
-        const row = await repository.readById({ principal, requestId: request.id }, request.params.id)
+        const row = await pupilsRepository.readById(fx.db, { principal, requestId: request.id }, request.params.id)
         if (!row) return reply.code(404).send({ message: 'not found' })
         return row
       })
@@ -245,7 +253,8 @@ export const BENCHMARKS: Benchmark[] = [
   {
     name: 'me',
     description:
-      'Diagnostic: GET /v1/me (token check, cached after the first call; no query) vs a bare route returning a constant',
+      'Diagnostic: GET /v1/me (token check, cached after the first call; no query) ' +
+      'vs a bare route returning a constant',
     optional: true,
     registerBare: (bare) => {
       bare.get('/me', async () => ({
@@ -259,7 +268,10 @@ export const BENCHMARKS: Benchmark[] = [
   }
 ]
 
-/** One LA with a school, a pupil on its roll and a coordinator token. Idempotent, so a PostgreSQL database can be reused. */
+/**
+ * One LA with a school, a pupil on its roll and a coordinator token. Idempotent, so a PostgreSQL database can be
+ * reused.
+ */
 async function seedFixture(db: Kysely<DB>): Promise<Fixture> {
   await upsertLocalAuthority(db, BENCH_LA, 'Benchmark LA (npm run bench)')
   const urn = '199901'
@@ -395,7 +407,8 @@ async function main(): Promise<void> {
   )
   if (unknown.length > 0)
     throw new Error(
-      `unknown benchmark(s) ${unknown.join(', ')}; known: ${[...BENCHMARKS.map((b) => b.name), INGEST, REPORTS].join(', ')}, or all`
+      `unknown benchmark(s) ${unknown.join(', ')}; ` +
+        `known: ${[...BENCHMARKS.map((b) => b.name), INGEST, REPORTS].join(', ')}, or all`
     )
   const selected = wanted.includes('all')
     ? BENCHMARKS
@@ -426,7 +439,9 @@ async function main(): Promise<void> {
 
     console.log(`Database: ${databaseLabel(config, dataDir)}`)
     console.log(
-      `Node ${process.version}, ${cpus().length} CPU(s); autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up, ${settings.duration} s measured per target`
+      `Node ${process.version}, ${cpus().length} CPU(s); ` +
+        `autocannon: ${settings.connections} connections, ${settings.warmup} s warm-up, ` +
+        `${settings.duration} s measured per target`
     )
     if (config.DATABASE_URL)
       console.log(`Note: the run adds LA ${BENCH_LA}, a pupil and one audit row per API read to this database.`)
@@ -489,12 +504,15 @@ async function main(): Promise<void> {
             ? `  (target ≥ ${bench.targetRatio}×: met)`
             : `  (target ≥ ${bench.targetRatio}×: NOT met)`
       console.log(
-        `${bench.name}: api/bare = ${ratio.toFixed(2)}× requests/s; p99 ${fmt(api.latency.p99)} ms vs ${fmt(bare.latency.p99)} ms${verdict}`
+        `${bench.name}: api/bare = ${ratio.toFixed(2)}× requests/s; ` +
+          `p99 ${fmt(api.latency.p99)} ms vs ${fmt(bare.latency.p99)} ms${verdict}`
       )
       if (api.non2xx + api.errors + bare.non2xx + bare.errors > 0) {
         failures++
         console.log(
-          `  ${bench.name}: some requests failed (api ${JSON.stringify(api.statusCodeStats)}, bare ${JSON.stringify(bare.statusCodeStats)}); the figures are not comparable`
+          `  ${bench.name}: some requests failed ` +
+            `(api ${JSON.stringify(api.statusCodeStats)}, bare ${JSON.stringify(bare.statusCodeStats)})` +
+            `; the figures are not comparable`
         )
       }
     }
@@ -512,7 +530,11 @@ async function main(): Promise<void> {
           batches: Math.round(env('BENCH_MARK_BATCHES', 4))
         })
         console.log(
-          `${INGEST}: ${r.batches} batches of ${fmt(r.marksPerBatch)} marks; API ${fmt(r.apiMarksPerSecond)} marks/s (${r.apiMsPerBatch.map((m) => fmt(m)).join(', ')} ms a batch) vs COPY ${fmt(r.copyMarksPerSecond)} marks/s (${r.copyMsPerBatch.map((m) => fmt(m)).join(', ')} ms) = ${r.ratio.toFixed(2)}×  (target ≥ 0.5×: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`
+          `${INGEST}: ${r.batches} batches of ${fmt(r.marksPerBatch)} marks; ` +
+            `API ${fmt(r.apiMarksPerSecond)} marks/s (${r.apiMsPerBatch.map((m) => fmt(m)).join(', ')} ms a batch) ` +
+            `vs COPY ${fmt(r.copyMarksPerSecond)} marks/s ` +
+            `(${r.copyMsPerBatch.map((m) => fmt(m)).join(', ')} ms)` +
+            ` = ${r.ratio.toFixed(2)}×  (target ≥ 0.5×: ${r.ratio >= 0.5 ? 'met' : 'NOT met'})`
         )
       }
     }
@@ -528,11 +550,14 @@ async function main(): Promise<void> {
         : undefined
       if (!r) {
         console.log(
-          `${REPORTS}: skipped: it needs DATABASE_URL and the synthetic England of \`npm run seed:scale\` in that database`
+          `${REPORTS}: skipped: it needs DATABASE_URL and ` +
+            `the synthetic England of \`npm run seed:scale\` in that database`
         )
       } else {
         console.log(
-          `${REPORTS}: ${fmt(r.placements)} placements and ${fmt(r.marks)} marks in the database; the largest LA (${r.laCode}) holds ${fmt(r.laPlacements)} placements; median of ${env('BENCH_REPORT_RUNS', 9)} calls`
+          `${REPORTS}: ${fmt(r.placements)} placements and ${fmt(r.marks)} marks in the database; ` +
+            `the largest LA (${r.laCode}) holds ${fmt(r.laPlacements)} placements; ` +
+            `median of ${env('BENCH_REPORT_RUNS', 9)} calls`
         )
         printTable([
           ['report', 'target', 'api ms', 'sql ms', 'api/sql'],
@@ -546,14 +571,21 @@ async function main(): Promise<void> {
         ])
         const one = r.rows[0]!
         console.log(
-          `${REPORTS}: one LA's outcomes report ${fmt(one.apiMs)} ms = ${(one.apiMs / one.sqlMs).toFixed(2)}× the hand-written SQL (target ≤ 1.5× and < 300 ms: ${one.apiMs / one.sqlMs <= 1.5 && one.apiMs < 300 ? 'met' : 'NOT met'}); all England (${r.las} LAs' reports in turn) ${fmt(r.englandMs)} ms`
+          `${REPORTS}: one LA's outcomes report ${fmt(one.apiMs)} ms = ${(one.apiMs / one.sqlMs).toFixed(2)}× ` +
+            `the hand-written SQL ` +
+            `(target ≤ 1.5× and < 300 ms: ${one.apiMs / one.sqlMs <= 1.5 && one.apiMs < 300 ? 'met' : 'NOT met'})` +
+            `; all England (${r.las} LAs' reports in turn) ${fmt(r.englandMs)} ms`
         )
       }
     }
     const cal = benchAddSchoolDays()
     console.log('')
     console.log(
-      `add-school-days: adding 190 school days to a date ${fmt(cal.schoolDaysNs)} ns/call vs luxon plus({ days: 190 }) ${fmt(cal.luxonNs)} ns/call in Europe/London (${cal.ratio.toFixed(2)}×) and ${fmt(cal.luxonUtcNs)} ns/call in UTC (${cal.ratioUtc.toFixed(2)}×)  (target < 20×: ${cal.ratioUtc < 20 ? 'met' : 'NOT met'})`
+      `add-school-days: adding 190 school days to a date ${fmt(cal.schoolDaysNs)} ns/call ` +
+        `vs luxon plus({ days: 190 }) ${fmt(cal.luxonNs)}` +
+        ` ns/call in Europe/London (${cal.ratio.toFixed(2)}×) ` +
+        `and ${fmt(cal.luxonUtcNs)} ns/call in UTC (${cal.ratioUtc.toFixed(2)}×)` +
+        `  (target < 20×: ${cal.ratioUtc < 20 ? 'met' : 'NOT met'})`
     )
     if (failures > 0) process.exitCode = 1
   } finally {

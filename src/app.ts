@@ -11,20 +11,21 @@ import type { Kysely } from 'kysely'
 import { hashToken, TokenVerifier } from './platform/auth/tokens.js'
 import type { Config } from './platform/config.js'
 import type { DB } from './db/schema.js'
-import { reportRoutes } from './modules/reports/reports.routes.js'
-import { exportRoutes } from './modules/exports/exports.routes.js'
+import { reportRoutes } from './views/reports/reports.routes.js'
+import { exportRoutes } from './views/exports/exports.routes.js'
 import { attainmentRoutes } from './modules/attainment/attainment.routes.js'
-import { Attainment, QualificationResult } from './modules/attainment/attainment.schemas.js'
+import { Attainment, QualificationResult } from './modules/attainment/index.js'
 import { attendanceRoutes } from './modules/attendance/attendance.routes.js'
-import { AttendanceSummary } from './modules/attendance/attendance.schemas.js'
-import { FollowUp, Outcome } from './modules/outcomes/outcomes.schemas.js'
+import { AttendanceSummary } from './modules/attendance/index.js'
+import { FollowUp, Outcome } from './modules/outcomes/index.js'
+import { outcomeRoutes } from './modules/outcomes/outcomes.routes.js'
 import { auditRoutes } from './modules/audit/audit.routes.js'
 import { calendarRoutes } from './modules/calendars/calendars.routes.js'
-import { journeyRoutes } from './modules/placements/journey.js'
+import { journeyRoutes } from './views/journey/journey.routes.js'
 import { placementRoutes } from './modules/placements/placements.routes.js'
 import { referralRoutes } from './modules/referrals/referrals.routes.js'
 import { reviewRoutes } from './modules/reviews/reviews.routes.js'
-import { worklistRoutes } from './modules/reviews/worklist.js'
+import { worklistRoutes } from './views/worklist/worklist.routes.js'
 import { healthRoutes } from './modules/health/health.routes.js'
 import { localAuthorityRoutes } from './modules/local-authorities/local-authorities.routes.js'
 import { meRoutes } from './modules/me/me.routes.js'
@@ -356,7 +357,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(auditRoutes, { prefix: '/audit' })
       await v1.register(calendarRoutes)
       await v1.register(referralRoutes)
-      await v1.register(placementRoutes)
+      await v1.register(placementRoutes, { within: [outcomeRoutes] })
       await v1.register(journeyRoutes)
       await v1.register(reviewRoutes)
       await v1.register(worklistRoutes, { clock: app.clock })

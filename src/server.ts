@@ -60,7 +60,8 @@ if (config.DATABASE_URL) {
   if (privileges.length > 0 && !config.ALLOW_PRIVILEGED_DATABASE_ROLE) {
     console.error(
       `The DATABASE_URL role ${privileges.join(', ')}; it could rewrite the audit trail. Connect as the service role ` +
-        '(npm run db:migrate with MIGRATION_DATABASE_URL as the owner grants it), or set ALLOW_PRIVILEGED_DATABASE_ROLE=true for a throwaway database.'
+        '(npm run db:migrate with MIGRATION_DATABASE_URL as the owner grants it), ' +
+        'or set ALLOW_PRIVILEGED_DATABASE_ROLE=true for a throwaway database.'
     )
     await db.destroy()
     process.exit(1)

@@ -185,7 +185,7 @@ t.test('exports: CSV for spreadsheets, JSON, census helper, scope and audit', as
 t.test('exports stream in chunks: more rows than one chunk arrive whole', async (t) => {
   const { app, db } = await buildTestApp(t)
   const world = await makeWorld(db)
-  const { EXPORT_CHUNK } = await import('../src/modules/exports/exports.service.js')
+  const { EXPORT_CHUNK } = await import('../src/views/exports/exports.view.js')
   const n = EXPORT_CHUNK + 5
   const pupils = await db
     .insertInto('pupil')

@@ -33,8 +33,8 @@ const UP: string[] = [
       la_code char(3) not null references local_authority (code),
       referring_school_id bigint references school (id),
       requested_tier smallint not null check (requested_tier between 1 and 3),
-      legal_basis text not null check (legal_basis in ('SCHOOL_COMMISSIONED', 'OFF_SITE_DIRECTION_S29A', 'SUSPENSION_SIXTH_DAY',
-        'LA_S19_PERMANENT_EXCLUSION', 'LA_S19_HEALTH', 'LA_S19_OTHER', 'EHCP')),
+      legal_basis text not null check (legal_basis in ('SCHOOL_COMMISSIONED', 'OFF_SITE_DIRECTION_S29A',
+        'SUSPENSION_SIXTH_DAY', 'LA_S19_PERMANENT_EXCLUSION', 'LA_S19_HEALTH', 'LA_S19_OTHER', 'EHCP')),
       reason_code text references reason_code (code),
       needs_summary text,
       interventions_tried text,
@@ -57,7 +57,8 @@ const UP: string[] = [
       version integer not null default 1,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
-      constraint referral_baseline_period_check check (baseline_from is null or baseline_to is null or baseline_from <= baseline_to),
+      constraint referral_baseline_period_check check (baseline_from is null or baseline_to is null
+        or baseline_from <= baseline_to),
       constraint referral_decline_reason_check check (status <> 'DECLINED' or decision_reason is not null)
     )
   `,
@@ -101,7 +102,8 @@ const UP: string[] = [
       updated_at timestamptz not null default now(),
       constraint placement_dates_check check (planned_end_date is null or planned_end_date >= start_date),
       constraint placement_end_check check (end_date is null or end_date >= start_date),
-      constraint placement_commissioner_check check ((commissioner_type = 'SCHOOL') = (commissioner_school_id is not null)),
+      constraint placement_commissioner_check check ((commissioner_type = 'SCHOOL')
+        = (commissioner_school_id is not null)),
       constraint placement_sessions_check check (sessions_at_provider + sessions_at_home_school <= 10),
       -- Tier 1 support happens in the pupil's own school, which marks them present: no AP code.
       constraint placement_attendance_code_check check ((tier = 1) = (home_attendance_code is null)),
@@ -122,7 +124,8 @@ const UP: string[] = [
     create table placement_event (
       id bigint generated always as identity primary key,
       placement_id bigint not null references placement (id),
-      event text not null check (event in ('PLANNED', 'ACTIVATED', 'PAUSED', 'RESUMED', 'CANCELLED', 'ENDED', 'ESCALATED', 'STEPPED_DOWN')),
+      event text not null check (event in ('PLANNED', 'ACTIVATED', 'PAUSED', 'RESUMED', 'CANCELLED', 'ENDED',
+        'ESCALATED', 'STEPPED_DOWN')),
       on_date date not null,
       reason text,
       actor text not null,

@@ -7,8 +7,10 @@ const UP: string[] = [
   `alter table placement add column next_review_due_on date`,
   `alter table placement add column next_review_rule text`,
   `alter table placement add column extension_count integer not null default 0`,
-  `update placement set next_review_due_on = first_review_due_on, next_review_rule = 'FIRST_REVIEW' where status in ('PLANNED', 'ACTIVE')`,
-  `create index placement_la_code_next_review_idx on placement (la_code, next_review_due_on) where status in ('ACTIVE', 'PLANNED')`,
+  `update placement set next_review_due_on = first_review_due_on, next_review_rule = 'FIRST_REVIEW' where status in
+    ('PLANNED', 'ACTIVE')`,
+  `create index placement_la_code_next_review_idx on placement (la_code, next_review_due_on) where status in ('ACTIVE',
+    'PLANNED')`,
   `
     create table review (
       id bigint generated always as identity primary key,

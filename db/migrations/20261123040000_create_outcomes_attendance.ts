@@ -4,16 +4,18 @@ import { type Kysely, sql } from 'kysely'
 // held, session attendance marks with their corrections, and English and maths attainment.
 // Frozen in time: never import application code.
 const UP: string[] = [
-  `alter table la_policy add column sustained_attendance_pct numeric(5, 2) not null default 90 check (sustained_attendance_pct between 0 and 100)`,
-  `alter table la_policy add column follow_up_response_school_days smallint not null default 10 check (follow_up_response_school_days between 1 and 65)`,
+  `alter table la_policy add column sustained_attendance_pct numeric(5, 2) not null default 90
+    check (sustained_attendance_pct between 0 and 100)`,
+  `alter table la_policy add column follow_up_response_school_days smallint not null default 10 check
+    (follow_up_response_school_days between 1 and 65)`,
   `
     create table placement_outcome (
       id bigint generated always as identity primary key,
       placement_id bigint not null references placement (id),
-      code text not null check (code in ('RETURNED_TO_HOME_SCHOOL_FULL_TIME', 'RETURNED_TO_HOME_SCHOOL_PHASED', 'MOVED_TO_NEW_MAINSTREAM',
-        'MOVED_TO_SPECIAL_SCHOOL', 'MOVED_TO_AP_SCHOOL_LONG_TERM', 'ESCALATED_TIER_2_TO_3', 'EHCP_PLACEMENT_NAMED', 'PERMANENTLY_EXCLUDED',
-        'POST16_TRANSITION', 'ELECTIVE_HOME_EDUCATION', 'CHILD_MISSING_EDUCATION', 'LEFT_LA_AREA', 'MEDICAL_OR_HOSPITAL_EDUCATION',
-        'PLACEMENT_BROKE_DOWN', 'OTHER')),
+      code text not null check (code in ('RETURNED_TO_HOME_SCHOOL_FULL_TIME', 'RETURNED_TO_HOME_SCHOOL_PHASED',
+        'MOVED_TO_NEW_MAINSTREAM', 'MOVED_TO_SPECIAL_SCHOOL', 'MOVED_TO_AP_SCHOOL_LONG_TERM', 'ESCALATED_TIER_2_TO_3',
+        'EHCP_PLACEMENT_NAMED', 'PERMANENTLY_EXCLUDED', 'POST16_TRANSITION', 'ELECTIVE_HOME_EDUCATION',
+        'CHILD_MISSING_EDUCATION', 'LEFT_LA_AREA', 'MEDICAL_OR_HOSPITAL_EDUCATION', 'PLACEMENT_BROKE_DOWN', 'OTHER')),
       effective_date date not null,
       receiving_school_id bigint references school (id),
       receiving_provider_id bigint references provider (id),
@@ -25,20 +27,23 @@ const UP: string[] = [
       other_text text,
       phased_plan_end_date date,
       phased_plan_details text,
-      destination text check (destination in ('FE_COLLEGE', 'SCHOOL_SIXTH_FORM', 'SIXTH_FORM_COLLEGE', 'SPECIALIST_POST16_INSTITUTION',
-        'SPECIAL_SCHOOL_POST16', 'AP_POST16', 'INDEPENDENT_SCHOOL', 'APPRENTICESHIP_L2', 'APPRENTICESHIP_L3_PLUS', 'SUPPORTED_INTERNSHIP',
-        'EMPLOYMENT_WITH_TRAINING', 'EMPLOYMENT_WITHOUT_TRAINING', 'TRAINEESHIP_LEGACY', 'OTHER_TRAINING', 'PART_TIME_EDUCATION',
-        'NEET_SEEKING', 'NEET_NOT_AVAILABLE', 'NOT_KNOWN', 'MOVED_AWAY')),
+      destination text check (destination in ('FE_COLLEGE', 'SCHOOL_SIXTH_FORM', 'SIXTH_FORM_COLLEGE',
+        'SPECIALIST_POST16_INSTITUTION', 'SPECIAL_SCHOOL_POST16', 'AP_POST16', 'INDEPENDENT_SCHOOL',
+        'APPRENTICESHIP_L2', 'APPRENTICESHIP_L3_PLUS', 'SUPPORTED_INTERNSHIP', 'EMPLOYMENT_WITH_TRAINING',
+        'EMPLOYMENT_WITHOUT_TRAINING', 'TRAINEESHIP_LEGACY', 'OTHER_TRAINING', 'PART_TIME_EDUCATION', 'NEET_SEEKING',
+        'NEET_NOT_AVAILABLE', 'NOT_KNOWN', 'MOVED_AWAY')),
       destination_source text check (destination_source in ('SELF_REPORTED', 'PROVIDER_CONFIRMED', 'NCCIS')),
       destination_provider_name text,
       destination_provider_identifier text,
-      september_guarantee text check (september_guarantee in ('OFFER_MADE', 'NO_OFFER', 'OFFER_NOT_APPROPRIATE', 'NOT_RECORDED')),
+      september_guarantee text check (september_guarantee in ('OFFER_MADE', 'NO_OFFER', 'OFFER_NOT_APPROPRIATE',
+        'NOT_RECORDED')),
       corrects_id bigint references placement_outcome (id),
       correction_reason text,
       recorded_by text not null,
       created_at timestamptz not null default now(),
       constraint placement_outcome_other_check check (code <> 'OTHER' or other_text is not null),
-      constraint placement_outcome_phased_check check ((code = 'RETURNED_TO_HOME_SCHOOL_PHASED') = (phased_plan_end_date is not null)),
+      constraint placement_outcome_phased_check check ((code = 'RETURNED_TO_HOME_SCHOOL_PHASED')
+        = (phased_plan_end_date is not null)),
       constraint placement_outcome_post16_check check ((code = 'POST16_TRANSITION') = (destination is not null)),
       constraint placement_outcome_correction_check check ((corrects_id is null) = (correction_reason is null))
     )
@@ -50,19 +55,24 @@ const UP: string[] = [
   // Placements ended before outcomes existed were escalations or step-downs: they get the matching outcome.
   `
     insert into placement_outcome (placement_id, code, effective_date, final_review_missing_reason, recorded_by)
-    select id, case ended_reason when 'ESCALATED_TIER_2_TO_3' then 'ESCALATED_TIER_2_TO_3' else 'RETURNED_TO_HOME_SCHOOL_FULL_TIME' end,
+    select id, case ended_reason when 'ESCALATED_TIER_2_TO_3' then 'ESCALATED_TIER_2_TO_3' else
+      'RETURNED_TO_HOME_SCHOOL_FULL_TIME' end,
       end_date + 1, 'Ended before outcomes were recorded', 'migration'
     from placement where status = 'ENDED'
   `,
-  `update placement set outcome_id = o.id from placement_outcome o where o.placement_id = placement.id and placement.status = 'ENDED'`,
-  `alter table placement add constraint placement_ended_outcome_check check (status <> 'ENDED' or outcome_id is not null)`,
+  `update placement set outcome_id = o.id from placement_outcome o where o.placement_id = placement.id and
+    placement.status = 'ENDED'`,
+  `alter table placement add constraint placement_ended_outcome_check check
+    (status <> 'ENDED' or outcome_id is not null)`,
   `alter table placement_event drop constraint placement_event_event_check`,
-  `alter table placement_event add constraint placement_event_event_check check (event in ('PLANNED', 'ACTIVATED', 'PAUSED', 'RESUMED', 'CANCELLED', 'ENDED', 'ESCALATED', 'STEPPED_DOWN', 'OUTCOME_CORRECTED'))`,
+  `alter table placement_event add constraint placement_event_event_check check (event in ('PLANNED', 'ACTIVATED',
+    'PAUSED', 'RESUMED', 'CANCELLED', 'ENDED', 'ESCALATED', 'STEPPED_DOWN', 'OUTCOME_CORRECTED'))`,
   `
     create table outcome_follow_up (
       id bigint generated always as identity primary key,
       placement_id bigint not null references placement (id),
-      checkpoint text not null check (checkpoint in ('SIX_SCHOOL_WEEKS', 'ONE_TERM', 'TWO_TERMS', 'POST16_OCTOBER', 'POST16_MARCH')),
+      checkpoint text not null check (checkpoint in ('SIX_SCHOOL_WEEKS', 'ONE_TERM', 'TWO_TERMS', 'POST16_OCTOBER',
+        'POST16_MARCH')),
       opens_on date not null,
       due_on date not null,
       status text not null default 'PENDING' check (status in ('PENDING', 'RECORDED', 'SUPERSEDED')),
@@ -86,10 +96,12 @@ const UP: string[] = [
       created_at timestamptz not null default now(),
       constraint outcome_follow_up_window_check check (opens_on <= due_on),
       -- A recorded result stays when a corrected outcome no longer needs its check (status SUPERSEDED).
-      constraint outcome_follow_up_recorded_check check ((status <> 'RECORDED' or recorded_on is not null) and (status <> 'PENDING' or recorded_on is null))
+      constraint outcome_follow_up_recorded_check check ((status <> 'RECORDED' or recorded_on is not null)
+        and (status <> 'PENDING' or recorded_on is null))
     )
   `,
-  `create unique index outcome_follow_up_live_uq on outcome_follow_up (placement_id, checkpoint) where status <> 'SUPERSEDED'`,
+  `create unique index outcome_follow_up_live_uq on outcome_follow_up (placement_id, checkpoint)
+    where status <> 'SUPERSEDED'`,
   `create index outcome_follow_up_pending_idx on outcome_follow_up (due_on) where status = 'PENDING'`,
   `
     create table attendance_mark (
@@ -141,7 +153,8 @@ const UP: string[] = [
     )
   `,
   `create index assessment_placement_idx on assessment (placement_id, subject, assessed_on)`,
-  `create unique index assessment_baseline_exit_uq on assessment (placement_id, subject, stage) where stage in ('BASELINE', 'EXIT')`,
+  `create unique index assessment_baseline_exit_uq on assessment (placement_id, subject, stage)
+    where stage in ('BASELINE', 'EXIT')`,
   `
     create table qualification_result (
       id bigint generated always as identity primary key,
@@ -170,7 +183,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     'drop table attendance_mark',
     'drop table outcome_follow_up',
     'alter table placement_event drop constraint placement_event_event_check',
-    `alter table placement_event add constraint placement_event_event_check check (event in ('PLANNED', 'ACTIVATED', 'PAUSED', 'RESUMED', 'CANCELLED', 'ENDED', 'ESCALATED', 'STEPPED_DOWN'))`,
+    `alter table placement_event add constraint placement_event_event_check check (event in ('PLANNED', 'ACTIVATED',
+      'PAUSED', 'RESUMED', 'CANCELLED', 'ENDED', 'ESCALATED', 'STEPPED_DOWN'))`,
     'alter table placement drop constraint placement_ended_outcome_check',
     'alter table placement drop column outcome_id',
     'drop table placement_outcome',

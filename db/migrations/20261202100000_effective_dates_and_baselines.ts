@@ -14,12 +14,15 @@ const UP: string[] = [
       return new;
     end $$
   `,
-  `create trigger referral_received_on_default before insert on referral for each row execute function referral_received_on_default()`,
+  `create trigger referral_received_on_default before insert on referral for each row execute function
+    referral_received_on_default()`,
   `alter table referral alter column received_on set not null`,
   `alter table referral add constraint referral_received_on_check check (received_on <= submitted_on)`,
-  `alter table placement add column baseline_attendance_pct numeric(5, 2) check (baseline_attendance_pct between 0 and 100)`,
+  `alter table placement add column baseline_attendance_pct numeric(5, 2)
+    check (baseline_attendance_pct between 0 and 100)`,
   // Each placement takes its referral's baseline; then each escalation or step-down its predecessor's.
-  `update placement pl set baseline_attendance_pct = r.baseline_attendance_pct from referral r where r.id = pl.referral_id`,
+  `update placement pl set baseline_attendance_pct = r.baseline_attendance_pct from referral r
+    where r.id = pl.referral_id`,
   `
     with recursive chain as (
       select id, baseline_attendance_pct from placement where previous_placement_id is null
@@ -40,7 +43,8 @@ const UP: string[] = [
       return new;
     end $$
   `,
-  `create trigger placement_baseline_default before insert on placement for each row execute function placement_baseline_default()`
+  `create trigger placement_baseline_default before insert on placement for each row execute function
+    placement_baseline_default()`
 ]
 
 export async function up(db: Kysely<any>): Promise<void> {

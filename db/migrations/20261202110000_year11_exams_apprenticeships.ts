@@ -5,8 +5,10 @@ import { type Kysely, sql } from 'kysely'
 // apprenticeship in the destination year, read by the March post-16 check (§5.3: an apprenticeship is sustained
 // after 6 months at any time in August–July). Frozen in time: never import application code.
 const UP: string[] = [
-  `alter table la_policy add column year11_exams_end char(5) check (year11_exams_end ~ '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$')`,
-  `alter table outcome_follow_up add column apprenticeship_months smallint check (apprenticeship_months between 0 and 12)`
+  `alter table la_policy add column year11_exams_end char(5) check (year11_exams_end ~
+    '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$')`,
+  `alter table outcome_follow_up add column apprenticeship_months smallint
+    check (apprenticeship_months between 0 and 12)`
 ]
 
 export async function up(db: Kysely<any>): Promise<void> {

@@ -640,7 +640,10 @@ export function printSeedResult(result: SeedResult, where: string, base = 'http:
   const a = result.activity
   if (a && a.referrals > 0) {
     console.log(
-      `  activity in 919    ${a.referrals} referrals, ${a.placements} placements, ${a.reviews} reviews, ${a.outcomes} outcome(s), ${a.marks} session marks, ${a.assessments} assessments (dated relative to today)`
+      `  activity in 919    ${a.referrals} referrals, ${a.placements} placements, ` +
+        `${a.reviews} reviews, ${a.outcomes} outcome(s), ` +
+        `${a.marks} session marks, ${a.assessments} assessments` +
+        ` (dated relative to today)`
     )
   }
   for (const s of a?.skipped ?? []) console.log(`  skipped: ${s}`)

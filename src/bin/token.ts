@@ -60,7 +60,8 @@ export async function openDatabase(config: Config): Promise<Kysely<DB>> {
     if (!config.DATA_DIR.startsWith('memory://') && existsSync(pidFile)) {
       throw new CliError(
         `The PGlite data folder ${config.DATA_DIR} is in use by another process (it has a postmaster.pid). ` +
-          'Embedded PGlite is single-process: stop `npm start` (or the other script) and run this again, or use the running API instead. ' +
+          'Embedded PGlite is single-process: stop `npm start` (or the other script) ' +
+          'and run this again, or use the running API instead. ' +
           `If nothing is using the folder, the last process did not shut down cleanly: delete ${pidFile} and retry.`
       )
     }
@@ -71,7 +72,8 @@ export async function openDatabase(config: Config): Promise<Kysely<DB>> {
       const pending = await pendingMigrations(db)
       if (pending.length > 0) {
         throw new CliError(
-          `The database has ${pending.length} pending migration(s) (${pending.join(', ')}); run npm run db:migrate first.`
+          `The database has ${pending.length} pending migration(s) (${pending.join(', ')}); ` +
+            `run npm run db:migrate first.`
         )
       }
     } else {
@@ -253,11 +255,13 @@ async function issue(db: Kysely<DB>, config: Config, values: Values): Promise<vo
   if (!la) {
     if (laName === undefined)
       throw new CliError(
-        `Local authority ${laCode} does not exist in the ${describeDatabase(config)}. Add --la-name "Its name" to create it.`
+        `Local authority ${laCode} does not exist in the ${describeDatabase(config)}. ` +
+          `Add --la-name "Its name" to create it.`
       )
     if (role === 'school' || role === 'provider')
       throw new CliError(
-        `Local authority ${laCode} does not exist yet, so it has no ${role}s: issue an la_admin token first and add its ${role}s.`
+        `Local authority ${laCode} does not exist yet, so it has no ${role}s: ` +
+          `issue an la_admin token first and add its ${role}s.`
       )
     await upsertLocalAuthority(db, laCode, laName.trim())
     la = { code: laCode, name: laName.trim() }

@@ -51,12 +51,18 @@ export async function writeAudit(db: Kysely<DB>, actor: Actor, entries: AuditEnt
     .execute()
   // Every write audits its creation in its own transaction, so this is where the Idempotency-Key learns what
   // the write created: the key and the write commit together or not at all.
+  const entity = actor.idempotency?.entity
+  const created = entries.find((e) => e.action === 'create' && e.entity === entity && e.entityId)
+  if (created?.entityId) await claimCreation(db, actor, created.entity, created.entityId)
+}
+
+/**
+ * Records, under the request's Idempotency-Key (if it holds one not yet claimed for `entity`), the resource it
+ * created: for a repository that writes its audit row in the same statement as the insert.
+ */
+export async function claimCreation(db: Kysely<DB>, actor: Actor, entity: string, entityId: string): Promise<void> {
   const claim = actor.idempotency
-  const created =
-    claim && !claim.claimed
-      ? entries.find((e) => e.action === 'create' && e.entity === claim.entity && e.entityId)
-      : undefined
-  if (claim && created?.entityId) await recordIdempotentCreation(db, claim, created.entityId)
+  if (claim && !claim.claimed && claim.entity === entity) await recordIdempotentCreation(db, claim, entityId)
 }
 
 export const actorOf = (request: {

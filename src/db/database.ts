@@ -25,7 +25,7 @@ export interface DatabaseOptions {
   /** PGlite only: start from this dump of a data folder (`dumpPgliteDataDir`) instead of an empty cluster. */
   loadDataDir?: Blob
   poolMax?: number
-  /** Told about errors on pooled connections, idle or checked out (a server restart, failover or terminated backend). */
+  /** Told about errors on pooled connections, idle or checked out (a server restart, failover, killed backend). */
   onPoolError?: (err: Error) => void
   /** How long a query waits for a connection before it fails (and the request answers 503). */
   connectTimeoutMs?: number

@@ -70,9 +70,8 @@ export async function grantServiceRole(db: Kysely<any>, role: string): Promise<v
   await sql`grant select, insert, update, delete on all tables in schema public to ${r}`.execute(db)
   await sql`grant usage, select on all sequences in schema public to ${r}`.execute(db)
   await sql`revoke update, delete, truncate, references, trigger on audit_event from ${r}`.execute(db)
-  await sql`revoke insert, update, delete, truncate, references, trigger on kysely_migration, kysely_migration_lock from ${r}`.execute(
-    db
-  )
+  await sql`revoke insert, update, delete, truncate, references, trigger on kysely_migration, kysely_migration_lock
+    from ${r}`.execute(db)
 }
 
 /** The role a PostgreSQL URL logs in as (the URL's user, else the OS user as libpq would use). */

@@ -66,8 +66,10 @@ export function acquirePgliteLock(dataDir: string, command: string): () => void 
     const holder = readHolder(file)
     if (holder && alive(holder.pid)) {
       throw new PgliteLockError(
-        `The PGlite data folder ${dataDir} is in use by process ${holder.pid} (${holder.command}, since ${holder.since}). ` +
-          'Embedded PGlite serves one process at a time: stop that process (npm start) and run this again, or use the running API instead.',
+        `The PGlite data folder ${dataDir} is in use by process ${holder.pid} ` +
+          `(${holder.command}, since ${holder.since}). ` +
+          'Embedded PGlite serves one process at a time: stop that process (npm start) ' +
+          'and run this again, or use the running API instead.',
         holder.pid
       )
     }

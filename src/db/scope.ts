@@ -51,7 +51,8 @@ export function pupilScope(p: Principal) {
             .where('placement.provider_id', '=', p.providerId!)
             .where('placement.status', '<>', 'CANCELLED')
         )
-      default:
+      case 'analyst':
+      default: // any other role sees no pupil
         return never
     }
   }
@@ -81,7 +82,10 @@ export function referralScope(p: Principal) {
             eb.selectFrom('pupil').select('pupil.id').where('pupil.home_school_id', '=', p.schoolId!)
           )
         ])
-      default:
+      case 'la_admin':
+      case 'provider':
+      case 'analyst':
+      default: // any other role sees no referral
         return never
     }
   }
@@ -110,7 +114,9 @@ export function placementScope(p: Principal, access: 'read' | 'write' = 'read') 
         ])
       case 'provider':
         return eb('placement.provider_id', '=', p.providerId!)
-      default:
+      case 'la_admin':
+      case 'analyst':
+      default: // any other role sees no placement
         return never
     }
   }

@@ -63,7 +63,9 @@ export function scaleOf(a: AssessmentInput): { min: number; max: number; errors:
     errors.push({
       path: '/score',
       code: 'outside_scale',
-      message: `/score ${a.score} is outside the ${a.scale === 'PROVIDER_SCALE' ? `scale "${a.scaleName}"` : a.scale} range ${min}–${max}`
+      message:
+        `/score ${a.score} is outside the ${a.scale === 'PROVIDER_SCALE' ? `scale "${a.scaleName}"` : a.scale}` +
+        ` range ${min}–${max}`
     })
   }
   return { min, max, errors }
@@ -136,7 +138,10 @@ const LEVELS: Record<Qualification, string[] | null> = {
   ENTRY_LEVEL_CERTIFICATE: ['E1', 'E2', 'E3']
 }
 
-/** A qualification result's level and grade: GCSE 9–1 or U with no level; Functional Skills and Entry Level a level and PASS or FAIL. */
+/**
+ * A qualification result's level and grade: GCSE 9–1 or U with no level; Functional Skills and Entry Level a level
+ * and PASS or FAIL.
+ */
 export function qualificationErrors(q: {
   qualification: Qualification
   level?: string | undefined

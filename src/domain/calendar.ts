@@ -300,7 +300,10 @@ export class SchoolCalendar {
     return this.#nth(toDayNumber(date), 1)
   }
 
-  /** The date `n` school days after `date` (not counting `date` itself); `n = 0` gives `date`'s first school day on or after. */
+  /**
+   * The date `n` school days after `date` (not counting `date` itself); `n = 0` gives `date`'s first school day on
+   * or after.
+   */
   addSchoolDays(date: string, n: number): string {
     if (!Number.isInteger(n) || n < 0) throw new RangeError('n must be a whole number of school days, 0 or more')
     return n === 0 ? this.firstSchoolDayOnOrAfter(date) : this.#nth(toDayNumber(date) + 1, n)

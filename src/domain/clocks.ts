@@ -84,7 +84,10 @@ export function sixthDayExemption(firstDay: string, pupil: Year11Facts): string 
   if (ncYearOn(pupil.dateOfBirth, pupil.ncYearOverride, firstDay, pupil.today) !== 11) return null
   const end = year11ExamsEndOn(firstDay, pupil.examsEnd)
   return firstDay > end
-    ? `Year 11 pupil excluded from ${firstDay}, after public examinations ended on ${end}: no further examinations are due, so no duty to arrange sixth-day provision`
+    ? `Year 11 pupil excluded from ${firstDay}, after public examinations ` +
+        `ended on ${end}` +
+        `: no further examinations are due,` +
+        ` so no duty to arrange sixth-day provision`
     : null
 }
 

@@ -58,7 +58,7 @@ export const DESTINATIONS = [
   'MOVED_AWAY'
 ] as const
 export type Destination = (typeof DESTINATIONS)[number]
-/** Destinations in which the young person is not participating in education, training or work, or is not known to be. */
+/** Destinations in which the young person is not in education, training or work, or is not known to be. */
 export const NOT_PARTICIPATING: readonly Destination[] = [
   'NEET_SEEKING',
   'NEET_NOT_AVAILABLE',
@@ -99,7 +99,7 @@ export interface OutcomeFacts {
     | { schoolId?: string | null | undefined; providerId?: string | null | undefined; name?: string | null | undefined }
     | null
     | undefined
-  /** The final review's date when one is named (undefined when none is named, null when the id is not this placement's). */
+  /** The final review's date when one is named (undefined when none is, null when the id is not this placement's). */
   finalReviewHeldOn?: string | null | undefined
   finalReviewMissingReason?: string | null | undefined
 }
@@ -148,7 +148,9 @@ export function outcomeErrors(f: OutcomeFacts, calendar: SchoolCalendar, today: 
     err(
       '/reasons',
       'required',
-      `/reasons is required: a Tier 2 placement that ends in ${f.code} rather than a reintegration, an escalation or a post-16 transition needs the reasons`
+      `/reasons is required: a Tier 2 placement that ends in ${f.code} ` +
+        `rather than a reintegration, an escalation or a post-16 transition ` +
+        `needs the reasons`
     )
   }
   if (f.code === 'OTHER' && !f.otherText) err('/otherText', 'required', '/otherText is required when the code is OTHER')
@@ -178,7 +180,8 @@ export function outcomeErrors(f: OutcomeFacts, calendar: SchoolCalendar, today: 
       err(
         '/destination/provider',
         'required',
-        `/destination/provider is required: ${f.destination.code} names the college, school, training provider or employer`
+        `/destination/provider is required: ${f.destination.code}` +
+          ` names the college, school, training provider or employer`
       )
     }
   } else {
@@ -187,7 +190,8 @@ export function outcomeErrors(f: OutcomeFacts, calendar: SchoolCalendar, today: 
       err(
         '/destination',
         'year_11_leaver',
-        'a Year 11 pupil leaving education ends with a post-16 destination: use the code POST16_TRANSITION with /destination'
+        'a Year 11 pupil leaving education ends with a post-16 destination:' +
+          ' use the code POST16_TRANSITION with /destination'
       )
   }
 
@@ -355,11 +359,15 @@ export function post16Held(
     const emp = r.monthsInEmployment ?? 0
     if (!(edu >= 6 || emp >= 5 || edu + emp >= 6))
       reasons.push(
-        `${edu} month(s) in education and ${emp} in employment over October–March: sustained needs all 6 in education, 5 in employment, or a combination covering 6`
+        `${edu} month(s) in education and ${emp} in employment over October–March:` +
+          ` sustained needs all 6 in education, ` +
+          `5 in employment, or a combination covering 6`
       )
     if (reasons.length > 0 && r.apprenticeshipMonths != null) {
       reasons.push(
-        `${r.apprenticeshipMonths} month(s) in a row in an apprenticeship: an apprenticeship is sustained after ${APPRENTICESHIP_SUSTAINED_MONTHS} at any time from August to July`
+        `${r.apprenticeshipMonths} month(s) in a row in an apprenticeship: ` +
+          `an apprenticeship is sustained after ${APPRENTICESHIP_SUSTAINED_MONTHS} ` +
+          `at any time from August to July`
       )
     }
   }

@@ -171,7 +171,9 @@ export function placementErrors(p: PlacementFacts, ctx: PlacementContext): Field
       out.push({
         path: '/plannedEndDate',
         code: 'tier_limit_exceeded',
-        message: `/plannedEndDate makes ${days} school days, over the LA's Tier ${tier} limit of ${limit} school weeks (${limit * 5} days)`
+        message:
+          `/plannedEndDate makes ${days} school days, over the LA's Tier ${tier}` +
+          ` limit of ${limit} school weeks (${limit * 5} days)`
       })
     }
   }
@@ -202,7 +204,8 @@ export function placementErrors(p: PlacementFacts, ctx: PlacementContext): Field
       out.push(
         missing(
           'partTimePlan',
-          `because ${p.sessionsAtProvider + p.sessionsAtHomeSchool} sessions a week is below full time (${FULL_TIME_SESSIONS})`
+          `because ${p.sessionsAtProvider + p.sessionsAtHomeSchool} sessions a week` +
+            ` is below full time (${FULL_TIME_SESSIONS})`
         )
       )
     else if (p.partTimePlan.endDate < p.startDate)
@@ -231,7 +234,10 @@ export function placementErrors(p: PlacementFacts, ctx: PlacementContext): Field
     out.push({
       path: '/startDate',
       code: 'past_compulsory_school_age',
-      message: `/startDate is after the pupil's end of compulsory school age (${endOfCompulsorySchoolAge(ctx.pupilDateOfBirth)}); record a post-16 destination instead`
+      message:
+        `/startDate is after the pupil's end ` +
+        `of compulsory school age (${endOfCompulsorySchoolAge(ctx.pupilDateOfBirth)})` +
+        `; record a post-16 destination instead`
     })
   }
   return out
@@ -273,7 +279,8 @@ export function activationBlockers(f: ActivationFacts, today: string): FieldErro
       block(
         c.kind === 'OFF_SITE_NOTICE_LA' ? '/laNoticeGivenOn' : '/parentNoticeGivenOn',
         'notice_not_in_time',
-        `${c.kind === 'OFF_SITE_NOTICE_LA' ? 'LA' : 'parent'} notice of the off-site direction was not given at least 2 school days before the start`
+        `${c.kind === 'OFF_SITE_NOTICE_LA' ? 'LA' : 'parent'} notice of the off-site direction ` +
+          `was not given at least 2 school days before the start`
       )
   }
   return out

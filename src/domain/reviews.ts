@@ -68,13 +68,18 @@ export function nextReviewDue(input: ScheduleInput): ReviewDue | undefined {
     return {
       due: halfTermDue,
       rule: 'HALF_TERM',
-      explanation: `a review in half-term ${next.number} of ${next.academicYear} (${next.firstDay} to ${next.lastDay}), after the last review on ${last}`
+      explanation:
+        `a review in half-term ${next.number} of ${next.academicYear} ` +
+        `(${next.firstDay} to ${next.lastDay})` +
+        `, after the last review on ${last}`
     }
   }
   return {
     due: gapDue,
     rule: 'MAX_GAP',
-    explanation: `no more than ${input.intervalSchoolWeeks} school weeks (${gapDays} school days) after the last review on ${last}`
+    explanation:
+      `no more than ${input.intervalSchoolWeeks} school weeks (${gapDays} school days)` +
+      ` after the last review on ${last}`
   }
 }
 

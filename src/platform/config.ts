@@ -15,7 +15,8 @@ export const ConfigSchema = Type.Object(
       Type.String({
         pattern: '^postgres(ql)?://',
         description:
-          'PostgreSQL URL of the role that owns the schema; npm run db:migrate uses it and grants the DATABASE_URL role what the service needs.'
+          'PostgreSQL URL of the role that owns the schema; npm run db:migrate uses it and ' +
+          'grants the DATABASE_URL role what the service needs.'
       })
     ),
     ALLOW_PRIVILEGED_DATABASE_ROLE: Type.Boolean({

@@ -1,11 +1,6 @@
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import {
-  addMarks,
-  attendanceSummary,
-  countMarks,
-  expectedSessions,
-  type MarkCounts,
   overScheduledWeeks,
   type PlacementSpan,
   type ResolvedMark,
@@ -13,70 +8,15 @@ import {
   weekOf
 } from '../../domain/attendance.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
-import type { DB, PlacementRow } from '../../db/schema.js'
+import type { DB } from '../../db/schema.js'
 import { AppError, forbidden, unprocessable } from '../../platform/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { loadPlacement } from '../placements/placements.service.js'
-import { calendarForPupil } from '../pupils/pupil-context.js'
-import type { AttendanceSummaryView, MarkBatch } from './attendance.schemas.js'
-
-export interface PlacementMarks {
-  counts: MarkCounts
-  unexplainedToday: ('AM' | 'PM')[]
-}
-
-/** Mark counts and today's unexplained absences of each placement, in one query. */
-export async function marksByPlacement(
-  db: Kysely<DB>,
-  placementIds: string[],
-  today: string
-): Promise<Map<string, PlacementMarks>> {
-  const result = new Map<string, PlacementMarks>()
-  for (const id of placementIds) result.set(id, { counts: countMarks([]), unexplainedToday: [] })
-  if (placementIds.length === 0) return result
-  const rows = await db
-    .selectFrom('attendance_mark')
-    .select((eb) => [
-      'placement_id',
-      'code',
-      eb.fn.countAll<string>().as('n'),
-      sql<
-        string[] | null
-      >`array_agg(session order by session) filter (where on_date = ${today}::date and code = 'ABSENT_UNAUTH')`.as(
-        'today'
-      )
-    ])
-    .where('placement_id', 'in', placementIds)
-    .groupBy(['placement_id', 'code'])
-    .execute()
-  for (const r of rows) {
-    const entry = result.get(r.placement_id)!
-    addMarks(entry.counts, r.code, Number(r.n))
-    if (r.today) entry.unexplainedToday.push(...(r.today as ('AM' | 'PM')[]))
-  }
-  return result
-}
-
-/** A placement's attendance summary: the counts, the baseline, and the sessions expected so far on the pupil's calendar. */
-export function summaryFor(
-  marks: PlacementMarks,
-  baselinePct: number | null,
-  calendar: SchoolCalendar,
-  row: Pick<PlacementRow, 'start_date' | 'end_date' | 'status' | 'sessions_at_provider'>,
-  today: string
-): AttendanceSummaryView {
-  const summary = attendanceSummary(marks.counts, baselinePct)
-  const running = row.status === 'ACTIVE' || row.status === 'PAUSED' || row.status === 'ENDED'
-  const to = row.end_date !== null && row.end_date < today ? row.end_date : today
-  const expected = running ? expectedSessions(calendar, row.start_date, to, row.sessions_at_provider) : 0
-  return {
-    ...summary,
-    expectedSessionsToDate: expected,
-    unmarkedSessions: Math.max(0, expected - summary.scheduledSessions),
-    unexplainedToday: marks.unexplainedToday
-  }
-}
+import { placementsRepository } from '../placements/index.js'
+import { calendarForPupil } from '../pupils/index.js'
+import { summaryFor } from './attendance.mapper.js'
+import * as repo from './attendance.repository.js'
+import type { MarkBatch } from './attendance.schemas.js'
 
 const refused = (
   errors: { path: string; code: string; message: string }[],
@@ -116,25 +56,7 @@ export class AttendanceService {
     const today = this.#today()
     const pupilIds = [...new Set(batch.marks.map((m) => m.pupilId))]
     return this.db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('placement')
-        .innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-        .select([
-          'placement.id',
-          'placement.pupil_id',
-          'placement.start_date',
-          'placement.end_date',
-          'placement.status',
-          'placement.sessions_at_provider',
-          'placement.pupil_home_la_code',
-          'pupil.home_school_id',
-          'pupil.home_la_code'
-        ])
-        .where('placement.provider_id', '=', p.providerId!)
-        .where('placement.status', '<>', 'CANCELLED')
-        .where('placement.pupil_id', 'in', pupilIds)
-        .forUpdate(['placement'])
-        .execute()
+      const rows = await repo.lockProviderPlacements(trx, p.providerId!, pupilIds)
       const spans = new Map<string, PlacementSpan[]>()
       const calendarKeys = new Map<string, string>()
       const loading = new Map<string, Promise<SchoolCalendar>>()
@@ -183,13 +105,7 @@ export class AttendanceService {
       }
       // The stored marks of these placements in these weeks (a resend's own marks, or a week's earlier days)
       // decide, in memory, what is new, what changed, and the sessions a week once the batch is applied.
-      const stored = await trx
-        .selectFrom('attendance_mark')
-        .select(['placement_id', 'on_date', 'session', 'code', 'reason'])
-        .where('placement_id', 'in', touched)
-        .where('on_date', '>=', from)
-        .where('on_date', '<=', to)
-        .execute()
+      const stored = await repo.storedMarks(trx, touched, from, to)
       const keyOf = (placementId: string, date: string, session: string) => `${placementId}|${date}|${session}`
       const after = new Map(
         stored.map((m) => [
@@ -226,24 +142,8 @@ export class AttendanceService {
       )
       if (over.length > 0) throw overWeeks(over)
 
-      const rowsOf = (
-        list: ResolvedMark[]
-      ) => sql`unnest(${list.map((m) => m.placementId)}::bigint[], ${list.map((m) => m.date)}::date[], ${list.map((m) => m.session)}::text[],
-        ${list.map((m) => m.code)}::text[], ${list.map((m) => m.reason)}::text[]) as i (placement_id, on_date, session, code, reason)`
-      if (fresh.length > 0) {
-        await sql`insert into attendance_mark (placement_id, on_date, session, code, reason, recorded_by)
-          select placement_id, on_date, session, code, reason, ${p.subject} from ${rowsOf(fresh)}`.execute(trx)
-      }
-      if (changed.length > 0) {
-        const list = changed.map((c) => c.mark)
-        await sql`update attendance_mark m set code = i.code, reason = i.reason, recorded_by = ${p.subject}, updated_at = now() from ${rowsOf(list)}
-          where m.placement_id = i.placement_id and m.on_date = i.on_date and m.session = i.session`.execute(trx)
-        await sql`insert into attendance_correction (placement_id, on_date, session, old_code, old_reason, new_code, new_reason, corrected_by, request_id)
-          select placement_id, on_date, session, old_code, old_reason, new_code, new_reason, ${p.subject}, ${actor.requestId}
-          from unnest(${list.map((m) => m.placementId)}::bigint[], ${list.map((m) => m.date)}::date[], ${list.map((m) => m.session)}::text[],
-            ${changed.map((c) => c.old.code)}::text[], ${changed.map((c) => c.old.reason)}::text[], ${list.map((m) => m.code)}::text[], ${list.map((m) => m.reason)}::text[])
-            as c (placement_id, on_date, session, old_code, old_reason, new_code, new_reason)`.execute(trx)
-      }
+      await repo.insertMarks(trx, fresh, p.subject)
+      await repo.correctMarks(trx, changed, p.subject, actor.requestId)
       const created = fresh.length
       const corrected = changed.length
 
@@ -277,33 +177,13 @@ export class AttendanceService {
       ])
     const today = this.#today()
     return this.db.transaction().execute(async (trx) => {
-      const row = await loadPlacement(trx, actor.principal, placementId)
-      const [marks, corrections, counts, pupil] = await Promise.all([
-        trx
-          .selectFrom('attendance_mark')
-          .select(['on_date', 'session', 'code', 'reason', 'updated_at'])
-          .where('placement_id', '=', placementId)
-          .$if(from !== undefined, (qb) => qb.where('on_date', '>=', from!))
-          .$if(to !== undefined, (qb) => qb.where('on_date', '<=', to!))
-          .orderBy('on_date')
-          .orderBy('session')
-          .execute(),
-        trx
-          .selectFrom('attendance_correction')
-          .selectAll()
-          .where('placement_id', '=', placementId)
-          .$if(from !== undefined, (qb) => qb.where('on_date', '>=', from!))
-          .$if(to !== undefined, (qb) => qb.where('on_date', '<=', to!))
-          .orderBy('id')
-          .execute(),
-        marksByPlacement(trx, [placementId], today),
-        trx
-          .selectFrom('pupil')
-          .select(['home_school_id', 'home_la_code'])
-          .where('id', '=', row.pupil_id)
-          .executeTakeFirstOrThrow()
+      const row = await placementsRepository.findInScope(trx, actor.principal, placementId)
+      const [marks, corrections, counts] = await Promise.all([
+        repo.marksOf(trx, placementId, from, to),
+        repo.correctionsOf(trx, placementId, from, to),
+        repo.marksByPlacement(trx, [placementId], today)
       ])
-      const calendar = await calendarForPupil(trx, pupil)
+      const calendar = await calendarForPupil(trx, await placementsRepository.pupilOf(trx, row.pupil_id))
       await writeAudit(trx, actor, [
         {
           action: 'read',
@@ -337,21 +217,4 @@ export class AttendanceService {
       }
     })
   }
-}
-
-/** Attendance since the last review (or the start) from the marks, when any scheduled session was marked. */
-export async function attendanceSince(
-  db: Kysely<DB>,
-  placementId: string,
-  after: string | null,
-  upTo: string
-): Promise<number | null> {
-  const rows = await db
-    .selectFrom('attendance_mark')
-    .select('code')
-    .where('placement_id', '=', placementId)
-    .$if(after !== null, (qb) => qb.where('on_date', '>', after!))
-    .where('on_date', '<=', upTo)
-    .execute()
-  return attendanceSummary(countMarks(rows.map((r) => r.code)), null).attendancePct
 }

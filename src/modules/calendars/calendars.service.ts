@@ -1,13 +1,11 @@
 import type { Kysely } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
-import { schoolScope } from '../../db/scope.js'
 import {
   academicYearLabel,
   closureErrors,
   estimatedYear,
   halfTermErrors,
-  parseAcademicYear,
-  SchoolCalendar
+  parseAcademicYear
 } from '../../domain/calendar.js'
 import type { DB } from '../../db/schema.js'
 import {
@@ -20,12 +18,10 @@ import {
 } from '../../platform/errors.js'
 import { toIso } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { setsOwnTermDates } from '../schools/schools.schemas.js'
-import { CalendarsRepository, loadSchoolCalendar, type StoredYear } from './calendars.repository.js'
-import type { LaCalendar, PutLaCalendar, PutSchoolCalendar, SchoolCalendarView } from './calendars.schemas.js'
-
-const numbered = (halfTerms: { firstDay: string; lastDay: string }[]) =>
-  halfTerms.map((h, i) => ({ number: i + 1, ...h }))
+import { type SchoolType, schoolsRepository, setsOwnTermDates } from '../schools/index.js'
+import { numbered, toLaCalendar } from './calendars.mapper.js'
+import * as calendarsRepository from './calendars.repository.js'
+import type { PutLaCalendar, PutSchoolCalendar, SchoolCalendarView } from './calendars.schemas.js'
 
 /** The start year of an academic year path parameter; 400 naming the parameter unless the years are consecutive. */
 export function startYearOf(label: string): number {
@@ -49,40 +45,24 @@ const expectedVersion = (exists: boolean, ifMatch: number | undefined) => {
 export class CalendarsService {
   constructor(private readonly db: Kysely<DB>) {}
 
-  #laView(laCode: string, startYear: number, stored: StoredYear): LaCalendar {
-    const days = new SchoolCalendar(() => ({
-      startYear,
-      source: 'la',
-      halfTerms: stored.halfTerms,
-      closures: []
-    })).countSchoolDays(`${startYear}-09-01`, `${startYear + 1}-08-31`)
-    return {
-      laCode,
-      academicYear: academicYearLabel(startYear),
-      halfTerms: numbered(stored.halfTerms),
-      schoolDays: days,
-      updatedAt: toIso(stored.updatedAt)
-    }
-  }
-
   #ownLa(p: Principal, code: string): void {
     if (code !== p.laCode) throw notFound('local_authority')
   }
 
   async listLaCalendars(p: Principal, code: string) {
     this.#ownLa(p, code)
-    const years = await new CalendarsRepository(this.db).years({ laCode: code })
-    return { results: [...years].map(([label, stored]) => this.#laView(code, parseAcademicYear(label)!, stored)) }
+    const years = await calendarsRepository.years(this.db, { laCode: code })
+    return { results: [...years].map(([label, stored]) => toLaCalendar(code, parseAcademicYear(label)!, stored)) }
   }
 
   async getLaCalendar(p: Principal, code: string, yearParam: string) {
     this.#ownLa(p, code)
     const startYear = startYearOf(yearParam)
-    const stored = (await new CalendarsRepository(this.db).years({ laCode: code }, academicYearLabel(startYear))).get(
+    const stored = (await calendarsRepository.years(this.db, { laCode: code }, academicYearLabel(startYear))).get(
       academicYearLabel(startYear)
     )
     if (!stored) throw notFound('calendar')
-    return { body: this.#laView(code, startYear, stored), version: stored.version }
+    return { body: toLaCalendar(code, startYear, stored), version: stored.version }
   }
 
   async putLaCalendar(
@@ -98,40 +78,41 @@ export class CalendarsService {
     if (errors.length > 0) invalid(errors)
     const label = academicYearLabel(startYear)
     return this.db.transaction().execute(async (trx) => {
-      const repo = new CalendarsRepository(trx)
-      const exists = (await repo.years({ laCode: code }, label)).has(label)
-      const id = await repo.put({ laCode: code }, label, expectedVersion(exists, ifMatch), input.halfTerms, [])
+      const exists = (await calendarsRepository.years(trx, { laCode: code }, label)).has(label)
+      const id = await calendarsRepository.put(
+        trx,
+        { laCode: code },
+        label,
+        expectedVersion(exists, ifMatch),
+        input.halfTerms,
+        []
+      )
       if (!id) throw preconditionFailed()
       await writeAudit(trx, actor, [
         { action: exists ? 'update' : 'create', entity: 'term_calendar', entityId: id, changedFields: ['halfTerms'] }
       ])
-      const stored = (await repo.years({ laCode: code }, label)).get(label)!
-      return { body: this.#laView(code, startYear, stored), version: stored.version, created: !exists }
+      const stored = (await calendarsRepository.years(trx, { laCode: code }, label)).get(label)!
+      return { body: toLaCalendar(code, startYear, stored), version: stored.version, created: !exists }
     })
   }
 
   /** The school as the principal may see it; 404 otherwise. */
   async #school(db: Kysely<DB>, p: Principal, id: string) {
-    const school = await db
-      .selectFrom('school')
-      .select(['id', 'la_code', 'type'])
-      .where(schoolScope(p))
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const school = await schoolsRepository.findInScope(db, p, id)
     if (!school) throw notFound('school')
     return { id: school.id, laCode: school.la_code, type: school.type }
   }
 
   async #schoolView(db: Kysely<DB>, school: { id: string; laCode: string }, startYear: number) {
     const label = academicYearLabel(startYear)
-    const calendar = await loadSchoolCalendar(db, school)
-    const own = (await new CalendarsRepository(db).years({ schoolId: school.id }, label)).get(label)
+    const calendar = await calendarsRepository.loadSchoolCalendar(db, school)
+    const own = (await calendarsRepository.years(db, { schoolId: school.id }, label)).get(label)
     const source = calendar.sourceOf(`${startYear}-10-01`)
     const halfTerms =
       source === 'school'
         ? own!.halfTerms
         : source === 'la'
-          ? (await new CalendarsRepository(db).years({ laCode: school.laCode }, label)).get(label)!.halfTerms
+          ? (await calendarsRepository.years(db, { laCode: school.laCode }, label)).get(label)!.halfTerms
           : estimatedYear(startYear).halfTerms
     const body: SchoolCalendarView = {
       schoolId: school.id,
@@ -188,9 +169,9 @@ export class CalendarsService {
       const effective = halfTerms.length > 0 ? halfTerms : await this.#followedHalfTerms(trx, school.laCode, startYear)
       const closureProblems = closureErrors(effective, input.closures)
       if (closureProblems.length > 0) invalid(closureProblems)
-      const repo = new CalendarsRepository(trx)
-      const exists = (await repo.years({ schoolId: id }, label)).has(label)
-      const calendarId = await repo.put(
+      const exists = (await calendarsRepository.years(trx, { schoolId: id }, label)).has(label)
+      const calendarId = await calendarsRepository.put(
+        trx,
         { schoolId: id },
         label,
         expectedVersion(exists, ifMatch),
@@ -215,7 +196,7 @@ export class CalendarsService {
   async #followedHalfTerms(db: Kysely<DB>, laCode: string, startYear: number) {
     const label = academicYearLabel(startYear)
     return (
-      (await new CalendarsRepository(db).years({ laCode }, label)).get(label)?.halfTerms ??
+      (await calendarsRepository.years(db, { laCode }, label)).get(label)?.halfTerms ??
       estimatedYear(startYear).halfTerms
     )
   }
@@ -225,7 +206,7 @@ export class CalendarsService {
     if (Number(to.slice(0, 4)) - Number(from.slice(0, 4)) > 3)
       throw fieldError('/querystring/to', 'range_too_long', 'ask for at most three years of school days at a time')
     const school = await this.#school(this.db, p, id)
-    const calendar = await loadSchoolCalendar(this.db, school)
+    const calendar = await calendarsRepository.loadSchoolCalendar(this.db, school)
     const days = calendar.schoolDaysBetween(from, to)
     const calendars = calendar.sourcesUsed()
     return {
@@ -241,7 +222,7 @@ export class CalendarsService {
 
   async offset(p: Principal, id: string, from: string, days: number) {
     const school = await this.#school(this.db, p, id)
-    const calendar = await loadSchoolCalendar(this.db, school)
+    const calendar = await calendarsRepository.loadSchoolCalendar(this.db, school)
     const date = calendar.addSchoolDays(from, days)
     const calendars = calendar.sourcesUsed()
     return { schoolId: id, from, days, date, calendars, estimated: calendars.some((c) => c.source === 'estimated') }

@@ -3,8 +3,7 @@ import { Type } from 'typebox'
 import { IfMatchHeaders, ifMatchVersion, sendWithEtag } from '../../platform/http.js'
 import { Id, Problem, ref } from '../../platform/schemas.js'
 import { actorOf } from '../../db/audit.js'
-import { Placement } from '../placements/placements.schemas.js'
-import { PlacementsService } from '../placements/placements.service.js'
+import { Placement } from '../placements/index.js'
 import {
   CloseWithOutcome,
   CorrectOutcome,
@@ -28,7 +27,7 @@ const changeResponses = {
 
 export const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(OutcomeHistory)
-  const service = new OutcomesService(app.db, new PlacementsService(app.db, app.clock), app.clock)
+  const service = new OutcomesService(app.db, app.clock)
 
   app.post(
     '/placements/:id/outcome',

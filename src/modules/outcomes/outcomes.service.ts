@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
-import { providerScope, schoolScope } from '../../db/scope.js'
 import {
   type Checkpoint,
   isPost16Checkpoint,
@@ -22,9 +21,15 @@ import {
 } from '../../platform/errors.js'
 import { type Clock, systemClock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { loadPlacement, type PlacementsService } from '../placements/placements.service.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
-import { lastDayBefore, type OutcomeInput, recordersOf, storeOutcome, toFollowUp, toOutcome } from './outcome-store.js'
+import { placementView } from '../../views/placement/placement.view.js'
+import { attendanceRepository } from '../attendance/index.js'
+import { placementsRepository } from '../placements/index.js'
+import { reviewsRepository } from '../reviews/index.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
+import { lastDayBefore, type OutcomeInput, recordersOf, toFollowUp, toOutcome } from './outcomes.mapper.js'
+import * as repo from './outcomes.repository.js'
+import { storeOutcome } from './outcomes.repository.js'
 import type { CorrectOutcome, FollowUpResult } from './outcomes.schemas.js'
 
 const REINTEGRATION_FIELDS = [
@@ -46,7 +51,6 @@ const POST16_FIELDS = [
 export class OutcomesService {
   constructor(
     private readonly db: Kysely<DB>,
-    private readonly placements: PlacementsService,
     private readonly clock: Clock = systemClock
   ) {}
 
@@ -81,13 +85,7 @@ export class OutcomesService {
       receiving.schoolId = pupil.home_school_id
     }
     if (receiving.schoolId && receiving.schoolId !== pupil.home_school_id) {
-      const school = await trx
-        .selectFrom('school')
-        .select('id')
-        .where(schoolScope(p))
-        .where('id', '=', receiving.schoolId)
-        .executeTakeFirst()
-      if (!school)
+      if (!(await repo.schoolInScope(trx, p, receiving.schoolId)))
         errors.push({
           path: '/receiving/schoolId',
           code: 'unknown_reference',
@@ -95,13 +93,7 @@ export class OutcomesService {
         })
     }
     if (receiving.providerId) {
-      const provider = await trx
-        .selectFrom('provider')
-        .select('id')
-        .where(providerScope(p))
-        .where('id', '=', receiving.providerId)
-        .executeTakeFirst()
-      if (!provider)
+      if (!(await placementsRepository.providerInScope(trx, p, receiving.providerId)))
         errors.push({
           path: '/receiving/providerId',
           code: 'unknown_reference',
@@ -110,13 +102,7 @@ export class OutcomesService {
     }
     let finalReviewHeldOn: string | null | undefined
     if (input.finalReviewId) {
-      const review = await trx
-        .selectFrom('review')
-        .select('held_on')
-        .where('id', '=', input.finalReviewId)
-        .where('placement_id', '=', placement.id)
-        .executeTakeFirst()
-      finalReviewHeldOn = review?.held_on ?? null
+      finalReviewHeldOn = (await reviewsRepository.heldOnById(trx, placement.id, input.finalReviewId)) ?? null
     }
     const calendar = await calendarForPupil(trx, pupil)
     errors.push(
@@ -136,21 +122,17 @@ export class OutcomesService {
     )
     if (errors.length > 0) ruleFailed(errors)
     // Marks after the last day would be sessions at a placement the pupil had left.
-    const late = await trx
-      .selectFrom('attendance_mark')
-      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('on_date').as('first')])
-      .where('placement_id', '=', placement.id)
-      .where('on_date', '>=', input.effectiveDate)
-      .executeTakeFirstOrThrow()
-    if (Number(late.n) > 0) {
+    const late = await attendanceRepository.marksFrom(trx, placement.id, input.effectiveDate)
+    if (late.n > 0) {
       throw conflict(
         'attendance_after_end',
-        `${late.n} attendance mark(s) from ${late.first as string} fall on or after /effectiveDate; the provider corrects them to NOT_SCHEDULED or the date is later`,
+        `${late.n} attendance mark(s) from ${late.first} fall on or after /effectiveDate; ` +
+          'the provider corrects them to NOT_SCHEDULED or the date is later',
         [
           {
             path: '/effectiveDate',
             code: 'attendance_after_end',
-            message: `marks recorded from ${late.first as string}`
+            message: `marks recorded from ${late.first}`
           }
         ]
       )
@@ -161,7 +143,7 @@ export class OutcomesService {
   /** Closes an active or paused placement with a coded outcome and schedules its follow-ups, in one transaction. */
   async close(actor: Actor, id: string, version: number, input: OutcomeInput) {
     return this.db.transaction().execute(async (trx) => {
-      const placement = await loadPlacement(trx, actor.principal, id, true)
+      const placement = await placementsRepository.findInScope(trx, actor.principal, id, { lock: true })
       if (placement.version !== version) throw preconditionFailed()
       if (placement.status === 'PLANNED')
         throw conflict('not_started', 'A placement that has not started is cancelled, not closed with an outcome')
@@ -173,42 +155,29 @@ export class OutcomesService {
       if (placement.outcome_id !== null)
         throw conflict(
           'end_scheduled',
-          `The placement already ends on ${placement.end_date} (${placement.ended_reason}), when the next placement starts`
+          `The placement already ends on ${placement.end_date} (${placement.ended_reason}), ` +
+            'when the next placement starts'
         )
       this.#refuseEscalation(input.code, id)
-      const pupil = await trx
-        .selectFrom('pupil')
-        .selectAll()
-        .where('id', '=', placement.pupil_id)
-        .forUpdate()
-        .executeTakeFirstOrThrow()
+      const pupil = await placementsRepository.pupilOf(trx, placement.pupil_id, { lock: true })
       const valid = await this.#validate(trx, actor.principal, placement, pupil, input)
       const outcome = await storeOutcome(trx, placement, pupil, valid, actor.principal.subject)
-      await trx
-        .updateTable('placement')
-        .set((eb) => ({
-          status: 'ENDED',
-          end_date: lastDayBefore(valid.effectiveDate),
-          ended_reason: valid.code,
-          outcome_id: outcome.id,
-          next_review_due_on: null,
-          next_review_rule: null,
-          pause_reason: null,
-          version: eb('version', '+', 1),
-          updated_at: new Date()
-        }))
-        .where('id', '=', id)
-        .execute()
-      await trx
-        .insertInto('placement_event')
-        .values({
-          placement_id: id,
-          event: 'ENDED',
-          on_date: valid.effectiveDate,
-          reason: valid.code,
-          actor: actor.principal.subject
-        })
-        .execute()
+      const ended = await placementsRepository.update(trx, id, {
+        status: 'ENDED',
+        end_date: lastDayBefore(valid.effectiveDate),
+        ended_reason: valid.code,
+        outcome_id: outcome.id,
+        next_review_due_on: null,
+        next_review_rule: null,
+        pause_reason: null
+      })
+      await placementsRepository.addEvent(trx, {
+        placementId: id,
+        event: 'ENDED',
+        onDate: valid.effectiveDate,
+        reason: valid.code,
+        actor: actor.principal.subject
+      })
       await writeAudit(trx, actor, [
         {
           action: 'create',
@@ -227,7 +196,7 @@ export class OutcomesService {
           changedFields: ['status', 'endDate', 'outcome']
         }
       ])
-      return this.placements.viewById(trx, id)
+      return { body: await placementView(trx, ended!, this.#today(), { pupils: [pupil] }), version: ended!.version }
     })
   }
 
@@ -251,19 +220,16 @@ export class OutcomesService {
   async correct(actor: Actor, id: string, version: number, input: CorrectOutcome) {
     const { correctionReason, ...outcome } = input
     return this.db.transaction().execute(async (trx) => {
-      const placement = await loadPlacement(trx, actor.principal, id, true)
+      const placement = await placementsRepository.findInScope(trx, actor.principal, id, { lock: true })
       if (placement.version !== version) throw preconditionFailed()
       if (placement.status !== 'ENDED' || !placement.outcome_id)
         throw conflict('no_outcome', `Only an ENDED placement's outcome is corrected; this one is ${placement.status}`)
-      const current = await trx
-        .selectFrom('placement_outcome')
-        .selectAll()
-        .where('id', '=', placement.outcome_id)
-        .executeTakeFirstOrThrow()
+      const current = await repo.findById(trx, placement.outcome_id)
       if ((current.code === 'ESCALATED_TIER_2_TO_3') !== (outcome.code === 'ESCALATED_TIER_2_TO_3')) {
         throw unprocessable(
           'escalation_fixed',
-          'An escalation opened a Tier 3 placement: it cannot be corrected into another outcome, nor another outcome into one',
+          'An escalation opened a Tier 3 placement: it cannot be corrected into another outcome, ' +
+            'nor another outcome into one',
           [
             {
               path: '/code',
@@ -282,22 +248,15 @@ export class OutcomesService {
           }
         ])
       }
-      const pupil = await trx
-        .selectFrom('pupil')
-        .selectAll()
-        .where('id', '=', placement.pupil_id)
-        .forUpdate()
-        .executeTakeFirstOrThrow()
+      const pupil = await placementsRepository.pupilOf(trx, placement.pupil_id, { lock: true })
       const valid = await this.#validate(trx, actor.principal, placement, pupil, outcome)
-      const clash = await trx
-        .selectFrom('placement')
-        .select(['id', 'start_date'])
-        .where('pupil_id', '=', placement.pupil_id)
-        .where('id', '<>', id)
-        .where('status', '<>', 'CANCELLED')
-        .where('start_date', '>', placement.start_date)
-        .where('start_date', '<', valid.effectiveDate)
-        .executeTakeFirst()
+      const clash = await placementsRepository.startingBetween(
+        trx,
+        placement.pupil_id,
+        id,
+        placement.start_date,
+        valid.effectiveDate
+      )
       if (clash) {
         throw conflict(
           'placement_overlap',
@@ -315,27 +274,18 @@ export class OutcomesService {
         id: current.id,
         reason: correctionReason
       })
-      await trx
-        .updateTable('placement')
-        .set((eb) => ({
-          end_date: lastDayBefore(valid.effectiveDate),
-          ended_reason: valid.code,
-          outcome_id: row.id,
-          version: eb('version', '+', 1),
-          updated_at: new Date()
-        }))
-        .where('id', '=', id)
-        .execute()
-      await trx
-        .insertInto('placement_event')
-        .values({
-          placement_id: id,
-          event: 'OUTCOME_CORRECTED',
-          on_date: this.#today(),
-          reason: `${current.code} → ${valid.code}: ${correctionReason}`,
-          actor: actor.principal.subject
-        })
-        .execute()
+      const corrected = await placementsRepository.update(trx, id, {
+        end_date: lastDayBefore(valid.effectiveDate),
+        ended_reason: valid.code,
+        outcome_id: row.id
+      })
+      await placementsRepository.addEvent(trx, {
+        placementId: id,
+        event: 'OUTCOME_CORRECTED',
+        onDate: this.#today(),
+        reason: `${current.code} → ${valid.code}: ${correctionReason}`,
+        actor: actor.principal.subject
+      })
       await writeAudit(trx, actor, [
         {
           action: 'create',
@@ -354,24 +304,17 @@ export class OutcomesService {
           changedFields: ['endDate', 'outcome']
         }
       ])
-      return this.placements.viewById(trx, id)
+      const known = { pupils: [pupil] }
+      return { body: await placementView(trx, corrected!, this.#today(), known), version: corrected!.version }
     })
   }
 
   /** The current outcome with its follow-ups, and the outcomes it corrected. */
   async history(actor: Actor, id: string) {
     return this.db.transaction().execute(async (trx) => {
-      const placement = await loadPlacement(trx, actor.principal, id)
+      const placement = await placementsRepository.findInScope(trx, actor.principal, id)
       if (!placement.outcome_id) throw notFound('outcome')
-      const [rows, followUps] = await Promise.all([
-        trx.selectFrom('placement_outcome').selectAll().where('placement_id', '=', id).orderBy('id', 'desc').execute(),
-        trx
-          .selectFrom('outcome_follow_up')
-          .selectAll()
-          .where('placement_id', '=', id)
-          .where('status', '<>', 'SUPERSEDED')
-          .execute()
-      ])
+      const [rows, followUps] = await Promise.all([repo.historyOf(trx, id), repo.liveFollowUps(trx, id)])
       await writeAudit(trx, actor, [
         {
           action: 'read',
@@ -400,15 +343,8 @@ export class OutcomesService {
     const p = actor.principal
     const today = this.#today()
     return this.db.transaction().execute(async (trx) => {
-      const placement = await loadPlacement(trx, p, id, p.role === 'coordinator')
-      const followUp = await trx
-        .selectFrom('outcome_follow_up')
-        .selectAll()
-        .where('placement_id', '=', id)
-        .where('checkpoint', '=', checkpoint)
-        .where('status', '<>', 'SUPERSEDED')
-        .forUpdate()
-        .executeTakeFirst()
+      const placement = await placementsRepository.findInScope(trx, p, id, { lock: p.role === 'coordinator' })
+      const followUp = await repo.lockFollowUp(trx, id, checkpoint)
       if (!followUp || !placement.outcome_id) throw notFound('follow_up')
       if (!(recordersOf(checkpoint) as string[]).includes(p.role)) {
         throw forbidden(
@@ -425,11 +361,7 @@ export class OutcomesService {
           [{ path: '/', code: 'before_window', message: `the ${checkpoint} check opens on ${followUp.opens_on}` }]
         )
       }
-      const outcome = await trx
-        .selectFrom('placement_outcome')
-        .select(['code', 'effective_date'])
-        .where('id', '=', placement.outcome_id)
-        .executeTakeFirstOrThrow()
+      const outcome = await repo.findById(trx, placement.outcome_id)
       const errors: FieldError[] = []
       const post16 = isPost16Checkpoint(checkpoint)
       const wanted = post16
@@ -453,12 +385,7 @@ export class OutcomesService {
         if (input[f] !== undefined)
           errors.push({ path: `/${f}`, code: 'not_allowed', message: `/${f} is not part of the ${checkpoint} check` })
       if (!post16 && input.rollSchoolId) {
-        const school = await trx
-          .selectFrom('school')
-          .select('id')
-          .where('id', '=', input.rollSchoolId)
-          .executeTakeFirst()
-        if (!school)
+        if (!(await repo.schoolExists(trx, input.rollSchoolId)))
           errors.push({
             path: '/rollSchoolId',
             code: 'unknown_reference',
@@ -478,17 +405,13 @@ export class OutcomesService {
           apprenticeshipMonths: input.apprenticeshipMonths
         })
       } else {
-        const later = await trx
-          .selectFrom('placement')
-          .select('id')
-          .where('pupil_id', '=', placement.pupil_id)
-          .where('id', '<>', id)
-          .where('tier', '>=', 2)
-          .where('status', 'not in', ['CANCELLED', 'PLANNED'])
-          .where('start_date', '>=', outcome.effective_date)
-          .where('start_date', '<=', today)
-          .orderBy('start_date')
-          .executeTakeFirst()
+        const later = await placementsRepository.laterTier2Or3(
+          trx,
+          placement.pupil_id,
+          id,
+          outcome.effective_date,
+          today
+        )
         newPlacementId = later?.id ?? null
         const policy = await policyFor(trx, placement.la_code)
         met = reintegrationHeld(
@@ -501,32 +424,27 @@ export class OutcomesService {
           Number(policy.sustained_attendance_pct)
         )
       }
-      const row = await trx
-        .updateTable('outcome_follow_up')
-        .set({
-          status: 'RECORDED',
-          on_roll: input.onRoll ?? null,
-          roll_school_id: input.rollSchoolId ?? null,
-          attendance_pct: input.attendancePct ?? null,
-          permanently_excluded: input.permanentlyExcluded ?? null,
-          suspension_days: input.suspensionDays ?? null,
-          new_placement: post16 ? null : !!input.newPlacement || newPlacementId !== null,
-          new_placement_id: newPlacementId,
-          participating: input.participating ?? null,
-          destination: input.destination ?? null,
-          months_in_education: input.monthsInEducation ?? null,
-          months_in_employment: input.monthsInEmployment ?? null,
-          apprenticeship_months: input.apprenticeshipMonths ?? null,
-          met: met.met,
-          not_met_reasons: JSON.stringify(met.reasons),
-          notes: input.notes ?? null,
-          recorded_on: today,
-          recorded_by: p.subject,
-          recorded_role: p.role
-        })
-        .where('id', '=', followUp.id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const row = await repo.recordFollowUp(trx, followUp.id, {
+        status: 'RECORDED',
+        on_roll: input.onRoll ?? null,
+        roll_school_id: input.rollSchoolId ?? null,
+        attendance_pct: input.attendancePct ?? null,
+        permanently_excluded: input.permanentlyExcluded ?? null,
+        suspension_days: input.suspensionDays ?? null,
+        new_placement: post16 ? null : !!input.newPlacement || newPlacementId !== null,
+        new_placement_id: newPlacementId,
+        participating: input.participating ?? null,
+        destination: input.destination ?? null,
+        months_in_education: input.monthsInEducation ?? null,
+        months_in_employment: input.monthsInEmployment ?? null,
+        apprenticeship_months: input.apprenticeshipMonths ?? null,
+        met: met.met,
+        not_met_reasons: JSON.stringify(met.reasons),
+        notes: input.notes ?? null,
+        recorded_on: today,
+        recorded_by: p.subject,
+        recorded_role: p.role
+      })
       await writeAudit(trx, actor, [
         {
           action: 'update',

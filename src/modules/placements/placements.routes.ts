@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { principalOf } from '../../platform/plugins/auth.js'
 import { notFound, unprocessable } from '../../platform/errors.js'
@@ -24,7 +25,6 @@ import {
   WaitingList
 } from './placements.schemas.js'
 import { PlacementsService } from './placements.service.js'
-import { outcomeRoutes } from '../outcomes/outcomes.routes.js'
 
 const tags = ['placements']
 const READERS = ['coordinator', 'school', 'provider'] as const
@@ -41,7 +41,8 @@ const MoveOn = Type.Object(
   { $id: 'PlacementMove', additionalProperties: false }
 )
 
-export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
+/** `within`: routes of other modules that answer with the Placement schema registered here (outcomes). */
+export const placementRoutes: FastifyPluginAsyncTypebox<{ within?: FastifyPluginAsync[] }> = async (app, opts) => {
   for (const s of [
     PlanSchema,
     PartTimePlan,
@@ -351,6 +352,5 @@ export const placementRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   )
 
-  // Outcome routes answer with the Placement schema registered here.
-  await app.register(outcomeRoutes)
+  for (const routes of opts.within ?? []) await app.register(routes)
 }

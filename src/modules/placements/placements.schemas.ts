@@ -10,10 +10,10 @@ import {
   Timestamp,
   Text as FreeText
 } from '../../platform/schemas.js'
-import { Attainment } from '../attainment/attainment.schemas.js'
-import { AttendanceSummary } from '../attendance/attendance.schemas.js'
-import { OutcomeOrNull } from '../outcomes/outcomes.schemas.js'
-import { ClockSchema, LegalBasis, ObjectiveSchema, ReasonCodeRef } from '../referrals/referrals.schemas.js'
+import { Attainment } from '../attainment/index.js'
+import { AttendanceSummary } from '../attendance/index.js'
+import { OutcomeOrNull } from '../outcomes/index.js'
+import { ClockSchema, LegalBasis, ObjectiveSchema, ReasonCodeRef } from '../referrals/index.js'
 
 const Text = (max: number) => FreeText({ minLength: 1, maxLength: max })
 const Sessions = Type.Integer({ minimum: 0, maximum: 10, description: 'Half-day sessions a week (0–10).' })

@@ -1,14 +1,9 @@
-import { type Kysely, sql } from 'kysely'
+import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../platform/auth/principal.js'
-import { placementScope, providerScope } from '../../db/scope.js'
-import type { SchoolCalendar } from '../../domain/calendar.js'
-import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
 import {
-  activationBlockers,
   commissionerFor,
   homeAttendanceCode,
-  isFullTime,
   type LegalBasis,
   moveEnding,
   pauseDateErrors,
@@ -17,12 +12,10 @@ import {
   startBeforeReferral
 } from '../../domain/placements.js'
 import { reviewOverdueAt, reviewsFrom } from '../../domain/reviews.js'
-import { endOfCompulsorySchoolAge, ncYearOn } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import {
   conflict,
   fieldError,
-  type FieldError,
   invalid,
   notFound,
   preconditionFailed,
@@ -31,13 +24,14 @@ import {
 } from '../../platform/errors.js'
 import { paging } from '../../platform/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
-import { type Actor, writeAudit } from '../../db/audit.js'
-import { attainmentByPlacement } from '../attainment/attainment.service.js'
-import { marksByPlacement, summaryFor } from '../attendance/attendance.service.js'
-import { currentOutcomes, storeOutcome } from '../outcomes/outcome-store.js'
-import { calendarForPupil, type LaPolicyRow, policyFor } from '../pupils/pupil-context.js'
-import { refreshSchedule } from '../reviews/schedule.js'
-import { reasonCodeKnown } from '../referrals/referrals.service.js'
+import { type Actor, claimCreation, writeAudit } from '../../db/audit.js'
+import { calendarKey, type Known, placementView, placementViews } from '../../views/placement/placement.view.js'
+import { registrationChecks } from '../../views/registration/registration.view.js'
+import { outcomesRepository } from '../outcomes/index.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
+import { reviewsRepository } from '../reviews/index.js'
+import * as repo from './placements.repository.js'
 import type {
   CreatePlacement,
   NextPlacement,
@@ -45,104 +39,6 @@ import type {
   PlacementListQuery,
   UpdatePlacement
 } from './placements.schemas.js'
-
-const OCCUPYING = ['PLANNED', 'ACTIVE', 'PAUSED'] as const
-/** Hours counted for one half-day session when testing the unregistered-provider full-time threshold. */
-export const SESSION_HOURS = 2.5
-
-/** Per-request memo of what several placement views share (a school's calendar, a provider, a pupil). */
-class ViewMemo {
-  readonly #values = new Map<string, Promise<unknown>>()
-  once<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let value = this.#values.get(key) as Promise<T> | undefined
-    if (!value) {
-      value = load()
-      this.#values.set(key, value)
-    }
-    return value
-  }
-
-  set<T>(key: string, value: T): void {
-    this.#values.set(key, Promise.resolve(value))
-  }
-
-  /** Loads the pupils, referrals' exclusions and providers of a page of placements in three queries. */
-  async preload(db: Kysely<DB>, rows: PlacementRow[], today: string): Promise<void> {
-    const ids = (pick: (r: PlacementRow) => string | null) => [
-      ...new Set(rows.map(pick).filter((v): v is string => v !== null))
-    ]
-    const pupilIds = ids((r) => r.pupil_id)
-    const referralIds = ids((r) => r.referral_id)
-    const providerIds = ids((r) => r.provider_id)
-    const [pupils, referrals, providers] = await Promise.all([
-      pupilIds.length
-        ? db
-            .selectFrom('pupil')
-            .select(['id', 'home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override'])
-            .where('id', 'in', pupilIds)
-            .execute()
-        : [],
-      referralIds.length
-        ? db
-            .selectFrom('referral')
-            .select(['id', 'exclusions', 'baseline_attendance_pct'])
-            .where('id', 'in', referralIds)
-            .execute()
-        : [],
-      providerIds.length
-        ? db
-            .selectFrom('provider')
-            .select(['id', 'registration_status', 'safeguarding_confirmed_on'])
-            .where('id', 'in', providerIds)
-            .execute()
-        : []
-    ])
-    const reviews = ids((r) => r.id)
-    const summaries =
-      reviews.length === 0
-        ? []
-        : await db
-            .selectFrom('review')
-            .select((eb) => ['placement_id', eb.fn.max('held_on').as('last'), eb.fn.countAll<string>().as('count')])
-            .where('placement_id', 'in', reviews)
-            .groupBy('placement_id')
-            .execute()
-    for (const id of reviews) this.set(`reviews:${id}`, { last: null, count: 0 })
-    for (const r of summaries) this.set(`reviews:${r.placement_id}`, { last: r.last as string, count: Number(r.count) })
-    const [outcomes, marks, attainment] = await Promise.all([
-      currentOutcomes(db, rows, today),
-      marksByPlacement(db, reviews, today),
-      attainmentByPlacement(db, reviews)
-    ])
-    for (const id of reviews) {
-      this.set(`outcome:${id}`, outcomes.get(id) ?? null)
-      this.set(`marks:${id}`, marks.get(id)!)
-      this.set(`attainment:${id}`, attainment.get(id)!)
-    }
-    for (const p of pupils) this.set(`pupil:${p.id}`, p)
-    for (const r of referrals) this.set(`referral:${r.id}`, r)
-    for (const p of providers) this.set(`provider:${p.id}`, p)
-  }
-}
-
-/**
- * A placement in the caller's scope, else 404. `lock` means the caller will change it: the row is locked
- * and only the arranging LA (not the pupil's home LA) may.
- */
-export async function loadPlacement(db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> {
-  const row = await db
-    .selectFrom('placement')
-    .selectAll()
-    .where(placementScope(p, lock ? 'write' : 'read'))
-    .where('id', '=', id)
-    .$if(lock, (qb) => qb.forUpdate())
-    .executeTakeFirst()
-  if (!row) throw notFound('placement')
-  return row
-}
-
-const calendarKey = (pupil: Pick<PupilRow, 'home_school_id' | 'home_la_code'>) =>
-  `calendar:${pupil.home_school_id ?? `la:${pupil.home_la_code}`}`
 
 type Input = Omit<CreatePlacement, 'referralId'> & { tier: number; legalBasis: LegalBasis }
 /** What links a new placement to what came before: its referral, or the placement it follows and the baseline it carries. */
@@ -162,194 +58,30 @@ export class PlacementsService {
     return todayIn(this.clock)
   }
 
-  async #clocks(
-    db: Kysely<DB>,
-    row: PlacementRow,
-    calendar: SchoolCalendar,
-    pupil: Pick<PupilRow, 'sen_provision' | 'date_of_birth' | 'nc_year_override'>,
-    memo: ViewMemo
-  ): Promise<StatutoryClock[]> {
-    const today = this.#today()
-    const clocks: StatutoryClock[] = []
-    if (row.legal_basis === 'OFF_SITE_DIRECTION_S29A') {
-      clocks.push(
-        ...offSiteNoticeClocks(
-          calendar,
-          {
-            startDate: row.start_date,
-            parentNoticeOn: row.parent_notice_given_on,
-            laNoticeOn: row.la_notice_given_on,
-            hasEhcp: pupil.sen_provision === 'E'
-          },
-          today
-        )
-      )
-    }
-    if (row.referral_id) {
-      const referralId = row.referral_id
-      const referral = await memo.once(`referral:${referralId}`, () =>
-        db
-          .selectFrom('referral')
-          .select(['id', 'exclusions', 'baseline_attendance_pct'])
-          .where('id', '=', referralId)
-          .executeTakeFirstOrThrow()
-      )
-      const exclusions = referral.exclusions.map((e) => ({
-        kind: e.kind,
-        firstDay: e.firstDay,
-        lengthSchoolDays: e.lengthSchoolDays ?? null
-      }))
-      // Only full-time provision (10 sessions a week across provider and home school) meets a sixth-day duty.
-      const started = row.status === 'CANCELLED' || !isFullTime(row) ? null : row.start_date
-      const policy = await memo.once(`policy:${row.la_code}`, () => policyFor(db, row.la_code))
-      clocks.push(
-        ...sixthDayClocks(calendar, exclusions, started, today, {
-          dateOfBirth: pupil.date_of_birth,
-          ncYearOverride: pupil.nc_year_override,
-          examsEnd: policy.year11_exams_end,
-          today
-        })
-      )
-    }
-    return clocks
-  }
-
-  async #view(db: Kysely<DB>, row: PlacementRow, memo: ViewMemo = new ViewMemo()): Promise<Placement> {
-    const pupil = await memo.once(`pupil:${row.pupil_id}`, () =>
-      db
-        .selectFrom('pupil')
-        .select(['home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override'])
-        .where('id', '=', row.pupil_id)
-        .executeTakeFirstOrThrow()
-    )
-    const calendar = await memo.once(calendarKey(pupil), () => calendarForPupil(db, pupil))
-    const clocks = await this.#clocks(db, row, calendar, pupil, memo)
-    const reviewed = await memo.once(`reviews:${row.id}`, async () => {
-      const r = await db
-        .selectFrom('review')
-        .select((eb) => [eb.fn.max('held_on').as('last'), eb.fn.countAll<string>().as('count')])
-        .where('placement_id', '=', row.id)
-        .executeTakeFirstOrThrow()
-      return { last: (r.last as string | null) ?? null, count: Number(r.count) }
-    })
-    const today = this.#today()
-    const [outcome, marks, attainment] = await Promise.all([
-      memo.once(`outcome:${row.id}`, async () => (await currentOutcomes(db, [row], today)).get(row.id) ?? null),
-      memo.once(`marks:${row.id}`, async () => (await marksByPlacement(db, [row.id], today)).get(row.id)!),
-      memo.once(`attainment:${row.id}`, async () => (await attainmentByPlacement(db, [row.id])).get(row.id)!)
-    ])
-    // The placement's own baseline: copied from its referral, carried along escalations and step-downs.
-    const baseline = row.baseline_attendance_pct == null ? null : Number(row.baseline_attendance_pct)
-    let blockers: FieldError[] = []
-    if (row.status === 'PLANNED') {
-      const provider = await memo.once(`provider:${row.provider_id}`, () =>
-        db
-          .selectFrom('provider')
-          .select(['registration_status', 'safeguarding_confirmed_on'])
-          .where('id', '=', row.provider_id)
-          .executeTakeFirstOrThrow()
-      )
-      blockers = activationBlockers(
-        {
-          status: row.status,
-          startDate: row.start_date,
-          legalBasis: row.legal_basis as LegalBasis,
-          commissioner: row.commissioner_type,
-          objectives: row.plan.objectives.length,
-          firstReviewDueOn: row.first_review_due_on,
-          providerUnregistered: provider.registration_status === 'UNREGISTERED',
-          providerSafeguardingConfirmedOn: provider.safeguarding_confirmed_on,
-          laNotifiedOn: row.la_notified_on,
-          noticeClocks: clocks.filter((c) => c.kind.startsWith('OFF_SITE_NOTICE'))
-        },
-        this.#today()
-      )
-    }
-    return {
-      id: row.id,
-      referralId: row.referral_id,
-      previousPlacementId: row.previous_placement_id,
-      pupilId: row.pupil_id,
-      laCode: row.la_code,
-      tier: row.tier,
-      providerId: row.provider_id,
-      commissionerType: row.commissioner_type,
-      commissionerSchoolId: row.commissioner_school_id,
-      legalBasis: row.legal_basis as LegalBasis,
-      reasonCode: row.reason_code,
-      status: row.status,
-      startDate: row.start_date,
-      plannedEndDate: row.planned_end_date,
-      endDate: row.end_date,
-      ncYearAtStart: ncYearOn(pupil.date_of_birth, pupil.nc_year_override, row.start_date, today),
-      sessionsAtProvider: row.sessions_at_provider,
-      sessionsAtHomeSchool: row.sessions_at_home_school,
-      partTime: !isFullTime(row),
-      partTimePlan: row.part_time_plan_end_date
-        ? { endDate: row.part_time_plan_end_date, details: row.part_time_plan_details ?? '' }
-        : null,
-      registration: row.registration,
-      homeAttendanceCode: row.home_attendance_code,
-      plan: row.plan,
-      firstReviewDueOn: row.first_review_due_on,
-      nextReviewDueOn: row.next_review_due_on,
-      nextReviewRule: row.next_review_rule as Placement['nextReviewRule'],
-      lastReviewOn: reviewed.last,
-      reviewCount: reviewed.count,
-      reviewOverdue:
-        row.status === 'ACTIVE' && row.next_review_due_on !== null && row.next_review_due_on < this.#today(),
-      extensionCount: row.extension_count,
-      laNotifiedOn: row.la_notified_on,
-      parentNoticeGivenOn: row.parent_notice_given_on,
-      laNoticeGivenOn: row.la_notice_given_on,
-      baselineAttendancePct: baseline,
-      pauseReason: row.pause_reason,
-      endedReason: row.ended_reason,
-      outcome,
-      attendance: summaryFor(marks, baseline, calendar, row, today),
-      attainment,
-      clocks,
-      activationBlockers: blockers,
-      estimatedCalendar: calendar.sourcesUsed().some((s) => s.source === 'estimated'),
-      createdAt: toIso(row.created_at),
-      updatedAt: toIso(row.updated_at)
-    }
-  }
-
-  /** Validates, checks overlap and capacity, inserts the placement, its event and audit row. Runs inside `trx`. */
+  /**
+   * Validates, checks overlap and capacity, inserts the placement, its event and audit row. Runs inside `trx`
+   * and returns, with the row, what it read on the way, so the response is built without reading it again.
+   */
   async #insert(
     trx: Kysely<DB>,
     actor: Actor,
     pupil: PupilRow,
+    pupilLocked: boolean,
     laCode: string,
     input: Input,
-    links: Links,
-    memo = new ViewMemo()
+    links: Links
   ) {
     const p = actor.principal
-    const provider = await trx
-      .selectFrom('provider')
-      .select(['id', 'urn', 'registration_status'])
-      .where(providerScope(p))
-      .where('id', '=', input.providerId)
-      .executeTakeFirst()
+    const provider = await repo.providerToPlace(trx, p, input.providerId, input.tier)
     if (!provider)
       throw unprocessable('unknown_provider', 'No such provider in your LA', [
         { path: '/providerId', code: 'unknown_reference', message: '/providerId is not a provider of your LA' }
       ])
     // Locking the pupil's row serialises placements of the same pupil, so the overlap check below sees the
     // other one and names it (409) rather than the exclusion constraint failing the insert (500).
-    await trx.selectFrom('pupil').select('id').where('id', '=', pupil.id).forUpdate().execute()
-    const places = await trx
-      .selectFrom('provider_tier')
-      .select('places')
-      .where('provider_id', '=', provider.id)
-      .where('tier', '=', input.tier)
-      .executeTakeFirst()
-    const calendar = await memo.once(calendarKey(pupil), () => calendarForPupil(trx, pupil))
-    memo.set(`pupil:${pupil.id}`, pupil)
-    if (links.referral) memo.set(`referral:${links.referral.id}`, links.referral)
-    const policy = await policyFor(trx, laCode)
+    if (!pupilLocked) await repo.pupilOf(trx, pupil.id, { lock: true })
+    const calendar = await calendarForPupil(trx, pupil)
+    const { policy, reasonCodeKnown } = await repo.policyToPlace(trx, laCode, input.reasonCode || undefined)
     const facts: PlacementFacts = {
       tier: input.tier,
       legalBasis: input.legalBasis,
@@ -371,9 +103,9 @@ export class PlacementsService {
         3: policy.tier3_max_school_weeks
       },
       pupilDateOfBirth: pupil.date_of_birth,
-      providerOffersTier: places !== undefined,
+      providerOffersTier: provider.places !== null,
       providerIsSchool: provider.urn !== null,
-      reasonCodeKnown: input.reasonCode ? await reasonCodeKnown(trx, input.reasonCode, laCode) : true
+      reasonCodeKnown
     })
     if (errors.length > 0) ruleFailed(errors)
     const early = startBeforeReferral(input.startDate, links.referral?.received_on)
@@ -385,26 +117,13 @@ export class PlacementsService {
       )
 
     const end = input.plannedEndDate ?? null
-    await this.#refuseOverlap(trx, pupil.id, input.startDate, end, null, '/startDate')
+    await this.#refuseOverlap(trx, pupil.id, input.startDate, end, undefined, '/startDate')
 
     // Locking the provider's tier row serialises placements competing for its places; it is taken as late as
     // possible so rule checks and calendar loads of concurrent requests do not queue behind it.
-    const locked = await trx
-      .selectFrom('provider_tier')
-      .select('places')
-      .where('provider_id', '=', provider.id)
-      .where('tier', '=', input.tier)
-      .forUpdate()
-      .executeTakeFirstOrThrow()
-    const { used } = await trx
-      .selectFrom('placement')
-      .select((eb) => eb.fn.countAll<string>().as('used'))
-      .where('provider_id', '=', provider.id)
-      .where('tier', '=', input.tier)
-      .where('status', 'in', OCCUPYING)
-      .executeTakeFirstOrThrow()
-    if (Number(used) >= locked.places) {
-      return { full: true as const, places: locked.places }
+    const capacity = await repo.lockPlaces(trx, provider.id, input.tier)
+    if (capacity.used >= capacity.places) {
+      return { full: true as const, places: capacity.places }
     }
 
     const commissioner = commissionerFor(input.legalBasis)
@@ -423,9 +142,10 @@ export class PlacementsService {
         ]
       )
     }
-    const row = await trx
-      .insertInto('placement')
-      .values({
+    const firstReviewDueOn = calendar.addSchoolDays(input.startDate, policy.first_review_school_days)
+    const row = await repo.insertPlanned(
+      trx,
+      {
         referral_id: links.referral?.id ?? null,
         previous_placement_id: links.previousPlacementId,
         pupil_id: pupil.id,
@@ -452,35 +172,36 @@ export class PlacementsService {
           intendedPost16Route: input.plan.intendedPost16Route ?? null,
           readinessCriteria: input.plan.readinessCriteria ?? null
         }),
-        first_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
+        first_review_due_on: firstReviewDueOn,
         baseline_attendance_pct: links.referral
           ? links.referral.baseline_attendance_pct
           : (links.baselineAttendancePct ?? null),
-        next_review_due_on: calendar.addSchoolDays(input.startDate, policy.first_review_school_days),
+        next_review_due_on: firstReviewDueOn,
         next_review_rule: 'FIRST_REVIEW',
         la_notified_on: input.laNotifiedOn ?? null,
         parent_notice_given_on: input.parentNoticeGivenOn ?? null,
         la_notice_given_on: input.laNoticeGivenOn ?? null
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await trx
-      .insertInto('placement_event')
-      .values({ placement_id: row.id, event: 'PLANNED', on_date: this.#today(), actor: p.subject })
-      .execute()
-    if (links.referral)
-      await trx.deleteFrom('waiting_list_entry').where('referral_id', '=', links.referral.id).execute()
-    await writeAudit(trx, actor, [
+      },
+      { onDate: this.#today(), actor: p.subject },
+      actor,
       {
         action: 'create',
         entity: 'placement',
-        entityId: row.id,
         pupilId: pupil.id,
         pupilLaCode: pupil.home_la_code,
         changedFields: Object.keys(input)
       }
-    ])
-    return { full: false as const, row }
+    )
+    await claimCreation(trx, actor, 'placement', row.id)
+    const known: Known = {
+      pupils: [pupil],
+      referrals: links.referral ? [links.referral] : [],
+      providers: [provider],
+      calendars: new Map([[calendarKey(pupil), calendar]]),
+      policies: [policy],
+      fresh: true
+    }
+    return { full: false as const, row, known }
   }
 
   /**
@@ -493,23 +214,15 @@ export class PlacementsService {
     pupilId: string,
     start: string,
     end: string | null,
-    exceptId: string | null,
+    exceptId: string | undefined,
     path: string
   ): Promise<void> {
-    const clash = await trx
-      .selectFrom('placement')
-      .select(['id', 'start_date', 'end_date', 'planned_end_date'])
-      .where('pupil_id', '=', pupilId)
-      .where('status', '<>', 'CANCELLED')
-      .$if(exceptId !== null, (qb) => qb.where('id', '<>', exceptId!))
-      .where(
-        sql<boolean>`daterange(start_date, coalesce(end_date, planned_end_date), '[]') && daterange(${start}::date, ${end}::date, '[]')`
-      )
-      .executeTakeFirst()
+    const clash = await repo.findOverlap(trx, pupilId, start, end, exceptId)
     if (clash) {
+      const until = clash.end_date ?? clash.planned_end_date ?? 'open-ended'
       throw conflict(
         'placement_overlap',
-        `The pupil already has placement ${clash.id} from ${clash.start_date} to ${clash.end_date ?? clash.planned_end_date ?? 'open-ended'}`,
+        `The pupil already has placement ${clash.id} from ${clash.start_date} to ${until}`,
         [{ path, code: 'placement_overlap', message: `overlaps placement ${clash.id}` }]
       )
     }
@@ -518,17 +231,12 @@ export class PlacementsService {
   async create(actor: Actor, input: CreatePlacement) {
     const p = actor.principal
     const outcome = await this.db.transaction().execute(async (trx) => {
-      const referral = await trx
-        .selectFrom('referral')
-        .selectAll()
-        .where('id', '=', input.referralId)
-        .where('la_code', '=', p.laCode)
-        .forUpdate()
-        .executeTakeFirst()
-      if (!referral)
+      const found = await repo.lockReferralToPlace(trx, p.laCode, input.referralId)
+      if (!found)
         throw unprocessable('unknown_referral', 'No such referral in your LA', [
           { path: '/referralId', code: 'unknown_reference', message: '/referralId is not a referral of your LA' }
         ])
+      const { placed_as: placedAs, ...referral } = found
       if (referral.status !== 'ACCEPTED') {
         throw unprocessable(
           'referral_not_accepted',
@@ -536,56 +244,30 @@ export class PlacementsService {
           [{ path: '/referralId', code: 'referral_not_accepted', message: `/referralId is ${referral.status}` }]
         )
       }
-      const existing = await trx
-        .selectFrom('placement')
-        .select('id')
-        .where('referral_id', '=', referral.id)
-        .where('status', '<>', 'CANCELLED')
-        .executeTakeFirst()
-      if (existing)
-        throw conflict('referral_placed', `The referral already has placement ${existing.id}`, [
-          { path: '/referralId', code: 'referral_placed', message: `already placed as ${existing.id}` }
+      if (placedAs)
+        throw conflict('referral_placed', `The referral already has placement ${placedAs}`, [
+          { path: '/referralId', code: 'referral_placed', message: `already placed as ${placedAs}` }
         ])
-      const pupil = await trx
-        .selectFrom('pupil')
-        .selectAll()
-        .where('id', '=', referral.pupil_id)
-        .executeTakeFirstOrThrow()
+      const pupil = await repo.pupilOf(trx, referral.pupil_id, { lock: true })
       const full: Input = {
         ...input,
         tier: input.tier ?? referral.requested_tier,
         legalBasis: input.legalBasis ?? referral.legal_basis,
         reasonCode: input.reasonCode ?? referral.reason_code ?? undefined
       }
-      const memo = new ViewMemo()
-      const result = await this.#insert(
-        trx,
-        actor,
-        pupil,
-        referral.la_code,
-        full,
-        { referral, previousPlacementId: null },
-        memo
-      )
+      const result = await this.#insert(trx, actor, pupil, true, referral.la_code, full, {
+        referral,
+        previousPlacementId: null
+      })
       if (result.full) {
         // Joined on the service's clock (as every other date here), not the database's; a referral that
         // moves to another provider's list joins the back of that list.
-        await trx
-          .insertInto('waiting_list_entry')
-          .values({
-            referral_id: referral.id,
-            provider_id: input.providerId,
-            tier: full.tier,
-            added_at: this.clock().toJSDate()
-          })
-          .onConflict((oc) =>
-            oc.column('referral_id').doUpdateSet({
-              provider_id: input.providerId,
-              tier: full.tier,
-              added_at: sql<Date>`case when waiting_list_entry.provider_id = excluded.provider_id and waiting_list_entry.tier = excluded.tier then waiting_list_entry.added_at else excluded.added_at end`
-            })
-          )
-          .execute()
+        await repo.joinWaitingList(trx, {
+          referralId: referral.id,
+          providerId: input.providerId,
+          tier: full.tier,
+          addedAt: this.clock().toJSDate()
+        })
         await writeAudit(trx, actor, [
           {
             action: 'create',
@@ -595,16 +277,21 @@ export class PlacementsService {
             pupilLaCode: pupil.home_la_code
           }
         ])
-        const position = await this.#position(trx, referral.id)
+        const position = await repo.waitingPosition(trx, referral.id)
         return { full: true as const, places: result.places, tier: full.tier, position }
       }
-      return { full: false as const, body: await this.#view(trx, result.row, memo), version: result.row.version }
+      return {
+        full: false as const,
+        body: await placementView(trx, result.row, this.#today(), result.known),
+        version: result.row.version
+      }
     })
     if (outcome.full) {
       // The refusal is itself recorded: the referral now waits in the provider's list.
       throw conflict(
         'provider_full',
-        `All ${outcome.places} Tier ${outcome.tier} places at the provider are taken; the referral is number ${outcome.position} on its waiting list`,
+        `All ${outcome.places} Tier ${outcome.tier} places at the provider are taken; ` +
+          `the referral is number ${outcome.position} on its waiting list`,
         [
           {
             path: '/providerId',
@@ -617,40 +304,15 @@ export class PlacementsService {
     return outcome
   }
 
-  async #position(db: Kysely<DB>, referralId: string): Promise<number> {
-    const entry = await db
-      .selectFrom('waiting_list_entry')
-      .selectAll()
-      .where('referral_id', '=', referralId)
-      .executeTakeFirstOrThrow()
-    const { ahead } = await db
-      .selectFrom('waiting_list_entry')
-      .select((eb) => eb.fn.countAll<string>().as('ahead'))
-      .where('provider_id', '=', entry.provider_id)
-      .where('tier', '=', entry.tier)
-      .where((eb) =>
-        eb.or([
-          eb('added_at', '<', entry.added_at),
-          eb.and([eb('added_at', '=', entry.added_at), eb('referral_id', '<', referralId)])
-        ])
-      )
-      .executeTakeFirstOrThrow()
-    return Number(ahead) + 1
-  }
-
-  #load(db: Kysely<DB>, p: Principal, id: string, lock = false) {
-    return loadPlacement(db, p, id, lock)
-  }
-
   /** The current view of a placement the caller has already loaded in scope (after changing it in `db`). */
   async viewById(db: Kysely<DB>, id: string) {
-    const row = await db.selectFrom('placement').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-    return { body: await this.#view(db, row), version: row.version }
+    const row = await repo.findById(db, id)
+    return { body: await placementView(db, row, this.#today()), version: row.version }
   }
 
   async get(actor: Actor, id: string) {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.#load(trx, actor.principal, id)
+      const row = await repo.findInScope(trx, actor.principal, id)
       await writeAudit(trx, actor, [
         {
           action: 'read',
@@ -660,34 +322,16 @@ export class PlacementsService {
           pupilLaCode: row.pupil_home_la_code
         }
       ])
-      return { body: await this.#view(trx, row), version: row.version }
+      return { body: await placementView(trx, row, this.#today()), version: row.version }
     })
   }
 
   async list(actor: Actor, q: PlacementListQuery) {
     return this.db.transaction().execute(async (trx) => {
-      const base = trx
-        .selectFrom('placement')
-        .where(placementScope(actor.principal))
-        .$if(q.tier !== undefined, (qb) => qb.where('tier', '=', q.tier!))
-        .$if(q.status !== undefined, (qb) => qb.where('status', '=', q.status!))
-        .$if(q.providerId !== undefined, (qb) => qb.where('provider_id', '=', q.providerId!))
-        .$if(q.schoolId !== undefined, (qb) => qb.where('commissioner_school_id', '=', q.schoolId!))
-        .$if(q.pupilId !== undefined, (qb) => qb.where('pupil_id', '=', q.pupilId!))
-        .$if(q.laCode !== undefined, (qb) => qb.where('la_code', '=', q.laCode!))
-        .$if(q.activeOn !== undefined, (qb) =>
-          qb
-            .where('start_date', '<=', q.activeOn!)
-            .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', q.activeOn!)]))
-        )
-      const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
-      const rows = await base
-        .selectAll()
-        .orderBy('start_date', 'desc')
-        .orderBy('id', 'desc')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute()
+      const { rows, total } = await repo.listInScope(trx, actor.principal, q, {
+        limit: q.pageSize,
+        offset: (q.page - 1) * q.pageSize
+      })
       await writeAudit(
         trx,
         actor,
@@ -699,17 +343,14 @@ export class PlacementsService {
           pupilLaCode: r.pupil_home_la_code
         }))
       )
-      const results: Placement[] = []
-      const memo = new ViewMemo()
-      await memo.preload(trx, rows, this.#today())
-      for (const r of rows) results.push(await this.#view(trx, r, memo))
-      return { results, paging: paging(q.page, q.pageSize, Number(total)) }
+      const results: Placement[] = await placementViews(trx, rows, this.#today())
+      return { results, paging: paging(q.page, q.pageSize, total) }
     })
   }
 
   async update(actor: Actor, id: string, version: number, input: UpdatePlacement) {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.#load(trx, actor.principal, id, true)
+      const row = await repo.findInScope(trx, actor.principal, id, { lock: true })
       if (row.version !== version) throw preconditionFailed()
       const structural = [
         'startDate',
@@ -721,7 +362,8 @@ export class PlacementsService {
       if (structural.length > 0 && row.status !== 'PLANNED') {
         throw unprocessable(
           'placement_started',
-          `${structural.join(', ')} can change only while the placement is PLANNED; an active placement is extended through a review`,
+          `${structural.join(', ')} can change only while the placement is PLANNED; ` +
+            'an active placement is extended through a review',
           structural.map((k) => ({
             path: `/${k}`,
             code: 'placement_started',
@@ -736,16 +378,16 @@ export class PlacementsService {
         const v = input[field]
         if (v && v > today) throw fieldError(`/${field}`, 'date_in_future', `/${field} cannot be in the future`)
       }
-      if (input.baselineAttendancePct !== undefined && row.referral_id) {
-        const referral = await trx
-          .selectFrom('referral')
-          .select(['baseline_attendance_pct'])
-          .where('id', '=', row.referral_id)
-          .executeTakeFirstOrThrow()
+      const referral =
+        row.referral_id && (input.baselineAttendancePct !== undefined || input.startDate)
+          ? await repo.referralOf(trx, row.referral_id)
+          : undefined
+      if (input.baselineAttendancePct !== undefined && referral) {
         if (referral.baseline_attendance_pct !== null) {
           throw unprocessable(
             'baseline_from_referral',
-            `The placement takes its baseline (${Number(referral.baseline_attendance_pct)}%) from referral ${row.referral_id}; it is not set here`,
+            `The placement takes its baseline (${Number(referral.baseline_attendance_pct)}%) ` +
+              `from referral ${row.referral_id}; it is not set here`,
             [
               {
                 path: '/baselineAttendancePct',
@@ -756,12 +398,7 @@ export class PlacementsService {
           )
         }
       }
-      if (input.startDate && row.referral_id) {
-        const referral = await trx
-          .selectFrom('referral')
-          .select(['received_on'])
-          .where('id', '=', row.referral_id)
-          .executeTakeFirstOrThrow()
+      if (input.startDate && referral) {
         const early = startBeforeReferral(input.startDate, referral.received_on)
         if (early)
           throw unprocessable(
@@ -772,12 +409,7 @@ export class PlacementsService {
       }
       const datesChange = 'startDate' in input || 'plannedEndDate' in input
       // Locking the pupil serialises date changes against other placements of the same pupil.
-      const pupil = await trx
-        .selectFrom('pupil')
-        .selectAll()
-        .where('id', '=', row.pupil_id)
-        .$if(datesChange, (qb) => qb.forUpdate())
-        .executeTakeFirstOrThrow()
+      const pupil = await repo.pupilOf(trx, row.pupil_id, { lock: datesChange })
       const merged = {
         startDate: input.startDate ?? row.start_date,
         plannedEndDate: input.plannedEndDate !== undefined ? input.plannedEndDate : row.planned_end_date,
@@ -796,11 +428,7 @@ export class PlacementsService {
         ? await Promise.all([calendarForPupil(trx, pupil), policyFor(trx, row.la_code)])
         : [undefined, undefined]
       if (calendar && policy) {
-        const provider = await trx
-          .selectFrom('provider')
-          .select(['urn'])
-          .where('id', '=', row.provider_id)
-          .executeTakeFirstOrThrow()
+        const [provider] = await repo.providerFacts(trx, [row.provider_id])
         const errors = placementErrors(
           {
             ...merged,
@@ -818,7 +446,7 @@ export class PlacementsService {
             },
             pupilDateOfBirth: pupil.date_of_birth,
             providerOffersTier: true,
-            providerIsSchool: provider.urn !== null,
+            providerIsSchool: provider!.urn !== null,
             reasonCodeKnown: true
           }
         )
@@ -834,32 +462,25 @@ export class PlacementsService {
           'startDate' in input ? '/startDate' : '/plannedEndDate'
         )
       }
-      const updated = await trx
-        .updateTable('placement')
-        .set((eb) => ({
-          start_date: merged.startDate,
-          planned_end_date: merged.plannedEndDate,
-          sessions_at_provider: merged.sessionsAtProvider,
-          sessions_at_home_school: merged.sessionsAtHomeSchool,
-          part_time_plan_end_date: merged.partTimePlan?.endDate ?? null,
-          part_time_plan_details: merged.partTimePlan?.details ?? null,
-          plan: JSON.stringify(merged.plan),
-          first_review_due_on:
-            input.startDate && calendar && policy
-              ? calendar.addSchoolDays(merged.startDate, policy.first_review_school_days)
-              : row.first_review_due_on,
-          la_notified_on: input.laNotifiedOn !== undefined ? input.laNotifiedOn : row.la_notified_on,
-          parent_notice_given_on:
-            input.parentNoticeGivenOn !== undefined ? input.parentNoticeGivenOn : row.parent_notice_given_on,
-          la_notice_given_on: input.laNoticeGivenOn !== undefined ? input.laNoticeGivenOn : row.la_notice_given_on,
-          baseline_attendance_pct:
-            input.baselineAttendancePct !== undefined ? input.baselineAttendancePct : row.baseline_attendance_pct,
-          version: eb('version', '+', 1),
-          updated_at: new Date()
-        }))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const updated = await repo.update(trx, id, {
+        start_date: merged.startDate,
+        planned_end_date: merged.plannedEndDate,
+        sessions_at_provider: merged.sessionsAtProvider,
+        sessions_at_home_school: merged.sessionsAtHomeSchool,
+        part_time_plan_end_date: merged.partTimePlan?.endDate ?? null,
+        part_time_plan_details: merged.partTimePlan?.details ?? null,
+        plan: JSON.stringify(merged.plan),
+        first_review_due_on:
+          input.startDate && calendar && policy
+            ? calendar.addSchoolDays(merged.startDate, policy.first_review_school_days)
+            : row.first_review_due_on,
+        la_notified_on: input.laNotifiedOn !== undefined ? input.laNotifiedOn : row.la_notified_on,
+        parent_notice_given_on:
+          input.parentNoticeGivenOn !== undefined ? input.parentNoticeGivenOn : row.parent_notice_given_on,
+        la_notice_given_on: input.laNoticeGivenOn !== undefined ? input.laNoticeGivenOn : row.la_notice_given_on,
+        baseline_attendance_pct:
+          input.baselineAttendancePct !== undefined ? input.baselineAttendancePct : row.baseline_attendance_pct
+      })
       await writeAudit(trx, actor, [
         {
           action: 'update',
@@ -870,9 +491,12 @@ export class PlacementsService {
           changedFields: Object.keys(input)
         }
       ])
-      if (input.startDate) await refreshSchedule(trx, id)
-      const current = await trx.selectFrom('placement').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-      return { body: await this.#view(trx, current), version: current.version }
+      const current = input.startDate ? await reviewsRepository.refreshSchedule(trx, updated!) : updated!
+      const known: Known = {
+        pupils: [pupil],
+        ...(calendar ? { calendars: new Map([[calendarKey(pupil), calendar]]) } : {})
+      }
+      return { body: await placementView(trx, current, today, known), version: current.version }
     })
   }
 
@@ -882,8 +506,8 @@ export class PlacementsService {
     id: string,
     version: number,
     change: {
-      to: PlacementRow['status']
-      event: DB['placement_event']['event']
+      to: repo.PlacementStatus
+      event: repo.PlacementEventKind
       reason?: string | null
       onDate?: string
       check: (row: PlacementRow, trx: Kysely<DB>) => Promise<void> | void
@@ -891,33 +515,23 @@ export class PlacementsService {
     }
   ) {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.#load(trx, actor.principal, id, true)
+      const row = await repo.findInScope(trx, actor.principal, id, { lock: true })
       if (row.version !== version) throw preconditionFailed()
       await change.check(row, trx)
-      const updated = await trx
-        .updateTable('placement')
-        .set((eb) => ({
-          status: change.to,
-          ...change.set,
-          ...(change.to === 'CANCELLED' ? { next_review_due_on: null, next_review_rule: null } : {}),
-          ...(change.to === 'ACTIVE' && row.status === 'PLANNED' ? { activated_at: new Date() } : {}),
-          version: eb('version', '+', 1),
-          updated_at: new Date()
-        }))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-      await trx
-        .insertInto('placement_event')
-        .values({
-          placement_id: id,
-          event: change.event,
-          on_date: change.onDate ?? this.#today(),
-          reason: change.reason ?? null,
-          actor: actor.principal.subject
-        })
-        .execute()
-      await refreshSchedule(trx, id)
+      const updated = await repo.update(trx, id, {
+        status: change.to,
+        ...change.set,
+        ...(change.to === 'CANCELLED' ? { next_review_due_on: null, next_review_rule: null } : {}),
+        ...(change.to === 'ACTIVE' && row.status === 'PLANNED' ? { activated_at: new Date() } : {})
+      })
+      await repo.addEvent(trx, {
+        placementId: id,
+        event: change.event,
+        onDate: change.onDate ?? this.#today(),
+        reason: change.reason ?? null,
+        actor: actor.principal.subject
+      })
+      const current = await reviewsRepository.refreshSchedule(trx, updated!)
       await writeAudit(trx, actor, [
         {
           action: 'update',
@@ -928,12 +542,7 @@ export class PlacementsService {
           changedFields: ['status']
         }
       ])
-      const current = await trx
-        .selectFrom('placement')
-        .selectAll()
-        .where('id', '=', updated.id)
-        .executeTakeFirstOrThrow()
-      return { body: await this.#view(trx, current), version: current.version }
+      return { body: await placementView(trx, current, this.#today()), version: current.version }
     })
   }
 
@@ -942,7 +551,7 @@ export class PlacementsService {
       to: 'ACTIVE',
       event: 'ACTIVATED',
       check: async (row, trx) => {
-        const view = await this.#view(trx, row)
+        const view = await placementView(trx, row, this.#today())
         if (row.status !== 'PLANNED')
           throw conflict('not_planned', `Only a PLANNED placement can be activated; this one is ${row.status}`)
         if (view.activationBlockers.length > 0) {
@@ -959,21 +568,12 @@ export class PlacementsService {
 
   /** A placement left running by a step-down that started later ends as its successor starts. */
   async #endScheduled(trx: Kysely<DB>, actor: Actor, id: string): Promise<void> {
-    const ended = await trx
-      .updateTable('placement')
-      .set((eb) => ({
-        status: 'ENDED',
-        next_review_due_on: null,
-        next_review_rule: null,
-        pause_reason: null,
-        version: eb('version', '+', 1),
-        updated_at: new Date()
-      }))
-      .where('id', '=', id)
-      .where('status', 'in', ['ACTIVE', 'PAUSED'])
-      .where('outcome_id', 'is not', null)
-      .returning(['id', 'pupil_id', 'pupil_home_la_code'])
-      .executeTakeFirst()
+    const ended = await repo.update(
+      trx,
+      id,
+      { status: 'ENDED', next_review_due_on: null, next_review_rule: null, pause_reason: null },
+      { where: { statusIn: ['ACTIVE', 'PAUSED'], hasOutcome: true } }
+    )
     if (ended)
       await writeAudit(trx, actor, [
         {
@@ -999,26 +599,15 @@ export class PlacementsService {
       check: async (row, trx) => {
         if (row.status !== 'ACTIVE')
           throw conflict('not_active', `Only an ACTIVE placement can be paused; this one is ${row.status}`)
-        const [review, resumed] = await Promise.all([
-          trx
-            .selectFrom('review')
-            .select('held_on')
-            .where('placement_id', '=', id)
-            .orderBy('held_on', 'desc')
-            .executeTakeFirst(),
-          trx
-            .selectFrom('placement_event')
-            .select('on_date')
-            .where('placement_id', '=', id)
-            .where('event', '=', 'RESUMED')
-            .orderBy('on_date', 'desc')
-            .executeTakeFirst()
+        const [review, resumedOn] = await Promise.all([
+          reviewsRepository.latest(trx, id),
+          repo.lastEventOn(trx, id, 'RESUMED', 'date')
         ])
         this.#refuseDate(
           pauseDateErrors(
             'PAUSE',
             onDate,
-            { startDate: row.start_date, lastReviewOn: review?.held_on, lastResumedOn: resumed?.on_date },
+            { startDate: row.start_date, lastReviewOn: review?.held_on, lastResumedOn: resumedOn },
             this.#today()
           )
         )
@@ -1037,16 +626,8 @@ export class PlacementsService {
       check: async (row, trx) => {
         if (row.status !== 'PAUSED')
           throw conflict('not_paused', `Only a PAUSED placement can resume; this one is ${row.status}`)
-        const paused = await trx
-          .selectFrom('placement_event')
-          .select('on_date')
-          .where('placement_id', '=', id)
-          .where('event', '=', 'PAUSED')
-          .orderBy('id', 'desc')
-          .executeTakeFirst()
-        this.#refuseDate(
-          pauseDateErrors('RESUME', onDate, { startDate: row.start_date, pausedFrom: paused?.on_date }, this.#today())
-        )
+        const pausedFrom = await repo.lastEventOn(trx, id, 'PAUSED', 'entry')
+        this.#refuseDate(pauseDateErrors('RESUME', onDate, { startDate: row.start_date, pausedFrom }, this.#today()))
       }
     })
   }
@@ -1079,12 +660,13 @@ export class PlacementsService {
    */
   async moveOn(actor: Actor, id: string, version: number, kind: 'ESCALATED' | 'STEPPED_DOWN', next: NextPlacement) {
     return this.db.transaction().execute(async (trx) => {
-      const row = await this.#load(trx, actor.principal, id, true)
+      const row = await repo.findInScope(trx, actor.principal, id, { lock: true })
       if (row.version !== version) throw preconditionFailed()
       if (row.status !== 'ACTIVE' && row.status !== 'PAUSED')
         throw conflict(
           'not_active',
-          `Only an ACTIVE or PAUSED placement can ${kind === 'ESCALATED' ? 'escalate' : 'step down'}; this one is ${row.status}`
+          `Only an ACTIVE or PAUSED placement can ${kind === 'ESCALATED' ? 'escalate' : 'step down'}; ` +
+            `this one is ${row.status}`
         )
       if (kind === 'ESCALATED' && row.tier !== 2)
         throw unprocessable('not_tier_2', 'Escalation moves a Tier 2 placement to Tier 3', [
@@ -1118,7 +700,8 @@ export class PlacementsService {
       ) {
         throw unprocessable(
           'review_overdue',
-          `A review was due on ${row.next_review_due_on}, before the escalation on ${next.startDate}, and has not been held; hold it before escalating`,
+          `A review was due on ${row.next_review_due_on}, before the escalation on ${next.startDate}, ` +
+            'and has not been held; hold it before escalating',
           [
             {
               path: '/nextReviewDueOn',
@@ -1128,11 +711,8 @@ export class PlacementsService {
           ]
         )
       }
-      const held = await trx.selectFrom('review').select('held_on').where('placement_id', '=', id).execute()
-      const later = reviewsFrom(
-        held.map((r) => r.held_on),
-        next.startDate
-      )
+      const held = await reviewsRepository.heldOn(trx, id)
+      const later = reviewsFrom(held, next.startDate)
       if (later.length > 0) {
         throw unprocessable(
           'review_after_move',
@@ -1151,22 +731,16 @@ export class PlacementsService {
       const ending = moveEnding(next.startDate, today)
       const endDate = ending.endDate
       const endsNow = kind === 'ESCALATED' || ending.endsNow
-      const pupil = await trx.selectFrom('pupil').selectAll().where('id', '=', row.pupil_id).executeTakeFirstOrThrow()
+      const pupil = await repo.pupilOf(trx, row.pupil_id)
       // The move is the placement's outcome: an escalation, or a return to the home school (followed up).
-      const lastReview = await trx
-        .selectFrom('review')
-        .select('id')
-        .where('placement_id', '=', id)
-        .orderBy('held_on', 'desc')
-        .orderBy('id', 'desc')
-        .executeTakeFirst()
+      const lastReview = await reviewsRepository.latest(trx, id)
       const code =
         kind === 'ESCALATED'
           ? 'ESCALATED_TIER_2_TO_3'
           : next.partTimePlan
             ? 'RETURNED_TO_HOME_SCHOOL_PHASED'
             : 'RETURNED_TO_HOME_SCHOOL_FULL_TIME'
-      const outcome = await storeOutcome(
+      const outcome = await outcomesRepository.storeOutcome(
         trx,
         row,
         pupil,
@@ -1184,24 +758,14 @@ export class PlacementsService {
         },
         actor.principal.subject
       )
-      await trx
-        .updateTable('placement')
-        .set((eb) => ({
-          ...(endsNow ? { status: 'ENDED', next_review_due_on: null, next_review_rule: null } : {}),
-          end_date: endDate,
-          ended_reason: code,
-          outcome_id: outcome.id,
-          version: eb('version', '+', 1),
-          updated_at: new Date()
-        }))
-        .where('id', '=', id)
-        .execute()
-      if (!endsNow) await refreshSchedule(trx, id)
-      const ended = await trx.selectFrom('placement').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-      await trx
-        .insertInto('placement_event')
-        .values({ placement_id: id, event: kind, on_date: endDate, actor: actor.principal.subject })
-        .execute()
+      const closed = await repo.update(trx, id, {
+        ...(endsNow ? { status: 'ENDED', next_review_due_on: null, next_review_rule: null } : {}),
+        end_date: endDate,
+        ended_reason: code,
+        outcome_id: outcome.id
+      })
+      const ended = endsNow ? closed! : await reviewsRepository.refreshSchedule(trx, closed!)
+      await repo.addEvent(trx, { placementId: id, event: kind, onDate: endDate, actor: actor.principal.subject })
       await writeAudit(trx, actor, [
         {
           action: 'create',
@@ -1226,6 +790,7 @@ export class PlacementsService {
         trx,
         actor,
         pupil,
+        false,
         row.la_code,
         {
           ...next,
@@ -1241,8 +806,8 @@ export class PlacementsService {
           { path: '/providerId', code: 'no_capacity', message: 'no free place' }
         ])
       return {
-        ended: await this.#view(trx, ended),
-        next: await this.#view(trx, result.row),
+        ended: await placementView(trx, ended, today),
+        next: await placementView(trx, result.row, today, result.known),
         version: result.row.version
       }
     })
@@ -1251,27 +816,9 @@ export class PlacementsService {
   /** A provider's waiting list. A provider sees positions and waits but not which pupils (it sees no referrals). */
   async waitingList(actor: Actor, providerId: string) {
     const p = actor.principal
-    const provider = await this.db
-      .selectFrom('provider')
-      .select('id')
-      .where(providerScope(p))
-      .where('id', '=', providerId)
-      .executeTakeFirst()
+    const provider = await repo.providerInScope(this.db, p, providerId)
     if (!provider) throw notFound('provider')
-    const rows = await this.db
-      .selectFrom('waiting_list_entry')
-      .innerJoin('referral', 'referral.id', 'waiting_list_entry.referral_id')
-      .select([
-        'waiting_list_entry.referral_id',
-        'waiting_list_entry.tier',
-        'waiting_list_entry.added_at',
-        'referral.pupil_id'
-      ])
-      .where('waiting_list_entry.provider_id', '=', providerId)
-      .orderBy('waiting_list_entry.tier')
-      .orderBy('waiting_list_entry.added_at')
-      .orderBy('waiting_list_entry.referral_id')
-      .execute()
+    const rows = await repo.waitingList(this.db, providerId)
     const today = this.#today()
     const position = new Map<number, number>()
     const results = []
@@ -1279,12 +826,7 @@ export class PlacementsService {
       const n = (position.get(r.tier) ?? 0) + 1
       position.set(r.tier, n)
       const added = DateTime.fromJSDate(r.added_at).setZone('Europe/London').toISODate()!
-      const pupil = await this.db
-        .selectFrom('pupil')
-        .select(['home_school_id', 'home_la_code'])
-        .where('id', '=', r.pupil_id)
-        .executeTakeFirstOrThrow()
-      const calendar = await calendarForPupil(this.db, pupil)
+      const calendar = await calendarForPupil(this.db, r)
       results.push({
         position: n,
         referralId: r.referral_id,
@@ -1312,64 +854,7 @@ export class PlacementsService {
   }
 
   /** The unregistered-provider registration threshold (domain.md §2.5) for one provider or all of an LA's. */
-  async registrationChecks(p: Principal, providerId?: string) {
-    const today = this.#today()
-    const providers = await this.db
-      .selectFrom('provider')
-      .select(['id', 'registration_status', 'la_code'])
-      .where(providerScope(p))
-      .$if(providerId !== undefined, (qb) => qb.where('id', '=', providerId!))
-      .orderBy('id')
-      .execute()
-    if (providerId !== undefined && providers.length === 0) throw notFound('provider')
-    // One query for the placements of every provider asked about, one for each LA's policy.
-    const policies = new Map<string, LaPolicyRow>()
-    for (const la of new Set(providers.map((pr) => pr.la_code))) policies.set(la, await policyFor(this.db, la))
-    const running =
-      providers.length === 0
-        ? []
-        : await this.db
-            .selectFrom('placement')
-            .innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-            .select([
-              'placement.provider_id',
-              'placement.sessions_at_provider',
-              'pupil.looked_after',
-              'pupil.sen_provision',
-              'pupil.date_of_birth'
-            ])
-            .where(
-              'placement.provider_id',
-              'in',
-              providers.map((pr) => pr.id)
-            )
-            .where('placement.status', 'in', ['ACTIVE', 'PAUSED'])
-            .where('placement.start_date', '<=', today)
-            .execute()
-    const checks = []
-    for (const provider of providers) {
-      const policy = policies.get(provider.la_code)!
-      const minSessions = Math.ceil(policy.full_time_threshold_hours / SESSION_HOURS)
-      // Pupils of compulsory school age only: past the last Friday of June in Year 11 they no longer count.
-      const rows = running.filter(
-        (r) =>
-          r.provider_id === provider.id &&
-          r.sessions_at_provider >= minSessions &&
-          endOfCompulsorySchoolAge(r.date_of_birth) >= today
-      )
-      const vulnerable = rows.filter((r) => r.looked_after || r.sen_provision === 'E').length
-      const unregistered = provider.registration_status === 'UNREGISTERED'
-      checks.push({
-        providerId: provider.id,
-        unregistered,
-        fullTimeThresholdHours: policy.full_time_threshold_hours,
-        sessionHours: SESSION_HOURS,
-        fullTimePupils: rows.length,
-        fullTimeLookedAfterOrEhcp: vulnerable,
-        flagged: unregistered && (rows.length >= 5 || vulnerable >= 1),
-        rule: `An unregistered provider teaching 5 or more pupils full time (${minSessions}+ sessions ≈ ${policy.full_time_threshold_hours}+ hours a week), or any looked-after pupil or pupil with an EHC plan full time, must register as an independent school`
-      })
-    }
-    return checks
+  registrationChecks(p: Principal, providerId?: string) {
+    return registrationChecks(this.db, { principal: p, providerId }, this.#today())
   }
 }

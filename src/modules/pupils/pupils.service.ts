@@ -1,9 +1,7 @@
 import type { Kysely, Updateable } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
-import { pupilScope } from '../../db/scope.js'
 import { isValidUln, upnProblem } from '../../domain/identifiers.js'
-import { endOfCompulsorySchoolAge, ncYear } from '../../domain/school-year.js'
-import type { DB, PupilRow, PupilTable } from '../../db/schema.js'
+import type { DB, PupilTable } from '../../db/schema.js'
 import {
   type FieldError,
   forbidden,
@@ -13,10 +11,11 @@ import {
   unprocessable
 } from '../../platform/errors.js'
 import { paging } from '../../platform/schemas.js'
-import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
+import { type Clock, systemClock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { PupilsRepository } from './pupils.repository.js'
-import type { CreatePupil, Pupil, PupilListQuery, UpdatePupil } from './pupils.schemas.js'
+import { toPupil } from './pupils.mapper.js'
+import * as pupilsRepository from './pupils.repository.js'
+import type { CreatePupil, PupilListQuery, UpdatePupil } from './pupils.schemas.js'
 
 const COLUMN: Record<keyof UpdatePupil, keyof PupilTable> = {
   upn: 'upn',
@@ -38,34 +37,6 @@ const COLUMN: Record<keyof UpdatePupil, keyof PupilTable> = {
 }
 
 const MAX_AGE_YEARS = 25
-
-export function toPupil(row: PupilRow, today: string): Pupil {
-  const derived = ncYear(row.date_of_birth, today)
-  return {
-    id: row.id,
-    upn: row.upn,
-    uln: row.uln,
-    legalForename: row.legal_forename,
-    legalSurname: row.legal_surname,
-    preferredForename: row.preferred_forename,
-    preferredSurname: row.preferred_surname,
-    dateOfBirth: row.date_of_birth,
-    sex: row.sex,
-    senProvision: row.sen_provision,
-    fsmEligible: row.fsm_eligible,
-    lookedAfter: row.looked_after,
-    childInNeed: row.child_in_need,
-    ethnicity: row.ethnicity,
-    homeSchoolId: row.home_school_id,
-    homeLaCode: row.home_la_code,
-    ncYearOverride: row.nc_year_override,
-    ncYear: row.nc_year_override ?? derived,
-    ncYearDerived: derived,
-    endOfCompulsorySchoolAge: endOfCompulsorySchoolAge(row.date_of_birth),
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at)
-  }
-}
 
 /** Identifier and date rules beyond the schema's shape checks, each naming its field. */
 export function pupilFieldErrors(input: Partial<CreatePupil>, today: string): FieldError[] {
@@ -107,28 +78,24 @@ export function pupilFieldErrors(input: Partial<CreatePupil>, today: string): Fi
 }
 
 export class PupilsService {
-  readonly #repo: PupilsRepository
-
   constructor(
     private readonly db: Kysely<DB>,
     private readonly clock: Clock = systemClock
-  ) {
-    this.#repo = new PupilsRepository(db)
-  }
+  ) {}
 
   #today(): string {
     return todayIn(this.clock)
   }
 
   async get(actor: Actor, id: string) {
-    const row = await this.#repo.readById(actor, id)
+    const row = await pupilsRepository.readById(this.db, actor, id)
     if (!row) throw notFound('pupil')
     return { body: toPupil(row, this.#today()), version: row.version }
   }
 
   async list(actor: Actor, query: PupilListQuery) {
     return this.db.transaction().execute(async (trx) => {
-      const { rows, total } = await new PupilsRepository(trx).page(actor.principal, query)
+      const { rows, total } = await pupilsRepository.page(trx, actor.principal, query)
       await writeAudit(
         trx,
         actor,
@@ -149,7 +116,7 @@ export class PupilsService {
   async search(actor: Actor, upn: string) {
     this.#check({ upn })
     return this.db.transaction().execute(async (trx) => {
-      const row = await new PupilsRepository(trx).findByUpn(actor.principal, upn)
+      const row = await pupilsRepository.findByUpn(trx, actor.principal, upn)
       await writeAudit(trx, actor, [
         {
           action: 'search',
@@ -170,28 +137,24 @@ export class PupilsService {
     const homeSchoolId = input.homeSchoolId ?? (p.orgType === 'school' ? p.schoolId : null)
     return this.db.transaction().execute(async (trx) => {
       await this.#checkPlacement(trx, p, homeSchoolId, input.homeLaCode)
-      const row = await trx
-        .insertInto('pupil')
-        .values({
-          upn: input.upn,
-          uln: input.uln ?? null,
-          legal_forename: input.legalForename,
-          legal_surname: input.legalSurname,
-          preferred_forename: input.preferredForename ?? null,
-          preferred_surname: input.preferredSurname ?? null,
-          date_of_birth: input.dateOfBirth,
-          sex: input.sex,
-          sen_provision: input.senProvision ?? 'N',
-          fsm_eligible: input.fsmEligible ?? false,
-          looked_after: input.lookedAfter ?? false,
-          child_in_need: input.childInNeed ?? false,
-          ethnicity: input.ethnicity ?? 'NOBT',
-          home_school_id: homeSchoolId,
-          home_la_code: input.homeLaCode,
-          nc_year_override: input.ncYearOverride ?? null
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const row = await pupilsRepository.insert(trx, {
+        upn: input.upn,
+        uln: input.uln ?? null,
+        legal_forename: input.legalForename,
+        legal_surname: input.legalSurname,
+        preferred_forename: input.preferredForename ?? null,
+        preferred_surname: input.preferredSurname ?? null,
+        date_of_birth: input.dateOfBirth,
+        sex: input.sex,
+        sen_provision: input.senProvision ?? 'N',
+        fsm_eligible: input.fsmEligible ?? false,
+        looked_after: input.lookedAfter ?? false,
+        child_in_need: input.childInNeed ?? false,
+        ethnicity: input.ethnicity ?? 'NOBT',
+        home_school_id: homeSchoolId,
+        home_la_code: input.homeLaCode,
+        nc_year_override: input.ncYearOverride ?? null
+      })
       await writeAudit(trx, actor, [
         {
           action: 'create',
@@ -210,13 +173,7 @@ export class PupilsService {
     this.#check(input)
     const p = actor.principal
     return this.db.transaction().execute(async (trx) => {
-      const current = await trx
-        .selectFrom('pupil')
-        .select(['home_school_id', 'home_la_code', 'version'])
-        .where(pupilScope(p))
-        .where('id', '=', id)
-        .forUpdate()
-        .executeTakeFirst()
+      const current = await pupilsRepository.findInScope(trx, p, id, { lock: true })
       if (!current) throw notFound('pupil')
       if (current.version !== version) throw preconditionFailed()
       if (input.homeSchoolId !== undefined || input.homeLaCode !== undefined) {
@@ -230,19 +187,9 @@ export class PupilsService {
       const changes: Updateable<PupilTable> = {}
       for (const [key, value] of Object.entries(input))
         (changes as Record<string, unknown>)[COLUMN[key as keyof UpdatePupil]] = value
-      const row = await trx
-        .updateTable('pupil')
-        .set((eb) => ({ ...changes, version: eb('version', '+', 1), updated_at: new Date() }))
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const row = await pupilsRepository.update(trx, id, changes)
       if (input.homeLaCode !== undefined && input.homeLaCode !== current.home_la_code) {
-        // Placements carry the pupil's home LA for scoping; it moves with the pupil.
-        await trx
-          .updateTable('placement')
-          .set({ pupil_home_la_code: input.homeLaCode })
-          .where('pupil_id', '=', id)
-          .execute()
+        await pupilsRepository.moveHomeLaOfPlacements(trx, id, input.homeLaCode)
       }
       await writeAudit(trx, actor, [
         {
@@ -271,7 +218,7 @@ export class PupilsService {
       ])
     }
     if (homeSchoolId !== null) {
-      const school = await new PupilsRepository(trx).schoolInScope(p, homeSchoolId)
+      const school = await pupilsRepository.schoolInScope(trx, p, homeSchoolId)
       if (!school)
         throw unprocessable('unknown_school', 'No such school in your LA', [
           { path: '/homeSchoolId', code: 'unknown_reference', message: '/homeSchoolId is not a school you can see' }

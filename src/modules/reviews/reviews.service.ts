@@ -5,11 +5,13 @@ import type { DB, PlacementRow, ReviewRow } from '../../db/schema.js'
 import { conflict, type FieldError, invalid, notFound, ruleFailed, unprocessable } from '../../platform/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { attendanceSince } from '../attendance/attendance.service.js'
-import { loadPlacement } from '../placements/placements.service.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
+import { attendanceRepository } from '../attendance/index.js'
+import { placementsRepository } from '../placements/index.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
 import type { CreateReview, Review } from './reviews.schemas.js'
-import { refreshSchedule, scheduleFor } from './schedule.js'
+import * as repo from './reviews.repository.js'
+import { refreshSchedule, scheduleFor } from './reviews.repository.js'
 
 export const toReview = (r: ReviewRow): Review => ({
   id: r.id,
@@ -47,19 +49,13 @@ export class ReviewsService {
   }
 
   #placement(db: Kysely<DB>, p: Principal, id: string, lock = false): Promise<PlacementRow> {
-    return loadPlacement(db, p, id, lock)
+    return placementsRepository.findInScope(db, p, id, { lock })
   }
 
   async list(actor: Actor, placementId: string) {
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId)
-      const rows = await trx
-        .selectFrom('review')
-        .selectAll()
-        .where('placement_id', '=', placementId)
-        .orderBy('held_on')
-        .orderBy('id')
-        .execute()
+      const rows = await repo.reviewsOf(trx, placementId)
       await writeAudit(trx, actor, [
         {
           action: 'list',
@@ -77,12 +73,7 @@ export class ReviewsService {
   async get(actor: Actor, placementId: string, reviewId: string) {
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId)
-      const row = await trx
-        .selectFrom('review')
-        .selectAll()
-        .where('placement_id', '=', placementId)
-        .where('id', '=', reviewId)
-        .executeTakeFirst()
+      const row = await repo.findOf(trx, placementId, reviewId)
       if (!row) throw notFound('review')
       await writeAudit(trx, actor, [
         {
@@ -198,23 +189,15 @@ export class ReviewsService {
               ? policy.tier2_max_school_weeks
               : policy.tier3_max_school_weeks
         if (limit) {
-          const pupil = await trx
-            .selectFrom('pupil')
-            .select(['home_school_id', 'home_la_code'])
-            .where('id', '=', placement.pupil_id)
-            .executeTakeFirstOrThrow()
+          const pupil = await placementsRepository.pupilOf(trx, placement.pupil_id)
           const days = (await calendarForPupil(trx, pupil)).countSchoolDays(placement.start_date, newEnd)
           if (days > limit * 5) {
-            const approval = await trx
-              .selectFrom('extension_approval')
-              .select('id')
-              .where('placement_id', '=', placementId)
-              .where('up_to', '>=', newEnd)
-              .executeTakeFirst()
+            const approval = await repo.approvalCovering(trx, placementId, newEnd)
             if (!approval) {
               throw unprocessable(
                 'extension_needs_la_approval',
-                `Extending to ${newEnd} makes ${days} school days, past the LA's Tier ${placement.tier} limit of ${limit} school weeks; an LA administrator must approve it first`,
+                `Extending to ${newEnd} makes ${days} school days, past the LA's Tier ${placement.tier} limit ` +
+                  `of ${limit} school weeks; an LA administrator must approve it first`,
                 [
                   {
                     path: '/extension/newPlannedEnd',
@@ -230,54 +213,28 @@ export class ReviewsService {
       }
 
       // Attendance since the last review comes from the provider's marks when it keeps them; else as entered.
-      const previous = await trx
-        .selectFrom('review')
-        .select((eb) => eb.fn.max('held_on').as('last'))
-        .where('placement_id', '=', placementId)
-        .where('held_on', '<', input.heldOn)
-        .executeTakeFirstOrThrow()
-      const recorded = await attendanceSince(trx, placementId, (previous.last as string | null) ?? null, input.heldOn)
-      const review = await trx
-        .insertInto('review')
-        .values({
-          placement_id: placementId,
-          held_on: input.heldOn,
-          attendees: JSON.stringify(input.attendees),
-          parent_views: input.parentViews ?? null,
-          parent_views_missing_reason: input.parentViews ? null : (input.parentViewsMissingReason ?? null),
-          pupil_views: input.pupilViews ?? null,
-          pupil_views_missing_reason: input.pupilViews ? null : (input.pupilViewsMissingReason ?? null),
-          attendance_since_last_pct: recorded ?? input.attendanceSinceLastPct ?? null,
-          attendance_source:
-            recorded !== null ? 'RECORDED' : input.attendanceSinceLastPct !== undefined ? 'ENTERED' : 'NONE',
-          objectives: JSON.stringify(input.objectives),
-          decision: input.decision,
-          extension_new_end: extension?.newEnd ?? null,
-          extension_reasons: input.extension?.reasons ?? null,
-          next_review_on: input.nextReviewOn ?? null,
-          recorded_by: actor.principal.subject
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
-      if (extension) {
-        await trx
-          .updateTable('placement')
-          .set((eb) => ({
-            planned_end_date: extension.newEnd,
-            extension_count: eb('extension_count', '+', 1),
-            version: eb('version', '+', 1),
-            updated_at: new Date()
-          }))
-          .where('id', '=', placementId)
-          .execute()
-      }
-      await trx
-        .updateTable('review_request')
-        .set({ status: 'MET', met_by_review_id: review.id })
-        .where('placement_id', '=', placementId)
-        .where('status', '=', 'OPEN')
-        .where('received_on', '<=', input.heldOn)
-        .execute()
+      const previous = await repo.lastHeldBefore(trx, placementId, input.heldOn)
+      const recorded = await attendanceRepository.attendanceSince(trx, placementId, previous, input.heldOn)
+      const review = await repo.insert(trx, {
+        placement_id: placementId,
+        held_on: input.heldOn,
+        attendees: JSON.stringify(input.attendees),
+        parent_views: input.parentViews ?? null,
+        parent_views_missing_reason: input.parentViews ? null : (input.parentViewsMissingReason ?? null),
+        pupil_views: input.pupilViews ?? null,
+        pupil_views_missing_reason: input.pupilViews ? null : (input.pupilViewsMissingReason ?? null),
+        attendance_since_last_pct: recorded ?? input.attendanceSinceLastPct ?? null,
+        attendance_source:
+          recorded !== null ? 'RECORDED' : input.attendanceSinceLastPct !== undefined ? 'ENTERED' : 'NONE',
+        objectives: JSON.stringify(input.objectives),
+        decision: input.decision,
+        extension_new_end: extension?.newEnd ?? null,
+        extension_reasons: input.extension?.reasons ?? null,
+        next_review_on: input.nextReviewOn ?? null,
+        recorded_by: actor.principal.subject
+      })
+      if (extension) await placementsRepository.extend(trx, placementId, extension.newEnd)
+      await repo.meetRequests(trx, placementId, review.id, input.heldOn)
       await refreshSchedule(trx, placementId)
       await writeAudit(trx, actor, [
         {
@@ -296,13 +253,7 @@ export class ReviewsService {
   async addSchoolView(actor: Actor, placementId: string, reviewId: string, view: string) {
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId)
-      const row = await trx
-        .updateTable('review')
-        .set({ school_view: view, school_view_at: new Date() })
-        .where('id', '=', reviewId)
-        .where('placement_id', '=', placementId)
-        .returningAll()
-        .executeTakeFirst()
+      const row = await repo.setSchoolView(trx, placementId, reviewId, view)
       if (!row) throw notFound('review')
       await writeAudit(trx, actor, [
         {
@@ -321,22 +272,18 @@ export class ReviewsService {
   /** LA approval of extensions past the tier limit, up to a date (la_admin of the placement's LA). */
   async approveExtension(actor: Actor, placementId: string, upTo: string, reason: string) {
     return this.db.transaction().execute(async (trx) => {
-      const placement = await trx
-        .selectFrom('placement')
-        .select(['id', 'pupil_id', 'pupil_home_la_code', 'start_date', 'status'])
-        .where('id', '=', placementId)
-        .where('la_code', '=', actor.principal.laCode)
-        .executeTakeFirst()
+      const placement = await placementsRepository.arrangedBy(trx, actor.principal.laCode, placementId)
       if (!placement) throw notFound('placement')
       if (placement.status === 'ENDED' || placement.status === 'CANCELLED')
         throw conflict('placement_closed', `The placement is ${placement.status}; there is nothing to extend`)
       if (upTo <= placement.start_date)
         ruleFailed([{ path: '/upTo', code: 'before_start', message: '/upTo must be after the placement start' }])
-      const row = await trx
-        .insertInto('extension_approval')
-        .values({ placement_id: placementId, up_to: upTo, reason, approved_by: actor.principal.subject })
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const row = await repo.approveExtension(trx, {
+        placement_id: placementId,
+        up_to: upTo,
+        reason,
+        approved_by: actor.principal.subject
+      })
       await writeAudit(trx, actor, [
         {
           action: 'create',
@@ -382,35 +329,21 @@ export class ReviewsService {
           }
         ])
       const since = DateTime.fromISO(receivedOn).minus({ weeks: REQUEST_LOOKBACK_WEEKS }).toISODate()!
-      const recent = await trx
-        .selectFrom('review')
-        .select(['id', 'held_on'])
-        .where('placement_id', '=', placementId)
-        .where('held_on', '>', since)
-        .where('held_on', '<=', receivedOn)
-        .orderBy('held_on', 'desc')
-        .executeTakeFirst()
-      const pupil = await trx
-        .selectFrom('pupil')
-        .select(['home_school_id', 'home_la_code'])
-        .where('id', '=', placement.pupil_id)
-        .executeTakeFirstOrThrow()
+      const recent = await repo.latestBetween(trx, placementId, since, receivedOn)
+      const pupil = await placementsRepository.pupilOf(trx, placement.pupil_id)
       const calendar = await calendarForPupil(trx, pupil)
-      const row = await trx
-        .insertInto('review_request')
-        .values({
-          placement_id: placementId,
-          requested_by: requestedBy,
-          received_on: receivedOn,
-          status: recent ? 'DECLINED' : 'OPEN',
-          due_on: recent ? null : calendar.addSchoolDays(receivedOn, REQUEST_RESPONSE_SCHOOL_DAYS),
-          declined_reason: recent
-            ? `A review was held on ${recent.held_on}, within the ${REQUEST_LOOKBACK_WEEKS} weeks before the request (reg 4A)`
-            : null,
-          recorded_by: actor.principal.subject
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const row = await repo.insertRequest(trx, {
+        placement_id: placementId,
+        requested_by: requestedBy,
+        received_on: receivedOn,
+        status: recent ? 'DECLINED' : 'OPEN',
+        due_on: recent ? null : calendar.addSchoolDays(receivedOn, REQUEST_RESPONSE_SCHOOL_DAYS),
+        declined_reason: recent
+          ? `A review was held on ${recent.held_on}, within the ${REQUEST_LOOKBACK_WEEKS} weeks ` +
+            'before the request (reg 4A)'
+          : null,
+        recorded_by: actor.principal.subject
+      })
       await writeAudit(trx, actor, [
         {
           action: 'create',

@@ -1,47 +1,23 @@
 import type { Kysely } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
-import { schoolScope } from '../../db/scope.js'
-import type { DB, SchoolRow } from '../../db/schema.js'
+import type { DB } from '../../db/schema.js'
 import { fieldError, forbidden, notFound, preconditionFailed } from '../../platform/errors.js'
 import { paging } from '../../platform/schemas.js'
-import { toIso } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { type CreateSchool, type School, setsOwnTermDates, type UpdateSchool } from './schools.schemas.js'
-
-export const toSchool = (row: SchoolRow): School => ({
-  id: row.id,
-  urn: row.urn,
-  laestab: row.laestab,
-  name: row.name,
-  laCode: row.la_code,
-  phase: row.phase,
-  type: row.type,
-  setsOwnTermDates: setsOwnTermDates(row.type),
-  createdAt: toIso(row.created_at),
-  updatedAt: toIso(row.updated_at)
-})
+import { toSchool } from './schools.mapper.js'
+import * as schoolsRepository from './schools.repository.js'
+import type { CreateSchool, UpdateSchool } from './schools.schemas.js'
 
 export class SchoolsService {
   constructor(private readonly db: Kysely<DB>) {}
 
   async list(p: Principal, query: { page: number; pageSize: number; urn?: string | undefined }) {
-    const base = this.db
-      .selectFrom('school')
-      .where(schoolScope(p))
-      .$if(query.urn !== undefined, (qb) => qb.where('urn', '=', query.urn!))
-    const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
-    const rows = await base
-      .selectAll()
-      .orderBy('name')
-      .orderBy('id')
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize)
-      .execute()
-    return { results: rows.map(toSchool), paging: paging(query.page, query.pageSize, Number(total)) }
+    const { rows, total } = await schoolsRepository.page(this.db, p, query)
+    return { results: rows.map(toSchool), paging: paging(query.page, query.pageSize, total) }
   }
 
-  async get(p: Principal, id: string, db: Kysely<DB> = this.db) {
-    const row = await db.selectFrom('school').selectAll().where(schoolScope(p)).where('id', '=', id).executeTakeFirst()
+  async get(p: Principal, id: string) {
+    const row = await schoolsRepository.findInScope(this.db, p, id)
     if (!row) throw notFound('school')
     return { body: toSchool(row), version: row.version }
   }
@@ -60,18 +36,14 @@ export class SchoolsService {
       )
     }
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('school')
-        .values({
-          urn: input.urn,
-          laestab: input.laestab,
-          name: input.name,
-          la_code: input.laCode,
-          phase: input.phase,
-          type: input.type
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow()
+      const row = await schoolsRepository.insert(trx, {
+        urn: input.urn,
+        laestab: input.laestab,
+        name: input.name,
+        la_code: input.laCode,
+        phase: input.phase,
+        type: input.type
+      })
       await writeAudit(trx, actor, [
         { action: 'create', entity: 'school', entityId: row.id, changedFields: Object.keys(input) }
       ])
@@ -81,16 +53,10 @@ export class SchoolsService {
 
   async update(actor: Actor, id: string, version: number, input: UpdateSchool) {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('school')
-        .set((eb) => ({ ...input, version: eb('version', '+', 1), updated_at: new Date() }))
-        .where(schoolScope(actor.principal))
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .returningAll()
-        .executeTakeFirst()
+      const row = await schoolsRepository.updateInScope(trx, actor.principal, id, version, input)
       if (!row) {
-        await this.get(actor.principal, id, trx) // 404 outside scope; otherwise the version was stale
+        // 404 outside scope; otherwise the version was stale
+        if (!(await schoolsRepository.findInScope(trx, actor.principal, id))) throw notFound('school')
         throw preconditionFailed()
       }
       await writeAudit(trx, actor, [

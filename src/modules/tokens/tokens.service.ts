@@ -5,9 +5,12 @@ import { hashToken, newToken } from '../../platform/auth/tokens.js'
 import type { ApiTokenRow, DB } from '../../db/schema.js'
 import { notFound, unprocessable } from '../../platform/errors.js'
 import { paging } from '../../platform/schemas.js'
-import { toIso } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import type { ApiToken, CreateToken } from './tokens.schemas.js'
+import { providersRepository } from '../providers/index.js'
+import { schoolsRepository } from '../schools/index.js'
+import { toApiToken } from './tokens.mapper.js'
+import * as tokensRepository from './tokens.repository.js'
+import type { CreateToken } from './tokens.schemas.js'
 
 export interface IssueTokenInput {
   role: Role
@@ -22,36 +25,18 @@ export interface IssueTokenInput {
 /** Stores the hash of a new random token and returns the token itself: the only time it is ever seen. */
 export async function issueToken(db: Kysely<DB>, input: IssueTokenInput): Promise<{ token: string; row: ApiTokenRow }> {
   const token = newToken()
-  const row = await db
-    .insertInto('api_token')
-    .values({
-      token_hash: hashToken(token),
-      label: input.label,
-      role: input.role,
-      la_code: input.laCode,
-      school_id: input.schoolId ?? null,
-      provider_id: input.providerId ?? null,
-      created_by: input.createdBy,
-      expires_at: input.expiresAt
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const row = await tokensRepository.insert(db, {
+    token_hash: hashToken(token),
+    label: input.label,
+    role: input.role,
+    la_code: input.laCode,
+    school_id: input.schoolId ?? null,
+    provider_id: input.providerId ?? null,
+    created_by: input.createdBy,
+    expires_at: input.expiresAt
+  })
   return { token, row }
 }
-
-export const toApiToken = (row: ApiTokenRow): ApiToken => ({
-  id: row.id,
-  label: row.label,
-  role: row.role,
-  laCode: row.la_code,
-  schoolId: row.school_id,
-  providerId: row.provider_id,
-  createdBy: row.created_by,
-  createdAt: toIso(row.created_at),
-  expiresAt: toIso(row.expires_at),
-  revokedAt: row.revoked_at ? toIso(row.revoked_at) : null,
-  status: row.revoked_at ? 'revoked' : row.expires_at.getTime() <= Date.now() ? 'expired' : 'active'
-})
 
 export class TokensService {
   constructor(
@@ -60,18 +45,8 @@ export class TokensService {
   ) {}
 
   async list(p: Principal, query: { page: number; pageSize: number; role?: Role | undefined }) {
-    const base = this.db
-      .selectFrom('api_token')
-      .where('la_code', '=', p.laCode)
-      .$if(query.role !== undefined, (qb) => qb.where('role', '=', query.role!))
-    const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
-    const rows = await base
-      .selectAll()
-      .orderBy('id', 'desc')
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize)
-      .execute()
-    return { results: rows.map(toApiToken), paging: paging(query.page, query.pageSize, Number(total)) }
+    const { rows, total } = await tokensRepository.page(this.db, p, query)
+    return { results: rows.map(toApiToken), paging: paging(query.page, query.pageSize, total) }
   }
 
   /** Issues a token for the caller's LA, or for one of its schools or providers. */
@@ -96,28 +71,12 @@ export class TokensService {
         { path: '/providerId', code: 'not_allowed', message: `/providerId is not allowed for the ${input.role} role` }
       ])
     return this.db.transaction().execute(async (trx) => {
-      if (
-        schoolId &&
-        !(await trx
-          .selectFrom('school')
-          .select('id')
-          .where('id', '=', schoolId)
-          .where('la_code', '=', laCode)
-          .executeTakeFirst())
-      ) {
+      if (schoolId && !(await schoolsRepository.findInLa(trx, schoolId, laCode))) {
         throw unprocessable('unknown_school', 'No such school in your LA', [
           { path: '/schoolId', code: 'unknown_reference', message: '/schoolId is not a school in your LA' }
         ])
       }
-      if (
-        providerId &&
-        !(await trx
-          .selectFrom('provider')
-          .select('id')
-          .where('id', '=', providerId)
-          .where('la_code', '=', laCode)
-          .executeTakeFirst())
-      ) {
+      if (providerId && !(await providersRepository.findInLa(trx, providerId, laCode))) {
         throw unprocessable('unknown_provider', 'No such provider in your LA', [
           { path: '/providerId', code: 'unknown_reference', message: '/providerId is not a provider in your LA' }
         ])
@@ -143,13 +102,7 @@ export class TokensService {
 
   async revoke(actor: Actor, id: string) {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .updateTable('api_token')
-        .set({ revoked_at: new Date() })
-        .where('id', '=', id)
-        .where('la_code', '=', actor.principal.laCode)
-        .returningAll()
-        .executeTakeFirst()
+      const row = await tokensRepository.revokeInScope(trx, actor.principal, id)
       if (!row) throw notFound('token')
       await writeAudit(trx, actor, [{ action: 'revoke', entity: 'api_token', entityId: id }])
       return toApiToken(row)

@@ -33,7 +33,8 @@ interface AjvError {
 /** Turns Ajv's errors into `{ path, code, message }` items whose path is a JSON pointer to the field. */
 export function fieldErrors(validation: AjvError[], context: string | undefined): FieldError[] {
   const root = !context || context === 'body' ? '' : `/${context}`
-  // An `if`/`then` failure also reports the `then` keyword it broke (`/ must match "then" schema`); its own error says which field.
+  // An `if`/`then` failure also reports the `then` keyword it broke (`/ must match "then" schema`); its own error
+  // says which field.
   return validation
     .filter((e) => e.keyword !== 'if')
     .map((e) => {

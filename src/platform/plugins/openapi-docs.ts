@@ -2,16 +2,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { requestExamples, successDescriptions } from '../examples.js'
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 type Json = any
 
 /** What each problem status means on this API; the same text on every operation that can answer it. */
 export const PROBLEM_DESCRIPTIONS: Record<string, string> = {
-  400: "The request breaks the documented contract: it does not match this operation's schema, or fails a check of its own values that the description states (`validation_failed`, each broken rule in `errors`); or its JSON or a header is malformed.",
+  400:
+    "The request breaks the documented contract: it does not match this operation's schema, " +
+    'or fails a check of its own values that the description states ' +
+    '(`validation_failed`, each broken rule in `errors`); or its JSON or a header is malformed.',
   401: 'No bearer token, or one that is unknown, expired or revoked.',
   403: "The token's role may not call this operation, or may not do this to the record.",
   404: 'No such record, or one that belongs to another organisation.',
-  409: 'The request conflicts with the current state of the record (for example a full provider, an overlapping placement or a closed placement).',
+  409:
+    'The request conflicts with the current state of the record ' +
+    '(for example a full provider, an overlapping placement or a closed placement).',
   412: 'If-Match does not match the current version; fetch the resource again.',
   413: 'The request body is larger than the service accepts.',
   415: 'The request body is not application/json.',
@@ -200,7 +204,12 @@ const overTls = (request: FastifyRequest) =>
 export const docsCspPlugin = fp(
   async (app: FastifyInstance, opts: { docsPrefix: string }) => {
     const csp = (app as unknown as { swaggerCSP: { script: string[]; style: string[] } }).swaggerCSP
-    const docsPolicy = `default-src 'self'; base-uri 'self'; font-src 'self' https: data:; frame-ancestors 'self'; img-src 'self' data: validator.swagger.io; object-src 'none'; script-src ${["'self'", ...csp.script].join(' ')}; script-src-attr 'none'; style-src ${["'self'", 'https:', ...csp.style].join(' ')}`
+    const docsPolicy =
+      `default-src 'self'; base-uri 'self'; font-src 'self' https: data:; frame-ancestors 'self'; ` +
+      `img-src 'self' data: validator.swagger.io; object-src 'none'; ` +
+      `script-src ${["'self'", ...csp.script].join(' ')}; ` +
+      `script-src-attr 'none'; ` +
+      `style-src ${["'self'", 'https:', ...csp.style].join(' ')}`
     app.addHook('onSend', async (request, reply, payload) => {
       const url = request.url
       let policy =

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify'
 import type { Kysely } from 'kysely'
+import * as repo from './exports.repository.js'
 import { Readable } from 'node:stream'
 import { isCensusPlacement, isFullTime } from '../../domain/placements.js'
 import { academicYearOf, ncYearOn } from '../../domain/school-year.js'
@@ -8,7 +9,7 @@ import { isValidUln, upnProblem } from '../../domain/identifiers.js'
 import type { DB } from '../../db/schema.js'
 import { notFound } from '../../platform/errors.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { reportYear } from '../reports/reports.service.js'
+import { reportYear } from '../reports/reports.view.js'
 
 export const EXPORT_KINDS = ['placements', 'outcomes', 'census'] as const
 export type ExportKind = (typeof EXPORT_KINDS)[number]
@@ -115,65 +116,7 @@ export async function* exportRows(
   const censusYearStart = year?.from ?? `${academicYearOf(today).slice(0, 4)}-09-01`
   for (;;) {
     const chunk = await db.transaction().execute(async (trx) => {
-      const rows = await trx
-        .selectFrom('placement')
-        .innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-        .innerJoin('provider', 'provider.id', 'placement.provider_id')
-        .leftJoin('school as commissioning', 'commissioning.id', 'placement.commissioner_school_id')
-        .leftJoin('school as home', 'home.id', 'pupil.home_school_id')
-        .leftJoin('placement_outcome', 'placement_outcome.id', 'placement.outcome_id')
-        .leftJoin('school as receiving', 'receiving.id', 'placement_outcome.receiving_school_id')
-        .select([
-          'placement.id',
-          'placement.pupil_id',
-          'placement.tier',
-          'placement.status',
-          'placement.legal_basis',
-          'placement.reason_code',
-          'placement.provider_id',
-          'placement.commissioner_type',
-          'placement.start_date',
-          'placement.planned_end_date',
-          'placement.end_date',
-          'placement.sessions_at_provider',
-          'placement.sessions_at_home_school',
-          'placement.home_attendance_code',
-          'pupil.upn',
-          'pupil.uln',
-          'pupil.home_la_code',
-          'pupil.date_of_birth',
-          'pupil.nc_year_override',
-          'provider.name as provider_name',
-          'provider.urn as provider_urn',
-          'provider.ukprn as provider_ukprn',
-          'provider.setting_type',
-          'commissioning.urn as commissioning_urn',
-          'home.urn as home_urn',
-          'placement_outcome.code as outcome',
-          'placement_outcome.effective_date',
-          'placement_outcome.receiving_name',
-          'receiving.urn as receiving_urn',
-          'placement_outcome.destination',
-          'placement_outcome.destination_provider_name',
-          'placement_outcome.september_guarantee'
-        ])
-        .where('placement.la_code', '=', code)
-        .where('placement.status', '<>', 'CANCELLED')
-        .where('placement.id', '>', after)
-        .$if(kind === 'outcomes', (qb) => qb.where('placement.outcome_id', 'is not', null))
-        .$if(year !== undefined && kind === 'outcomes', (qb) =>
-          qb
-            .where('placement_outcome.effective_date', '>=', year!.from)
-            .where('placement_outcome.effective_date', '<=', year!.to)
-        )
-        .$if(year !== undefined && kind !== 'outcomes', (qb) =>
-          qb
-            .where('placement.start_date', '<=', year!.to)
-            .where((eb) => eb.or([eb('placement.end_date', 'is', null), eb('placement.end_date', '>=', year!.from)]))
-        )
-        .orderBy('placement.id')
-        .limit(EXPORT_CHUNK)
-        .execute()
+      const rows = await repo.chunk(trx, code, kind, year, after, EXPORT_CHUNK)
       if (rows.length === 0) return { rows, out: [] as Row[] }
       // Census rows are AP placements that ran in the period (not Tier 1 support, not PLANNED ones); the keyset
       // still moves past every row read.
@@ -189,16 +132,10 @@ export async function* exportRows(
           : rows
       const followUps =
         kind === 'outcomes'
-          ? await trx
-              .selectFrom('outcome_follow_up')
-              .select(['placement_id', 'checkpoint', 'status', 'met'])
-              .where(
-                'placement_id',
-                'in',
-                rows.map((r) => r.id)
-              )
-              .where('status', '<>', 'SUPERSEDED')
-              .execute()
+          ? await repo.liveFollowUps(
+              trx,
+              rows.map((r) => r.id)
+            )
           : []
       const followUpsOf = new Map<string, typeof followUps>()
       for (const f of followUps) followUpsOf.set(f.placement_id, [...(followUpsOf.get(f.placement_id) ?? []), f])

@@ -1,21 +1,20 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import { type Static, Type } from 'typebox'
-import { placementScope, pupilScope, referralScope } from '../../db/scope.js'
 import { sixthDayClocks } from '../../domain/clocks.js'
 import { isFullTime } from '../../domain/placements.js'
 import type { DB } from '../../db/schema.js'
 import { notFound } from '../../platform/errors.js'
 import { Id, ref, Tier, Timestamp } from '../../platform/schemas.js'
 import { type Clock, toIso, todayIn } from '../../platform/time.js'
-import { type Actor, actorOf, writeAudit } from '../../db/audit.js'
+import { type Actor, writeAudit } from '../../db/audit.js'
+import * as repo from './journey.repository.js'
 import { attendanceSummary } from '../../domain/attendance.js'
 import { sustainedStatus } from '../../domain/outcomes.js'
-import { marksByPlacement } from '../attendance/attendance.service.js'
-import { calendarForPupil } from '../pupils/pupil-context.js'
+import { attendanceRepository } from '../../modules/attendance/index.js'
+import { calendarForPupil } from '../../modules/pupils/index.js'
 
-const JourneyEvent = Type.Object(
+export const JourneyEvent = Type.Object(
   {
     occurredOn: Type.String({
       format: 'date',
@@ -42,7 +41,7 @@ const JourneyEvent = Type.Object(
 )
 type JourneyEvent = Static<typeof JourneyEvent>
 
-const Journey = Type.Object(
+export const Journey = Type.Object(
   {
     pupilId: Id,
     events: Type.Array(JourneyEvent, {
@@ -61,30 +60,13 @@ const earlier = (a: string, b: string | undefined) => (b !== undefined && b < a 
 export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string, clock: Clock) {
   return db.transaction().execute(async (trx) => {
     const p = actor.principal
-    const pupil = await trx
-      .selectFrom('pupil')
-      .select(['id', 'home_school_id', 'home_la_code'])
-      .where(pupilScope(p))
-      .where('id', '=', pupilId)
-      .executeTakeFirst()
+    const pupil = await repo.pupilInScope(trx, p, pupilId)
     if (!pupil) throw notFound('pupil')
     const events: (Added & { seq: number })[] = []
     let seq = 0
     const add = (e: Added) => events.push({ ...e, seq: seq++ })
-    const referrals = await trx
-      .selectFrom('referral')
-      .selectAll()
-      .where(referralScope(p))
-      .where('pupil_id', '=', pupilId)
-      .orderBy('id')
-      .execute()
-    const placements = await trx
-      .selectFrom('placement')
-      .selectAll()
-      .where(placementScope(p))
-      .where('pupil_id', '=', pupilId)
-      .orderBy('id')
-      .execute()
+    const referrals = await repo.referralsInScope(trx, p, pupilId)
+    const placements = await repo.placementsInScope(trx, p, pupilId)
     const calendar = await calendarForPupil(trx, pupil)
     const today = todayIn(clock)
     for (const r of referrals) {
@@ -135,10 +117,7 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
       }
     }
     const ids = placements.map((pl) => pl.id)
-    const placementEvents =
-      ids.length === 0
-        ? []
-        : await trx.selectFrom('placement_event').selectAll().where('placement_id', 'in', ids).orderBy('id').execute()
+    const placementEvents = await repo.placementEvents(trx, ids)
     for (const e of placementEvents) {
       const pl = placements.find((x) => x.id === e.placement_id)!
       const next = placements.find((x) => x.previous_placement_id === pl.id)
@@ -161,16 +140,7 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
         detail
       })
     }
-    const reviews =
-      ids.length === 0
-        ? []
-        : await trx
-            .selectFrom('review')
-            .select(['id', 'placement_id', 'held_on', 'decision', 'extension_new_end', 'created_at'])
-            .where('placement_id', 'in', ids)
-            .orderBy('held_on')
-            .orderBy('id')
-            .execute()
+    const reviews = await repo.reviews(trx, ids)
     for (const r of reviews) {
       const pl = placements.find((x) => x.id === r.placement_id)!
       add({
@@ -185,33 +155,11 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
     }
     if (ids.length > 0) {
       const [outcomes, followUps, assessments, qualifications, marks] = await Promise.all([
-        trx
-          .selectFrom('placement_outcome')
-          .select(['id', 'placement_id', 'code', 'effective_date'])
-          .where('placement_id', 'in', ids)
-          .execute(),
-        trx
-          .selectFrom('outcome_follow_up')
-          .selectAll()
-          .where('placement_id', 'in', ids)
-          .where('status', '<>', 'SUPERSEDED')
-          .orderBy('opens_on')
-          .execute(),
-        trx
-          .selectFrom('assessment')
-          .selectAll()
-          .where('placement_id', 'in', ids)
-          .orderBy('assessed_on')
-          .orderBy('id')
-          .execute(),
-        trx
-          .selectFrom('qualification_result')
-          .selectAll()
-          .where('placement_id', 'in', ids)
-          .orderBy('awarded_on')
-          .orderBy('id')
-          .execute(),
-        marksByPlacement(trx, ids, today)
+        repo.outcomes(trx, ids),
+        repo.liveFollowUps(trx, ids),
+        repo.assessments(trx, ids),
+        repo.qualifications(trx, ids),
+        attendanceRepository.marksByPlacement(trx, ids, today)
       ])
       const sustained = new Map(
         placements
@@ -278,12 +226,7 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
           detail: `${q.subject} ${q.qualification}${q.level ? ` ${q.level}` : ''}: ${q.grade}`
         })
       }
-      const lastMarked = await trx
-        .selectFrom('attendance_mark')
-        .select((eb) => ['placement_id', eb.fn.max('on_date').as('last'), eb.fn.max('updated_at').as('recorded')])
-        .where('placement_id', 'in', ids)
-        .groupBy('placement_id')
-        .execute()
+      const lastMarked = await repo.lastMarked(trx, ids)
       for (const l of lastMarked) {
         const pl = placements.find((x) => x.id === l.placement_id)!
         const summary = attendanceSummary(marks.get(pl.id)!.counts, null)
@@ -320,23 +263,4 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
       }))
     }
   })
-}
-
-export const journeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.addSchema(JourneyEvent)
-  app.addSchema(Journey)
-  app.get(
-    '/pupils/:id/journey',
-    {
-      config: { access: ['coordinator', 'school', 'provider'] },
-      schema: {
-        tags: ['pupils'],
-        operationId: 'getPupilJourney',
-        summary: "A pupil's chronology: referrals, placements, tier moves and statutory clocks",
-        params: Type.Object({ id: Id }),
-        response: { 200: ref(Journey) }
-      }
-    },
-    async (request) => pupilJourney(app.db, actorOf(request), request.params.id, app.clock)
-  )
 }

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { LaCode, ref, StringEnum } from '../../platform/schemas.js'
 import { todayIn } from '../../platform/time.js'
 import { actorOf } from '../../db/audit.js'
-import { COLUMNS, csvStream, EXPORT_KINDS, exportRows, exportYear } from './exports.service.js'
+import { COLUMNS, csvStream, EXPORT_KINDS, exportRows, exportYear } from './exports.view.js'
 
 const ExportRows = Type.Object(
   {

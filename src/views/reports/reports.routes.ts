@@ -4,7 +4,7 @@ import { LaCode, Problem, ref } from '../../platform/schemas.js'
 import { todayIn } from '../../platform/time.js'
 import { actorOf } from '../../db/audit.js'
 import { ComplianceReport, DEFINITIONS, MEASURES, OutcomesReport, OutcomesReportQuery } from './reports.schemas.js'
-import { complianceReport, outcomesReport } from './reports.service.js'
+import { complianceReport, outcomesReport } from './reports.view.js'
 
 const tags = ['reports']
 const Params = Type.Object({ code: LaCode })

@@ -1,26 +1,14 @@
-import type { Kysely } from 'kysely'
-import { DateTime } from 'luxon'
-import { followUpSchedule, isPost16Checkpoint, isReintegration, sustainedStatus } from '../../domain/outcomes.js'
+import type { Kysely, Updateable } from 'kysely'
+import type { Principal } from '../../platform/auth/principal.js'
+import { schoolScope } from '../../db/scope.js'
+import { followUpSchedule } from '../../domain/outcomes.js'
 import type { DB, FollowUpRow, PlacementOutcomeRow, PlacementRow, PupilRow } from '../../db/schema.js'
-import { toIso } from '../../platform/time.js'
-import { calendarForPupil, policyFor } from '../pupils/pupil-context.js'
-import type { CloseWithOutcome, FollowUp, Outcome } from './outcomes.schemas.js'
+import { policyFor } from '../local-authorities/index.js'
+import { calendarForPupil } from '../pupils/index.js'
+import { type OutcomeInput, toOutcome } from './outcomes.mapper.js'
+import type { Outcome } from './outcomes.schemas.js'
 
-/** Outcome rows and their follow-ups: storing them and turning them into API views. No placement imports. */
-
-export type OutcomeInput = Omit<CloseWithOutcome, 'receiving'> & {
-  receiving?:
-    | {
-        schoolId?: string | undefined
-        providerId?: string | undefined
-        name?: string | undefined
-        identifier?: string | undefined
-      }
-    | undefined
-}
-
-/** The day before an outcome takes effect: the placement's last day. */
-export const lastDayBefore = (effectiveDate: string) => DateTime.fromISO(effectiveDate).minus({ days: 1 }).toISODate()!
+/** All SQL on outcomes and their follow-ups. */
 
 /**
  * Inserts an outcome (a correction when `correcting` is given) and brings the placement's follow-ups into line
@@ -110,89 +98,6 @@ export async function storeOutcome(
   return row
 }
 
-/** Who records a check: the school or the LA after a return to school; the LA or the provider after post-16 transition. */
-export const recordersOf = (checkpoint: string): ('coordinator' | 'school' | 'provider')[] =>
-  isPost16Checkpoint(checkpoint) ? ['coordinator', 'provider'] : ['coordinator', 'school']
-
-const num = (v: string | number | null) => (v === null ? null : Number(v))
-
-export function toFollowUp(f: FollowUpRow, today: string): FollowUp {
-  return {
-    id: f.id,
-    checkpoint: f.checkpoint,
-    opensOn: f.opens_on,
-    dueOn: f.due_on,
-    status: f.status,
-    overdue: f.status === 'PENDING' && f.due_on < today,
-    recordedBy: recordersOf(f.checkpoint),
-    result:
-      f.recorded_on === null
-        ? null
-        : {
-            onRoll: f.on_roll,
-            rollSchoolId: f.roll_school_id,
-            attendancePct: num(f.attendance_pct),
-            permanentlyExcluded: f.permanently_excluded,
-            suspensionDays: num(f.suspension_days),
-            newPlacement: f.new_placement,
-            newPlacementId: f.new_placement_id,
-            participating: f.participating,
-            destination: f.destination,
-            monthsInEducation: f.months_in_education,
-            monthsInEmployment: f.months_in_employment,
-            apprenticeshipMonths: f.apprenticeship_months,
-            notes: f.notes,
-            recordedOn: f.recorded_on,
-            recordedRole: f.recorded_role ?? ''
-          },
-    met: f.met,
-    reasons: f.not_met_reasons
-  }
-}
-
-export function toOutcome(o: PlacementOutcomeRow, followUps: FollowUpRow[], today: string, current: boolean): Outcome {
-  const mine = current ? followUps : []
-  return {
-    id: o.id,
-    code: o.code,
-    effectiveDate: o.effective_date,
-    receiving: {
-      schoolId: o.receiving_school_id,
-      providerId: o.receiving_provider_id,
-      name: o.receiving_name,
-      identifier: o.receiving_identifier
-    },
-    finalReviewId: o.final_review_id,
-    finalReviewMissingReason: o.final_review_missing_reason,
-    reasons: o.reasons,
-    otherText: o.other_text,
-    phasedPlan: o.phased_plan_end_date
-      ? { endDate: o.phased_plan_end_date, details: o.phased_plan_details ?? '' }
-      : null,
-    destination:
-      o.destination === null
-        ? null
-        : {
-            code: o.destination,
-            septemberGuarantee: o.september_guarantee,
-            source: o.destination_source,
-            provider: o.destination_provider_name
-              ? { name: o.destination_provider_name, identifier: o.destination_provider_identifier }
-              : null
-          },
-    reintegration: isReintegration(o.code),
-    sustained: current ? sustainedStatus(o.code, followUps) : null,
-    followUps: mine
-      .filter((f) => f.status !== 'SUPERSEDED')
-      .sort((a, b) => a.opens_on.localeCompare(b.opens_on))
-      .map((f) => toFollowUp(f, today)),
-    correctsId: o.corrects_id,
-    correctionReason: o.correction_reason,
-    recordedBy: o.recorded_by,
-    createdAt: toIso(o.created_at)
-  }
-}
-
 /** The current outcome of each of `placements` that has one, with its live follow-ups, in two queries. */
 export async function currentOutcomes(
   db: Kysely<DB>,
@@ -223,4 +128,60 @@ export async function currentOutcomes(
       )
     )
   return result
+}
+
+export function findById(db: Kysely<DB>, outcomeId: string): Promise<PlacementOutcomeRow> {
+  return db.selectFrom('placement_outcome').selectAll().where('id', '=', outcomeId).executeTakeFirstOrThrow()
+}
+
+/** Every outcome a placement has had, newest first (the current one and those it corrected). */
+export function historyOf(db: Kysely<DB>, placementId: string) {
+  return db
+    .selectFrom('placement_outcome')
+    .selectAll()
+    .where('placement_id', '=', placementId)
+    .orderBy('id', 'desc')
+    .execute()
+}
+
+/** A placement's follow-ups that still stand (not superseded by a correction). */
+export function liveFollowUps(db: Kysely<DB>, placementId: string) {
+  return db
+    .selectFrom('outcome_follow_up')
+    .selectAll()
+    .where('placement_id', '=', placementId)
+    .where('status', '<>', 'SUPERSEDED')
+    .execute()
+}
+
+/** One standing follow-up check of a placement, locked for recording. */
+export function lockFollowUp(db: Kysely<DB>, placementId: string, checkpoint: FollowUpRow['checkpoint']) {
+  return db
+    .selectFrom('outcome_follow_up')
+    .selectAll()
+    .where('placement_id', '=', placementId)
+    .where('checkpoint', '=', checkpoint)
+    .where('status', '<>', 'SUPERSEDED')
+    .forUpdate()
+    .executeTakeFirst()
+}
+
+export function recordFollowUp(db: Kysely<DB>, id: string, set: Updateable<DB['outcome_follow_up']>) {
+  return db.updateTable('outcome_follow_up').set(set).where('id', '=', id).returningAll().executeTakeFirstOrThrow()
+}
+
+/** Whether a school of the caller's LA (in its scope) has this id: a receiving school. */
+export async function schoolInScope(db: Kysely<DB>, p: Principal, schoolId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('school')
+    .select('id')
+    .where(schoolScope(p))
+    .where('id', '=', schoolId)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** Whether any school has this id: the school a pupil is on the roll of at a follow-up. */
+export async function schoolExists(db: Kysely<DB>, schoolId: string): Promise<boolean> {
+  return (await db.selectFrom('school').select('id').where('id', '=', schoolId).executeTakeFirst()) !== undefined
 }
