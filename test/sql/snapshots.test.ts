@@ -57,4 +57,10 @@ t.test('the formatter', async (t) => {
     ].join('\n'),
     'a line over 120 characters takes one item a line'
   )
+  const long = `case ${Array.from({ length: 8 }, (_, i) => `when "t"."c" = $${i + 1} then 'VALUE_${i}'`).join(' ')} end`
+  t.equal(
+    formatSql(`select "a", ${long} as "k", "b" from "t"`),
+    ['select "a",', `  ${long} as "k",`, '  "b"', 'from "t"'].join('\n'),
+    'an item over 120 characters that ends in its comma stays on one line'
+  )
 })
