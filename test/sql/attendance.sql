@@ -134,3 +134,9 @@ from "attendance_mark"
 where "placement_id" = $1
   and "on_date" > $2
   and "on_date" <= $3;
+
+-- attendance.marksFrom
+select count(*) as "n", min("on_date") as "first"
+from "attendance_mark"
+where "placement_id" = $1
+  and "on_date" >= $2;

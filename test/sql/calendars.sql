@@ -87,3 +87,29 @@ select *
 from "term_calendar"
 where "la_code" = $1
 order by "academic_year";
+
+-- calendars.loadSchoolCalendarById
+select "term_calendar"."school_id",
+  "term_calendar"."academic_year",
+  "half_term"."number",
+  "half_term"."first_day",
+  "half_term"."last_day",
+  null::date as "day"
+from "term_calendar"
+inner join "half_term" on "half_term"."calendar_id" = "term_calendar"."id"
+where ("term_calendar"."school_id" = $1 or "term_calendar"."la_code" in (
+  select "school"."la_code"
+  from "school"
+  where "school"."id" = $2
+))
+union all
+select "term_calendar"."school_id",
+  "term_calendar"."academic_year",
+  null::int as "number",
+  null::date as "first_day",
+  null::date as "last_day",
+  "calendar_closure"."day"
+from "term_calendar"
+inner join "calendar_closure" on "calendar_closure"."calendar_id" = "term_calendar"."id"
+where "term_calendar"."school_id" = $3
+order by "academic_year", "number";

@@ -125,3 +125,57 @@ select *
 from "outcome_follow_up"
 where "placement_id" in ($1)
   and "status" <> $2;
+
+-- outcomes.findById
+select *
+from "placement_outcome"
+where "id" = $1;
+
+-- outcomes.historyOf
+select *
+from "placement_outcome"
+where "placement_id" = $1
+order by "id" desc;
+
+-- outcomes.liveFollowUps
+select *
+from "outcome_follow_up"
+where "placement_id" = $1
+  and "status" <> $2;
+
+-- outcomes.lockFollowUp
+select *
+from "outcome_follow_up"
+where "placement_id" = $1
+  and "checkpoint" = $2
+  and "status" <> $3
+for update;
+
+-- outcomes.recordFollowUp
+update "outcome_follow_up"
+set "status" = $1,
+  "on_roll" = $2,
+  "attendance_pct" = $3,
+  "met" = $4,
+  "recorded_on" = $5,
+  "recorded_by" = $6,
+  "recorded_role" = $7
+where "id" = $8
+returning *;
+
+-- outcomes.schoolInScope (an LA)
+select "id"
+from "school"
+where "school"."la_code" = $1
+  and "id" = $2;
+
+-- outcomes.schoolInScope (a school)
+select "id"
+from "school"
+where "school"."id" = $1
+  and "id" = $2;
+
+-- outcomes.schoolExists
+select "id"
+from "school"
+where "id" = $1;

@@ -351,3 +351,34 @@ select "placement_id", max("held_on") as "last", count(*) as "count"
 from "review"
 where "placement_id" in ($1, $2)
 group by "placement_id";
+
+-- placements.startingBetween
+select "id", "start_date"
+from "placement"
+where "pupil_id" = $1
+  and "id" <> $2
+  and "status" <> $3
+  and "start_date" > $4
+  and "start_date" < $5;
+
+-- placements.laterTier2Or3
+select "id"
+from "placement"
+where "pupil_id" = $1
+  and "id" <> $2
+  and "tier" >= $3
+  and "status" not in ($4, $5)
+  and "start_date" >= $6
+  and "start_date" <= $7
+order by "start_date";
+
+-- placements.extend
+update "placement"
+set "planned_end_date" = $1, "extension_count" = "extension_count" + $2, "version" = "version" + $3, "updated_at" = $4
+where "id" = $5;
+
+-- placements.arrangedBy
+select "id", "pupil_id", "pupil_home_la_code", "start_date", "status"
+from "placement"
+where "id" = $1
+  and "la_code" = $2;

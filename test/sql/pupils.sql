@@ -220,3 +220,118 @@ select "la_code"
 from "school"
 where "id" = $1
   and "id" = $2;
+
+-- pupils.findInScope (coordinator read)
+select *
+from "pupil"
+where ("pupil"."home_la_code" = $1 or "pupil"."home_school_id" in (
+  select "school"."id"
+  from "school"
+  where "school"."la_code" = $2
+))
+  and "id" = $3;
+
+-- pupils.findInScope (school read)
+select *
+from "pupil"
+where "pupil"."home_school_id" = $1
+  and "id" = $2;
+
+-- pupils.findInScope (provider read)
+select *
+from "pupil"
+where "pupil"."id" in (
+  select "placement"."pupil_id"
+  from "placement"
+  where "placement"."provider_id" = $1
+    and "placement"."status" <> $2
+)
+  and "id" = $3;
+
+-- pupils.findInScope (analyst read)
+select *
+from "pupil"
+where false
+  and "id" = $1;
+
+-- pupils.findInScope (coordinator, locked)
+select *
+from "pupil"
+where ("pupil"."home_la_code" = $1 or "pupil"."home_school_id" in (
+  select "school"."id"
+  from "school"
+  where "school"."la_code" = $2
+))
+  and "id" = $3
+for update;
+
+-- pupils.findById
+select *
+from "pupil"
+where "id" = $1;
+
+-- pupils.homeLaCode
+select "home_la_code"
+from "pupil"
+where "id" = $1;
+
+-- pupils.homeLaCodes
+select "id", "home_la_code"
+from "pupil"
+where "id" in ($1, $2);
+
+-- pupils.insert
+insert into "pupil" ("upn", "legal_forename", "legal_surname", "date_of_birth", "sex", "home_school_id", "home_la_code")
+values ($1, $2, $3, $4, $5, $6, $7)
+returning *;
+
+-- pupils.update
+update "pupil"
+set "preferred_forename" = $1, "home_school_id" = $2, "version" = "version" + $3, "updated_at" = $4
+where "id" = $5
+returning *;
+
+-- pupils.moveHomeLaOfPlacements
+update "placement"
+set "pupil_home_la_code" = $1
+where "pupil_id" = $2;
+
+-- pupils.calendarForPupil (the home school calendar)
+select "term_calendar"."school_id",
+  "term_calendar"."academic_year",
+  "half_term"."number",
+  "half_term"."first_day",
+  "half_term"."last_day",
+  null::date as "day"
+from "term_calendar"
+inner join "half_term" on "half_term"."calendar_id" = "term_calendar"."id"
+where ("term_calendar"."school_id" = $1 or "term_calendar"."la_code" in (
+  select "school"."la_code"
+  from "school"
+  where "school"."id" = $2
+))
+union all
+select "term_calendar"."school_id",
+  "term_calendar"."academic_year",
+  null::int as "number",
+  null::date as "first_day",
+  null::date as "last_day",
+  "calendar_closure"."day"
+from "term_calendar"
+inner join "calendar_closure" on "calendar_closure"."calendar_id" = "term_calendar"."id"
+where "term_calendar"."school_id" = $3
+order by "academic_year", "number";
+
+-- pupils.calendarForPupil (no home school: the home LA calendar)
+select *
+from "term_calendar"
+where "la_code" = $1
+order by "academic_year";
+
+-- pupils.coordinatingLa (the home school's LA)
+select "la_code"
+from "school"
+where "id" = $1;
+
+-- pupils.coordinatingLa (no home school: the home LA)
+-- (sends no SQL)

@@ -13,6 +13,16 @@ import * as attendanceRepository from '../../src/modules/attendance/attendance.r
 import * as attainmentRepository from '../../src/modules/attainment/attainment.repository.js'
 import * as outcomesRepository from '../../src/modules/outcomes/outcomes.repository.js'
 import * as reviewsRepository from '../../src/modules/reviews/reviews.repository.js'
+import * as schoolsRepository from '../../src/modules/schools/schools.repository.js'
+import * as localAuthoritiesRepository from '../../src/modules/local-authorities/local-authorities.repository.js'
+import * as providersRepository from '../../src/modules/providers/providers.repository.js'
+import * as referralsRepository from '../../src/modules/referrals/referrals.repository.js'
+import * as tokensRepository from '../../src/modules/tokens/tokens.repository.js'
+import * as auditRepository from '../../src/modules/audit/audit.repository.js'
+import * as journeyRepository from '../../src/views/journey/journey.repository.js'
+import * as worklistRepository from '../../src/views/worklist/worklist.repository.js'
+import * as reportsRepository from '../../src/views/reports/reports.repository.js'
+import * as exportsRepository from '../../src/views/exports/exports.repository.js'
 import type { ResolvedMark } from '../../src/domain/attendance.js'
 import type { PlacementRow } from '../../src/db/schema.js'
 import { type Principal, principalFor } from '../../src/platform/auth/principal.js'
@@ -140,6 +150,17 @@ const MARKS: ResolvedMark[] = [
   { placementId: PLACEMENT_ID, date: TODAY, session: 'AM', code: 'PRESENT', reason: null },
   { placementId: PLACEMENT_ID, date: TODAY, session: 'PM', code: 'ABSENT_AUTH', reason: 'Medical appointment' }
 ]
+/** The roles whose scopes differ: one case each where a method's SQL depends on the principal's role. */
+const ROLES = ['coordinator', 'school', 'provider', 'analyst'] as const
+/** For a page method: its first query counts the rows. */
+const countFirst: FakeRows = ({ index }) => (index === 0 ? [{ total: '0' }] : [])
+/** For a method that takes its one row or throws: any row will do. */
+const oneRow: FakeRows = () => [{ id: '1' }]
+const PLACEMENT_IDS = [PLACEMENT_ID, '502']
+const worklistBounds = { reviewHorizon: '2026-09-28', end2: '2026-09-28', end4: '2026-10-12' }
+const worklistRows: FakeRows = ({ sql }) => (sql.startsWith('select count(*)') ? [{ total: '0' }] : [])
+const YEAR = { start: 2026, from: '2026-09-01', to: '2027-08-31' }
+
 const ALL_FILTERS: placementsRepository.ListFilter = {
   tier: 2,
   status: 'ACTIVE',
@@ -190,6 +211,10 @@ export const repositories: RepositoryQueries[] = [
       {
         method: 'loadLaCalendar',
         run: (db) => calendarsRepository.loadLaCalendar(db, LA)
+      },
+      {
+        method: 'loadSchoolCalendarById',
+        run: (db) => calendarsRepository.loadSchoolCalendarById(db, SCHOOL_ID)
       }
     ]
   },
@@ -228,6 +253,74 @@ export const repositories: RepositoryQueries[] = [
         method: 'schoolInScope',
         variant: 'a school',
         run: (db) => pupilsRepository.schoolInScope(db, principals.school, SCHOOL_ID)
+      },
+      ...ROLES.map((role): QueryCase => ({
+        method: 'findInScope',
+        variant: `${role} read`,
+        run: (db) => pupilsRepository.findInScope(db, principals[role], PUPIL_ID)
+      })),
+      {
+        method: 'findInScope',
+        variant: 'coordinator, locked',
+        run: (db) => pupilsRepository.findInScope(db, principals.coordinator, PUPIL_ID, { lock: true })
+      },
+      {
+        method: 'findById',
+        rows: () => [pupilRow],
+        run: (db) => pupilsRepository.findById(db, PUPIL_ID)
+      },
+      {
+        method: 'homeLaCode',
+        rows: () => [{ home_la_code: LA }],
+        run: (db) => pupilsRepository.homeLaCode(db, PUPIL_ID)
+      },
+      {
+        method: 'homeLaCodes',
+        run: (db) => pupilsRepository.homeLaCodes(db, [PUPIL_ID, '302'])
+      },
+      {
+        method: 'insert',
+        rows: () => [pupilRow],
+        run: (db) =>
+          pupilsRepository.insert(db, {
+            upn: 'A919000000001',
+            legal_forename: 'Sam',
+            legal_surname: 'Smith',
+            date_of_birth: '2012-03-04',
+            sex: 'F',
+            home_school_id: SCHOOL_ID,
+            home_la_code: LA
+          })
+      },
+      {
+        method: 'update',
+        rows: () => [pupilRow],
+        run: (db) => pupilsRepository.update(db, PUPIL_ID, { preferred_forename: 'Sammy', home_school_id: null })
+      },
+      {
+        method: 'moveHomeLaOfPlacements',
+        run: (db) => pupilsRepository.moveHomeLaOfPlacements(db, PUPIL_ID, '920')
+      },
+      {
+        method: 'calendarForPupil',
+        variant: 'the home school calendar',
+        run: (db) => pupilsRepository.calendarForPupil(db, pupilRow)
+      },
+      {
+        method: 'calendarForPupil',
+        variant: 'no home school: the home LA calendar',
+        run: (db) => pupilsRepository.calendarForPupil(db, { ...pupilRow, home_school_id: null })
+      },
+      {
+        method: 'coordinatingLa',
+        variant: "the home school's LA",
+        rows: () => [{ la_code: LA }],
+        run: (db) => pupilsRepository.coordinatingLa(db, pupilRow)
+      },
+      {
+        method: 'coordinatingLa',
+        variant: 'no home school: the home LA',
+        run: (db) => pupilsRepository.coordinatingLa(db, { ...pupilRow, home_school_id: null })
       }
     ]
   },
@@ -444,6 +537,22 @@ export const repositories: RepositoryQueries[] = [
       {
         method: 'reviewSummaries',
         run: (db) => placementsRepository.reviewSummaries(db, [PLACEMENT_ID, '502'])
+      },
+      {
+        method: 'startingBetween',
+        run: (db) => placementsRepository.startingBetween(db, PUPIL_ID, PLACEMENT_ID, '2026-09-07', '2026-12-18')
+      },
+      {
+        method: 'laterTier2Or3',
+        run: (db) => placementsRepository.laterTier2Or3(db, PUPIL_ID, PLACEMENT_ID, '2026-09-07', TODAY)
+      },
+      {
+        method: 'extend',
+        run: (db) => placementsRepository.extend(db, PLACEMENT_ID, '2027-02-12')
+      },
+      {
+        method: 'arrangedBy',
+        run: (db) => placementsRepository.arrangedBy(db, LA, PLACEMENT_ID)
       }
     ]
   },
@@ -505,6 +614,11 @@ export const repositories: RepositoryQueries[] = [
         method: 'attendanceSince',
         variant: 'since the last review',
         run: (db) => attendanceRepository.attendanceSince(db, PLACEMENT_ID, '2026-09-10', TODAY)
+      },
+      {
+        method: 'marksFrom',
+        rows: () => [{ n: '0', first: null }],
+        run: (db) => attendanceRepository.marksFrom(db, PLACEMENT_ID, '2026-09-07')
       }
     ]
   },
@@ -623,6 +737,51 @@ export const repositories: RepositoryQueries[] = [
             ],
             TODAY
           )
+      },
+      {
+        method: 'findById',
+        rows: oneRow,
+        run: (db) => outcomesRepository.findById(db, '1001')
+      },
+      {
+        method: 'historyOf',
+        run: (db) => outcomesRepository.historyOf(db, PLACEMENT_ID)
+      },
+      {
+        method: 'liveFollowUps',
+        run: (db) => outcomesRepository.liveFollowUps(db, PLACEMENT_ID)
+      },
+      {
+        method: 'lockFollowUp',
+        run: (db) => outcomesRepository.lockFollowUp(db, PLACEMENT_ID, 'SIX_SCHOOL_WEEKS')
+      },
+      {
+        method: 'recordFollowUp',
+        rows: oneRow,
+        run: (db) =>
+          outcomesRepository.recordFollowUp(db, '1101', {
+            status: 'RECORDED',
+            on_roll: true,
+            attendance_pct: 92,
+            met: true,
+            recorded_on: TODAY,
+            recorded_by: 'token:3',
+            recorded_role: 'school'
+          })
+      },
+      {
+        method: 'schoolInScope',
+        variant: 'an LA',
+        run: (db) => outcomesRepository.schoolInScope(db, principals.coordinator, SCHOOL_ID)
+      },
+      {
+        method: 'schoolInScope',
+        variant: 'a school',
+        run: (db) => outcomesRepository.schoolInScope(db, principals.school, SCHOOL_ID)
+      },
+      {
+        method: 'schoolExists',
+        run: (db) => outcomesRepository.schoolExists(db, SCHOOL_ID)
       }
     ]
   },
@@ -672,6 +831,568 @@ export const repositories: RepositoryQueries[] = [
       {
         method: 'latest',
         run: (db) => reviewsRepository.latest(db, PLACEMENT_ID)
+      },
+      {
+        method: 'heldOnById',
+        run: (db) => reviewsRepository.heldOnById(db, PLACEMENT_ID, REVIEW_ID)
+      },
+      {
+        method: 'reviewsOf',
+        run: (db) => reviewsRepository.reviewsOf(db, PLACEMENT_ID)
+      },
+      {
+        method: 'findOf',
+        run: (db) => reviewsRepository.findOf(db, PLACEMENT_ID, REVIEW_ID)
+      },
+      {
+        method: 'lastHeldBefore',
+        rows: () => [{ last: null }],
+        run: (db) => reviewsRepository.lastHeldBefore(db, PLACEMENT_ID, TODAY)
+      },
+      {
+        method: 'latestBetween',
+        run: (db) => reviewsRepository.latestBetween(db, PLACEMENT_ID, '2026-09-07', TODAY)
+      },
+      {
+        method: 'insert',
+        rows: oneRow,
+        run: (db) =>
+          reviewsRepository.insert(db, {
+            placement_id: PLACEMENT_ID,
+            held_on: TODAY,
+            attendees: JSON.stringify({
+              school: true,
+              provider: true,
+              la: false,
+              parent: true,
+              pupil: true,
+              others: []
+            }),
+            parent_views: 'Happy with progress',
+            pupil_views: 'Likes the provider',
+            attendance_since_last_pct: 88,
+            attendance_source: 'MARKS',
+            objectives: JSON.stringify([{ objective: 0, progress: 'PARTLY', evidence: 'Attending maths' }]),
+            decision: 'CONTINUE',
+            next_review_on: '2026-10-26',
+            recorded_by: 'token:2'
+          })
+      },
+      {
+        method: 'setSchoolView',
+        run: (db) => reviewsRepository.setSchoolView(db, PLACEMENT_ID, REVIEW_ID, 'Agree with the plan')
+      },
+      {
+        method: 'approvalCovering',
+        run: (db) => reviewsRepository.approvalCovering(db, PLACEMENT_ID, '2027-02-12')
+      },
+      {
+        method: 'approveExtension',
+        rows: oneRow,
+        run: (db) =>
+          reviewsRepository.approveExtension(db, {
+            placement_id: PLACEMENT_ID,
+            up_to: '2027-02-12',
+            reason: 'Reintegration needs another half term',
+            approved_by: 'token:2'
+          })
+      },
+      {
+        method: 'meetRequests',
+        run: (db) => reviewsRepository.meetRequests(db, PLACEMENT_ID, REVIEW_ID, TODAY)
+      },
+      {
+        method: 'insertRequest',
+        rows: oneRow,
+        run: (db) =>
+          reviewsRepository.insertRequest(db, {
+            placement_id: PLACEMENT_ID,
+            requested_by: 'PARENT',
+            received_on: TODAY,
+            status: 'OPEN',
+            due_on: '2026-09-28',
+            recorded_by: 'token:2'
+          })
+      }
+    ]
+  },
+  {
+    name: 'schools',
+    cases: [
+      {
+        method: 'page',
+        variant: 'an LA, every school',
+        rows: countFirst,
+        run: (db) => schoolsRepository.page(db, principals.coordinator, { page: 2, pageSize: 50 })
+      },
+      {
+        method: 'page',
+        variant: 'a school, by URN',
+        rows: countFirst,
+        run: (db) => schoolsRepository.page(db, principals.school, { page: 1, pageSize: 50, urn: '100001' })
+      },
+      {
+        method: 'findInScope',
+        variant: 'an LA',
+        run: (db) => schoolsRepository.findInScope(db, principals.coordinator, SCHOOL_ID)
+      },
+      {
+        method: 'findInScope',
+        variant: 'a school',
+        run: (db) => schoolsRepository.findInScope(db, principals.school, SCHOOL_ID)
+      },
+      {
+        method: 'insert',
+        rows: oneRow,
+        run: (db) =>
+          schoolsRepository.insert(db, {
+            urn: '100001',
+            laestab: '9192001',
+            name: 'Hillside Academy',
+            la_code: LA,
+            phase: 'SECONDARY',
+            type: 'ACADEMY'
+          })
+      },
+      {
+        method: 'updateInScope',
+        variant: 'an LA',
+        run: (db) => schoolsRepository.updateInScope(db, principals.coordinator, SCHOOL_ID, 1, { name: 'Hillside' })
+      },
+      {
+        method: 'updateInScope',
+        variant: 'a school',
+        run: (db) => schoolsRepository.updateInScope(db, principals.school, SCHOOL_ID, 1, { name: 'Hillside' })
+      },
+      {
+        method: 'laCodeOf',
+        rows: () => [{ la_code: LA }],
+        run: (db) => schoolsRepository.laCodeOf(db, SCHOOL_ID)
+      },
+      {
+        method: 'findInLa',
+        run: (db) => schoolsRepository.findInLa(db, SCHOOL_ID, LA)
+      }
+    ]
+  },
+  {
+    name: 'local-authorities',
+    cases: [
+      // Every role sees only its own LA: one scope, so one case a method.
+      {
+        method: 'page',
+        rows: countFirst,
+        run: (db) => localAuthoritiesRepository.page(db, principals.la_admin, 1, 50)
+      },
+      {
+        method: 'findInScope',
+        run: (db) => localAuthoritiesRepository.findInScope(db, principals.la_admin, LA)
+      },
+      {
+        method: 'policyFor',
+        rows: () => [policyRow],
+        run: (db) => localAuthoritiesRepository.policyFor(db, LA)
+      },
+      {
+        method: 'findPolicyInScope',
+        run: (db) => localAuthoritiesRepository.findPolicyInScope(db, principals.la_admin, LA)
+      },
+      {
+        method: 'updatePolicyInScope',
+        run: (db) =>
+          localAuthoritiesRepository.updatePolicyInScope(db, principals.la_admin, LA, 1, {
+            review_interval_school_weeks: 8,
+            small_number_threshold: 10
+          })
+      },
+      {
+        method: 'upsert',
+        run: (db) => localAuthoritiesRepository.upsert(db, LA, 'Example Borough')
+      },
+      {
+        method: 'ensurePolicy',
+        run: (db) => localAuthoritiesRepository.ensurePolicy(db, LA)
+      }
+    ]
+  },
+  {
+    name: 'providers',
+    cases: [
+      {
+        method: 'tiersOf',
+        run: (db) => providersRepository.tiersOf(db, [PROVIDER_ID, '202'])
+      },
+      {
+        method: 'page',
+        variant: 'an LA, every provider',
+        rows: countFirst,
+        run: (db) => providersRepository.page(db, principals.coordinator, { page: 2, pageSize: 50 })
+      },
+      {
+        method: 'page',
+        variant: 'a provider, offering a tier',
+        rows: countFirst,
+        run: (db) => providersRepository.page(db, principals.provider, { page: 1, pageSize: 50, tier: 2 })
+      },
+      {
+        method: 'findInScope',
+        variant: 'an LA',
+        run: (db) => providersRepository.findInScope(db, principals.coordinator, PROVIDER_ID)
+      },
+      {
+        method: 'findInScope',
+        variant: 'a provider, locked',
+        run: (db) => providersRepository.findInScope(db, principals.provider, PROVIDER_ID, { lock: true })
+      },
+      {
+        method: 'findInLa',
+        run: (db) => providersRepository.findInLa(db, PROVIDER_ID, LA)
+      },
+      {
+        method: 'insert',
+        rows: oneRow,
+        run: (db) =>
+          providersRepository.insert(db, {
+            name: 'Riverside Learning Centre',
+            la_code: LA,
+            urn: '140001',
+            registration_status: 'REGISTERED'
+          })
+      },
+      {
+        method: 'update',
+        rows: oneRow,
+        run: (db) => providersRepository.update(db, PROVIDER_ID, { qa_status: 'PASSED', qa_date: TODAY })
+      },
+      {
+        method: 'insertTiers',
+        run: (db) =>
+          providersRepository.insertTiers(db, PROVIDER_ID, [
+            { tier: 2, places: 10 },
+            { tier: 3, places: 4 }
+          ])
+      },
+      {
+        method: 'deleteTiers',
+        run: (db) => providersRepository.deleteTiers(db, PROVIDER_ID)
+      }
+    ]
+  },
+  {
+    name: 'referrals',
+    cases: [
+      {
+        method: 'reasonCodeKnown',
+        run: (db) => referralsRepository.reasonCodeKnown(db, 'DISRUPTIVE', LA)
+      },
+      {
+        method: 'reasonCodes',
+        run: (db) => referralsRepository.reasonCodes(db, LA)
+      },
+      {
+        method: 'reasonCodeExists',
+        run: (db) => referralsRepository.reasonCodeExists(db, 'DISRUPTIVE')
+      },
+      {
+        method: 'insertReasonCode',
+        run: (db) => referralsRepository.insertReasonCode(db, { code: 'LA_ANXIETY', label: 'Anxiety', la_code: LA })
+      },
+      {
+        method: 'provisionStart',
+        variant: 'from a date',
+        run: (db) => referralsRepository.provisionStart(db, PUPIL_ID, '2026-09-07')
+      },
+      {
+        method: 'provisionStart',
+        variant: 'no date',
+        run: (db) => referralsRepository.provisionStart(db, PUPIL_ID, undefined)
+      },
+      // Coordinators and schools see referrals; a provider (like an analyst or LA admin) sees none.
+      ...(['coordinator', 'school', 'provider'] as const).map((role): QueryCase => ({
+        method: 'findInScope',
+        variant: `${role} read`,
+        run: (db) => referralsRepository.findInScope(db, principals[role], REFERRAL_ID)
+      })),
+      {
+        method: 'findInScope',
+        variant: 'coordinator, locked',
+        run: (db) => referralsRepository.findInScope(db, principals.coordinator, REFERRAL_ID, { lock: true })
+      },
+      {
+        method: 'page',
+        variant: 'coordinator, no filters',
+        rows: countFirst,
+        run: (db) => referralsRepository.page(db, principals.coordinator, { page: 1, pageSize: 50 }, TODAY)
+      },
+      {
+        method: 'page',
+        variant: 'school, every filter',
+        rows: countFirst,
+        run: (db) =>
+          referralsRepository.page(
+            db,
+            principals.school,
+            {
+              page: 2,
+              pageSize: 50,
+              status: 'SUBMITTED',
+              tier: 2,
+              schoolId: SCHOOL_ID,
+              pupilId: PUPIL_ID,
+              overdue: true
+            },
+            TODAY
+          )
+      },
+      {
+        method: 'insert',
+        rows: oneRow,
+        run: (db) =>
+          referralsRepository.insert(db, {
+            pupil_id: PUPIL_ID,
+            la_code: LA,
+            referring_school_id: SCHOOL_ID,
+            requested_tier: 2,
+            legal_basis: 'SCHOOL_DIRECTION',
+            proposed_objectives: JSON.stringify([{ description: 'Attend', baseline: '60%', target: '90%' }]),
+            exclusions: JSON.stringify([]),
+            submitted_on: TODAY,
+            decision_due_on: '2026-09-21'
+          })
+      },
+      {
+        method: 'update',
+        rows: oneRow,
+        run: (db) =>
+          referralsRepository.update(db, REFERRAL_ID, {
+            status: 'ACCEPTED',
+            decided_at: NOW,
+            decided_by: 'token:2'
+          })
+      },
+      {
+        method: 'livePlacementOf',
+        run: (db) => referralsRepository.livePlacementOf(db, REFERRAL_ID)
+      },
+      {
+        method: 'removeFromWaitingLists',
+        run: (db) => referralsRepository.removeFromWaitingLists(db, REFERRAL_ID)
+      }
+    ]
+  },
+  {
+    name: 'tokens',
+    cases: [
+      {
+        method: 'page',
+        variant: 'every role',
+        rows: countFirst,
+        run: (db) => tokensRepository.page(db, principals.la_admin, { page: 1, pageSize: 50 })
+      },
+      {
+        method: 'page',
+        variant: 'one role',
+        rows: countFirst,
+        run: (db) => tokensRepository.page(db, principals.la_admin, { page: 2, pageSize: 50, role: 'school' })
+      },
+      {
+        method: 'insert',
+        rows: oneRow,
+        run: (db) =>
+          tokensRepository.insert(db, {
+            token_hash: 'sha256:0000',
+            label: 'Hillside office',
+            role: 'school',
+            la_code: LA,
+            school_id: SCHOOL_ID,
+            created_by: 'token:1',
+            expires_at: '2027-09-01T00:00:00Z'
+          })
+      },
+      {
+        method: 'revokeInScope',
+        run: (db) => tokensRepository.revokeInScope(db, principals.la_admin, '3')
+      }
+    ]
+  },
+  {
+    name: 'audit',
+    cases: [
+      {
+        method: 'page',
+        variant: 'no filters',
+        rows: countFirst,
+        run: (db) =>
+          auditRepository.page(db, principals.la_admin, { page: 1, pageSize: 50 }, { from: undefined, to: undefined })
+      },
+      {
+        method: 'page',
+        variant: 'every filter',
+        rows: countFirst,
+        run: (db) =>
+          auditRepository.page(
+            db,
+            principals.la_admin,
+            { page: 2, pageSize: 50, pupilId: PUPIL_ID, actor: 'token:2' },
+            { from: new Date('2026-09-01T00:00:00Z'), to: new Date('2026-10-01T00:00:00Z') }
+          )
+      }
+    ]
+  },
+  {
+    name: 'journey',
+    cases: [
+      ...ROLES.flatMap((role): QueryCase[] => [
+        {
+          method: 'pupilInScope',
+          variant: role,
+          run: (db) => journeyRepository.pupilInScope(db, principals[role], PUPIL_ID)
+        },
+        {
+          method: 'referralsInScope',
+          variant: role,
+          run: (db) => journeyRepository.referralsInScope(db, principals[role], PUPIL_ID)
+        },
+        {
+          method: 'placementsInScope',
+          variant: role,
+          run: (db) => journeyRepository.placementsInScope(db, principals[role], PUPIL_ID)
+        }
+      ]),
+      {
+        method: 'placementEvents',
+        run: (db) => journeyRepository.placementEvents(db, PLACEMENT_IDS)
+      },
+      {
+        method: 'reviews',
+        run: (db) => journeyRepository.reviews(db, PLACEMENT_IDS)
+      },
+      {
+        method: 'outcomes',
+        run: (db) => journeyRepository.outcomes(db, PLACEMENT_IDS)
+      },
+      {
+        method: 'liveFollowUps',
+        run: (db) => journeyRepository.liveFollowUps(db, PLACEMENT_IDS)
+      },
+      {
+        method: 'assessments',
+        run: (db) => journeyRepository.assessments(db, PLACEMENT_IDS)
+      },
+      {
+        method: 'qualifications',
+        run: (db) => journeyRepository.qualifications(db, PLACEMENT_IDS)
+      },
+      {
+        method: 'lastMarked',
+        run: (db) => journeyRepository.lastMarked(db, PLACEMENT_IDS)
+      }
+    ]
+  },
+  {
+    name: 'worklist',
+    cases: [
+      // The compound queue for each role: which branches it holds and how each is scoped.
+      ...ROLES.map((role): QueryCase => ({
+        method: 'queue',
+        variant: `${role}, every kind`,
+        rows: worklistRows,
+        run: (db) => worklistRepository.queue(db, principals[role], {}, TODAY, worklistBounds, 50)
+      })),
+      {
+        method: 'queue',
+        variant: 'coordinator, one kind, every filter',
+        rows: worklistRows,
+        run: (db) =>
+          worklistRepository.queue(
+            db,
+            principals.coordinator,
+            { kind: 'PLANNED_END_2_WEEKS', schoolId: SCHOOL_ID, providerId: PROVIDER_ID, tier: 2 },
+            TODAY,
+            worklistBounds,
+            50
+          )
+      },
+      {
+        method: 'queue',
+        variant: 'provider, a kind it has no branch for',
+        run: (db) =>
+          worklistRepository.queue(db, principals.provider, { kind: 'UNEXPLAINED_ABSENCE' }, TODAY, worklistBounds, 50)
+      },
+      {
+        method: 'offSiteNoticePlacements',
+        variant: 'coordinator, no filters',
+        run: (db) => worklistRepository.offSiteNoticePlacements(db, principals.coordinator, {})
+      },
+      {
+        method: 'offSiteNoticePlacements',
+        variant: 'school, every filter',
+        run: (db) =>
+          worklistRepository.offSiteNoticePlacements(db, principals.school, {
+            schoolId: SCHOOL_ID,
+            providerId: PROVIDER_ID,
+            tier: 2
+          })
+      },
+      {
+        method: 'referralsWithExclusions',
+        variant: 'coordinator, no filters',
+        run: (db) => worklistRepository.referralsWithExclusions(db, principals.coordinator, {})
+      },
+      {
+        method: 'referralsWithExclusions',
+        variant: 'school, every filter',
+        run: (db) => worklistRepository.referralsWithExclusions(db, principals.school, { schoolId: SCHOOL_ID, tier: 2 })
+      },
+      {
+        method: 'fullTimeStarts',
+        run: (db) => worklistRepository.fullTimeStarts(db, [REFERRAL_ID, '602'])
+      },
+      {
+        method: 'pupilLaCodes',
+        run: (db) => worklistRepository.pupilLaCodes(db, [PUPIL_ID, '302'])
+      }
+    ]
+  },
+  {
+    name: 'reports',
+    cases: [
+      {
+        method: 'yearRows',
+        run: (db) => reportsRepository.yearRows(db, LA, YEAR)
+      },
+      {
+        method: 'complianceRows',
+        run: (db) => reportsRepository.complianceRows(db, LA, TODAY)
+      }
+    ]
+  },
+  {
+    name: 'exports',
+    cases: [
+      {
+        method: 'chunk',
+        variant: 'placements, every year',
+        run: (db) => exportsRepository.chunk(db, LA, 'placements', undefined, '0', 1000)
+      },
+      {
+        method: 'chunk',
+        variant: 'census, one year',
+        run: (db) => exportsRepository.chunk(db, LA, 'census', YEAR, PLACEMENT_ID, 1000)
+      },
+      {
+        method: 'chunk',
+        variant: 'outcomes, every year',
+        run: (db) => exportsRepository.chunk(db, LA, 'outcomes', undefined, '0', 1000)
+      },
+      {
+        method: 'chunk',
+        variant: 'outcomes, one year',
+        run: (db) => exportsRepository.chunk(db, LA, 'outcomes', YEAR, PLACEMENT_ID, 1000)
+      },
+      {
+        method: 'liveFollowUps',
+        run: (db) => exportsRepository.liveFollowUps(db, PLACEMENT_IDS)
       }
     ]
   }

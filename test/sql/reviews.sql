@@ -170,3 +170,82 @@ select "id", "held_on"
 from "review"
 where "placement_id" = $1
 order by "held_on" desc, "id" desc;
+
+-- reviews.heldOnById
+select "held_on"
+from "review"
+where "id" = $1
+  and "placement_id" = $2;
+
+-- reviews.reviewsOf
+select *
+from "review"
+where "placement_id" = $1
+order by "held_on", "id";
+
+-- reviews.findOf
+select *
+from "review"
+where "placement_id" = $1
+  and "id" = $2;
+
+-- reviews.lastHeldBefore
+select max("held_on") as "last"
+from "review"
+where "placement_id" = $1
+  and "held_on" < $2;
+
+-- reviews.latestBetween
+select "id", "held_on"
+from "review"
+where "placement_id" = $1
+  and "held_on" > $2
+  and "held_on" <= $3
+order by "held_on" desc;
+
+-- reviews.insert
+insert into "review" (
+  "placement_id",
+  "held_on",
+  "attendees",
+  "parent_views",
+  "pupil_views",
+  "attendance_since_last_pct",
+  "attendance_source",
+  "objectives",
+  "decision",
+  "next_review_on",
+  "recorded_by"
+)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+returning *;
+
+-- reviews.setSchoolView
+update "review"
+set "school_view" = $1, "school_view_at" = $2
+where "id" = $3
+  and "placement_id" = $4
+returning *;
+
+-- reviews.approvalCovering
+select "id"
+from "extension_approval"
+where "placement_id" = $1
+  and "up_to" >= $2;
+
+-- reviews.approveExtension
+insert into "extension_approval" ("placement_id", "up_to", "reason", "approved_by")
+values ($1, $2, $3, $4)
+returning *;
+
+-- reviews.meetRequests
+update "review_request"
+set "status" = $1, "met_by_review_id" = $2
+where "placement_id" = $3
+  and "status" = $4
+  and "received_on" <= $5;
+
+-- reviews.insertRequest
+insert into "review_request" ("placement_id", "requested_by", "received_on", "status", "due_on", "recorded_by")
+values ($1, $2, $3, $4, $5, $6)
+returning *;

@@ -243,7 +243,8 @@ export function formatSql(text: string): string {
 
 /**
  * A line over 120 characters breaks after each comma of its shallowest list: a clause's own list keeps its
- * first item on the clause's line; a list in parentheses opens and closes on lines of its own.
+ * first item on the clause's line; a list in parentheses opens and closes on lines of its own. A comma that ends
+ * the line (an item of a list already broken) is no place to break: such a line stays as it is.
  */
 function wrapLong(line: string): string[] {
   if (line.length <= 120) return [line]
@@ -257,7 +258,7 @@ function wrapLong(line: string): string[] {
     } else if (ch === "'" || ch === '"') quote = ch
     else if (ch === '(') depth += 1
     else if (ch === ')') depth -= 1
-    else if (ch === ',') commas.push({ at: i, depth })
+    else if (ch === ',' && line.slice(i + 1).trim() !== '') commas.push({ at: i, depth })
   }
   if (commas.length === 0) return [line]
   const shallowest = Math.min(...commas.map((c) => c.depth))
