@@ -112,17 +112,32 @@ where "pupil_id" = $1
   and daterange(start_date, coalesce(end_date, planned_end_date), '[]') && daterange($4::date, $5::date, '[]');
 
 -- placements.lockPlaces
-select "provider_tier"."places", (
-  select count(*) as "n"
-  from "placement"
-  where "placement"."provider_id" = $1
-    and "placement"."tier" = $2
-    and "placement"."status" in ($3, $4, $5)
-) as "used"
+select "places"
 from "provider_tier"
-where "provider_tier"."provider_id" = $6
-  and "provider_tier"."tier" = $7
+where "provider_id" = $1
+  and "tier" = $2
 for update;
+
+select count(*) as "used"
+from "placement"
+where "provider_id" = $1
+  and "tier" = $2
+  and "status" in ($3, $4, $5);
+
+-- placements.policyToPlace (with a reason code)
+select "la_policy".*, exists (
+  select 1
+  from reason_code
+  where reason_code.code = $1
+    and (reason_code.la_code is null or reason_code.la_code = $2)
+) as "reason_code_known"
+from "la_policy"
+where "la_policy"."la_code" = $3;
+
+-- placements.policyToPlace (no reason code)
+select "la_policy".*, true as "reason_code_known"
+from "la_policy"
+where "la_policy"."la_code" = $1;
 
 -- placements.insertPlanned
 with "p" as (

@@ -396,6 +396,18 @@ export const repositories: RepositoryQueries[] = [
         run: (db) => placementsRepository.lockPlaces(db, PROVIDER_ID, 2)
       },
       {
+        method: 'policyToPlace',
+        variant: 'with a reason code',
+        rows: () => [{ la_code: LA, reason_code_known: true }],
+        run: (db) => placementsRepository.policyToPlace(db, LA, 'PHYS')
+      },
+      {
+        method: 'policyToPlace',
+        variant: 'no reason code',
+        rows: () => [{ la_code: LA, reason_code_known: true }],
+        run: (db) => placementsRepository.policyToPlace(db, LA, undefined)
+      },
+      {
         method: 'insertPlanned',
         rows: () => [placementRow],
         run: (db) =>
@@ -871,7 +883,7 @@ export const repositories: RepositoryQueries[] = [
             parent_views: 'Happy with progress',
             pupil_views: 'Likes the provider',
             attendance_since_last_pct: 88,
-            attendance_source: 'MARKS',
+            attendance_source: 'RECORDED',
             objectives: JSON.stringify([{ objective: 0, progress: 'PARTLY', evidence: 'Attending maths' }]),
             decision: 'CONTINUE',
             next_review_on: '2026-10-26',
@@ -1056,13 +1068,13 @@ export const repositories: RepositoryQueries[] = [
             name: 'Riverside Learning Centre',
             la_code: LA,
             urn: '140001',
-            registration_status: 'REGISTERED'
+            registration_status: 'REGISTERED_INDEPENDENT_SCHOOL'
           })
       },
       {
         method: 'update',
         rows: oneRow,
-        run: (db) => providersRepository.update(db, PROVIDER_ID, { qa_status: 'PASSED', qa_date: TODAY })
+        run: (db) => providersRepository.update(db, PROVIDER_ID, { qa_status: 'APPROVED', qa_date: TODAY })
       },
       {
         method: 'insertTiers',
@@ -1153,7 +1165,7 @@ export const repositories: RepositoryQueries[] = [
             la_code: LA,
             referring_school_id: SCHOOL_ID,
             requested_tier: 2,
-            legal_basis: 'SCHOOL_DIRECTION',
+            legal_basis: 'SCHOOL_COMMISSIONED',
             proposed_objectives: JSON.stringify([{ description: 'Attend', baseline: '60%', target: '90%' }]),
             exclusions: JSON.stringify([]),
             submitted_on: TODAY,

@@ -333,7 +333,7 @@ from (
   ))
     and "outcome_follow_up"."status" = $19
     and "outcome_follow_up"."opens_on" <= $20
-    and "outcome_follow_up"."checkpoint" not like $21
+    and outcome_follow_up.checkpoint not like 'POST16_%'
   union all
   select "placement"."id" as "placement_id",
     "placement"."pupil_id",
@@ -342,7 +342,7 @@ from (
     "placement"."commissioner_school_id",
     "pupil"."home_school_id",
     "pupil"."home_la_code",
-    $22::date as "due",
+    $21::date as "due",
     'UNEXPLAINED_ABSENCE' as "kind",
     "absent"."sessions" as "note",
     null::bigint as "referral_id"
@@ -352,16 +352,16 @@ from (
     select "attendance_mark"."placement_id",
       string_agg(attendance_mark.session, ' and ' order by attendance_mark.session) as "sessions"
     from "attendance_mark"
-    where "attendance_mark"."on_date" = $23
-      and "attendance_mark"."code" = $24
+    where "attendance_mark"."on_date" = $22
+      and "attendance_mark"."code" = $23
     group by "attendance_mark"."placement_id"
   ) as "absent" on "absent"."placement_id" = "placement"."id"
-  where ("placement"."commissioner_school_id" = $25 or "placement"."pupil_id" in (
+  where ("placement"."commissioner_school_id" = $24 or "placement"."pupil_id" in (
     select "pupil"."id"
     from "pupil"
-    where "pupil"."home_school_id" = $26
+    where "pupil"."home_school_id" = $25
   ))
-    and "placement"."status" in ($27, $28)
+    and "placement"."status" in ($26, $27)
   union all
   select null::bigint as "placement_id",
     "referral"."pupil_id",
@@ -376,13 +376,13 @@ from (
     "referral"."id" as "referral_id"
   from "referral"
   inner join "pupil" on "pupil"."id" = "referral"."pupil_id"
-  where ("referral"."referring_school_id" = $29 or "referral"."pupil_id" in (
+  where ("referral"."referring_school_id" = $28 or "referral"."pupil_id" in (
     select "pupil"."id"
     from "pupil"
-    where "pupil"."home_school_id" = $30
+    where "pupil"."home_school_id" = $29
   ))
-    and "referral"."status" = $31
-    and "referral"."decision_due_on" < $32
+    and "referral"."status" = $30
+    and "referral"."decision_due_on" < $31
 ) as "w";
 
 select *
@@ -471,7 +471,7 @@ from (
   ))
     and "outcome_follow_up"."status" = $19
     and "outcome_follow_up"."opens_on" <= $20
-    and "outcome_follow_up"."checkpoint" not like $21
+    and outcome_follow_up.checkpoint not like 'POST16_%'
   union all
   select "placement"."id" as "placement_id",
     "placement"."pupil_id",
@@ -480,7 +480,7 @@ from (
     "placement"."commissioner_school_id",
     "pupil"."home_school_id",
     "pupil"."home_la_code",
-    $22::date as "due",
+    $21::date as "due",
     'UNEXPLAINED_ABSENCE' as "kind",
     "absent"."sessions" as "note",
     null::bigint as "referral_id"
@@ -490,16 +490,16 @@ from (
     select "attendance_mark"."placement_id",
       string_agg(attendance_mark.session, ' and ' order by attendance_mark.session) as "sessions"
     from "attendance_mark"
-    where "attendance_mark"."on_date" = $23
-      and "attendance_mark"."code" = $24
+    where "attendance_mark"."on_date" = $22
+      and "attendance_mark"."code" = $23
     group by "attendance_mark"."placement_id"
   ) as "absent" on "absent"."placement_id" = "placement"."id"
-  where ("placement"."commissioner_school_id" = $25 or "placement"."pupil_id" in (
+  where ("placement"."commissioner_school_id" = $24 or "placement"."pupil_id" in (
     select "pupil"."id"
     from "pupil"
-    where "pupil"."home_school_id" = $26
+    where "pupil"."home_school_id" = $25
   ))
-    and "placement"."status" in ($27, $28)
+    and "placement"."status" in ($26, $27)
   union all
   select null::bigint as "placement_id",
     "referral"."pupil_id",
@@ -514,13 +514,13 @@ from (
     "referral"."id" as "referral_id"
   from "referral"
   inner join "pupil" on "pupil"."id" = "referral"."pupil_id"
-  where ("referral"."referring_school_id" = $29 or "referral"."pupil_id" in (
+  where ("referral"."referring_school_id" = $28 or "referral"."pupil_id" in (
     select "pupil"."id"
     from "pupil"
-    where "pupil"."home_school_id" = $30
+    where "pupil"."home_school_id" = $29
   ))
-    and "referral"."status" = $31
-    and "referral"."decision_due_on" < $32
+    and "referral"."status" = $30
+    and "referral"."decision_due_on" < $31
 ) as "w"
 order by "due",
   array_position(
@@ -540,7 +540,7 @@ order by "due",
   ),
   "placement_id",
   "referral_id"
-limit $33;
+limit $32;
 
 -- worklist.queue (provider, every kind)
 select count(*) as "total"
@@ -613,7 +613,7 @@ from (
   where "placement"."provider_id" = $14
     and "outcome_follow_up"."status" = $15
     and "outcome_follow_up"."opens_on" <= $16
-    and "outcome_follow_up"."checkpoint" like $17
+    and outcome_follow_up.checkpoint like 'POST16_%'
 ) as "w";
 
 select *
@@ -686,7 +686,7 @@ from (
   where "placement"."provider_id" = $14
     and "outcome_follow_up"."status" = $15
     and "outcome_follow_up"."opens_on" <= $16
-    and "outcome_follow_up"."checkpoint" like $17
+    and outcome_follow_up.checkpoint like 'POST16_%'
 ) as "w"
 order by "due",
   array_position(
@@ -706,7 +706,7 @@ order by "due",
   ),
   "placement_id",
   "referral_id"
-limit $18;
+limit $17;
 
 -- worklist.queue (analyst, every kind)
 select count(*) as "total"
