@@ -17,14 +17,20 @@ const describe = (node: PluginTransformQueryArgs['node']): string => {
   return `${node.kind}:${table ?? '?'}`
 }
 
+/**
+ * Counts the statements a request executes. Kysely also runs `transformQuery` for a subquery built from `db`, so
+ * a statement is counted when its result comes back (`transformResult`), described by the node of its query id.
+ */
 class StatementCounter implements KyselyPlugin {
   statements: string[] = []
+  readonly #nodes = new WeakMap<object, string>()
   transformQuery(args: PluginTransformQueryArgs) {
-    this.statements.push(describe(args.node))
+    this.#nodes.set(args.queryId, describe(args.node))
     return args.node
   }
 
   transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    this.statements.push(this.#nodes.get(args.queryId) ?? '?')
     return Promise.resolve(args.result)
   }
 }
