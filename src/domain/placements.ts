@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon'
 import type { FieldError } from '../platform/errors.js'
 import type { SchoolCalendar } from './calendar.js'
+import type { Refusal } from './refusal.js'
+import { reviewOverdueAt, reviewsFrom } from './reviews.js'
 import { endOfCompulsorySchoolAge, ncYear } from './school-year.js'
 
 /**
@@ -372,4 +374,122 @@ export function pauseDateErrors(
     out.push(err('before_pause', `/from ${from} is before the pause began (${f.pausedFrom})`))
   }
   return out.length > 0 ? { status: 422, errors: out } : undefined
+}
+
+export interface DatedPlacement {
+  id: string
+  startDate: string
+  endDate: string | null
+  plannedEndDate: string | null
+}
+
+/**
+ * The no-overlap rule (domain.md §9.1: a pupil is in one placement at a time): the first of the pupil's other
+ * placements (not cancelled) whose days, from its start to its end (or planned end; open-ended when neither),
+ * share a day with `start`–`end` (open-ended when null). Undefined when none does.
+ */
+export function overlapping(start: string, end: string | null, others: DatedPlacement[]): DatedPlacement | undefined {
+  return others.find((o) => {
+    const otherEnd = o.endDate ?? o.plannedEndDate
+    return (otherEnd === null || start <= otherEnd) && (end === null || o.startDate <= end)
+  })
+}
+
+/** The refusal (409) of dates `start`–`end` that overlap one of the pupil's other placements, naming it at `path`. */
+export function overlapRefusal(
+  start: string,
+  end: string | null,
+  others: DatedPlacement[],
+  path: string
+): Refusal | undefined {
+  const clash = overlapping(start, end, others)
+  if (!clash) return undefined
+  const until = clash.endDate ?? clash.plannedEndDate ?? 'open-ended'
+  return {
+    code: 'placement_overlap',
+    detail: `The pupil already has placement ${clash.id} from ${clash.startDate} to ${until}`,
+    errors: [{ path, code: 'placement_overlap', message: `overlaps placement ${clash.id}` }]
+  }
+}
+
+export interface MoveFacts {
+  kind: 'ESCALATED' | 'STEPPED_DOWN'
+  status: string
+  tier: number
+  startDate: string
+  nextReviewDueOn: string | null
+  /** The next placement's start: the day the move takes effect. */
+  nextStartDate: string
+  /** Dates of the reviews held on the current placement. */
+  reviewsHeld: string[]
+  /** Set when an earlier move already ends the placement (a step-down that starts later). */
+  scheduledEnd: { placementId: string; endDate: string | null; reason: string | null } | null
+}
+
+/**
+ * Whether a tier move may end the current placement (domain.md §9.2): escalation is from Tier 2 to Tier 3,
+ * a step-down from Tier 2 or 3; the next placement starts after the current one did; no review may be overdue
+ * at the move's own date when escalating (hold it first); no review may have been held on or after the move.
+ */
+export function moveRefusal(f: MoveFacts, today: string): Refusal | undefined {
+  if (f.kind === 'ESCALATED' && f.tier !== 2)
+    return {
+      code: 'not_tier_2',
+      detail: 'Escalation moves a Tier 2 placement to Tier 3',
+      errors: [{ path: '/tier', code: 'not_tier_2', message: `this placement is Tier ${f.tier}` }]
+    }
+  if (f.kind === 'STEPPED_DOWN' && f.tier === 1)
+    return {
+      code: 'already_tier_1',
+      detail: 'The placement is already Tier 1',
+      errors: [{ path: '/tier', code: 'already_tier_1', message: 'already Tier 1' }]
+    }
+  if (f.scheduledEnd)
+    return {
+      status: 409,
+      code: 'end_scheduled',
+      detail:
+        `The placement already ends on ${f.scheduledEnd.endDate} (${f.scheduledEnd.reason}); ` +
+        'the next placement follows it',
+      errors: [
+        {
+          path: '/',
+          code: 'end_scheduled',
+          message: `placement ${f.scheduledEnd.placementId} ends on ${f.scheduledEnd.endDate}`
+        }
+      ]
+    }
+  if (f.nextStartDate <= f.startDate) {
+    const message = `/startDate must be after the current placement's start (${f.startDate})`
+    return {
+      code: 'validation_failed',
+      detail: message,
+      errors: [{ path: '/startDate', code: 'before_current_start', message }]
+    }
+  }
+  // Judged at the move's own date: a review due after it was not overdue, however late the move is recorded.
+  if (f.kind === 'ESCALATED' && f.status === 'ACTIVE' && reviewOverdueAt(f.nextReviewDueOn, f.nextStartDate, today))
+    return {
+      code: 'review_overdue',
+      detail:
+        `A review was due on ${f.nextReviewDueOn}, before the escalation on ${f.nextStartDate}, ` +
+        'and has not been held; hold it before escalating',
+      errors: [
+        { path: '/nextReviewDueOn', code: 'review_overdue', message: `review due ${f.nextReviewDueOn} is overdue` }
+      ]
+    }
+  const later = reviewsFrom(f.reviewsHeld, f.nextStartDate)
+  if (later.length > 0)
+    return {
+      code: 'review_after_move',
+      detail: `A review was held on ${later[0]}, on or after /startDate: the placement was still running then`,
+      errors: [
+        {
+          path: '/startDate',
+          code: 'review_after_move',
+          message: `/startDate ${f.nextStartDate} is not after the review held on ${later.at(-1)}`
+        }
+      ]
+    }
+  return undefined
 }

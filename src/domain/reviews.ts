@@ -1,4 +1,5 @@
 import type { SchoolCalendar } from './calendar.js'
+import type { Refusal } from './refusal.js'
 
 /**
  * Review scheduling (domain.md §2.1, §9.4). Pure: the caller passes the pupil's school calendar.
@@ -97,3 +98,58 @@ export function reviewOverdueAt(due: string | null | undefined, eventDate: strin
 
 /** Reviews held on or after `from`: a move or outcome dated `from` would end the placement before them. */
 export const reviewsFrom = (reviews: string[], from: string): string[] => reviews.filter((r) => r >= from).sort()
+
+export interface ExtensionFacts {
+  tier: number
+  startDate: string
+  plannedEndDate: string | null
+  nextReviewDueOn: string | null
+  heldOn: string
+  newEnd: string
+  /** The LA's longest placement at this tier, in school weeks (none when unset). */
+  limitSchoolWeeks: number | null
+  /** The dates up to which the LA has approved extensions of this placement. */
+  approvedUpTo: string[]
+}
+
+/**
+ * Whether a review may extend the placement to `newEnd` (domain.md §9.4): the new end is after the current
+ * planned end (or the start); no review was overdue when this one was held (hold it, then extend at the next);
+ * and a placement taken past the LA's tier limit in school days on the pupil's calendar needs an LA
+ * administrator's approval up to that date first.
+ */
+export function extensionRefusal(f: ExtensionFacts, calendar: SchoolCalendar): Refusal | undefined {
+  const currentEnd = f.plannedEndDate ?? f.startDate
+  if (f.newEnd <= currentEnd) {
+    const message = `/extension/newPlannedEnd must be after the current planned end (${currentEnd})`
+    return {
+      code: 'validation_failed',
+      detail: message,
+      errors: [{ path: '/extension/newPlannedEnd', code: 'not_later', message }]
+    }
+  }
+  if (f.nextReviewDueOn && f.nextReviewDueOn < f.heldOn)
+    return {
+      code: 'review_overdue',
+      detail:
+        `A review was overdue (due ${f.nextReviewDueOn}) when this one was held; ` +
+        'hold the review, then extend at the next',
+      errors: [{ path: '/decision', code: 'review_overdue', message: `review due ${f.nextReviewDueOn} was overdue` }]
+    }
+  if (!f.limitSchoolWeeks) return undefined
+  const days = calendar.countSchoolDays(f.startDate, f.newEnd)
+  if (days <= f.limitSchoolWeeks * 5 || f.approvedUpTo.some((upTo) => upTo >= f.newEnd)) return undefined
+  return {
+    code: 'extension_needs_la_approval',
+    detail:
+      `Extending to ${f.newEnd} makes ${days} school days, past the LA's Tier ${f.tier} limit ` +
+      `of ${f.limitSchoolWeeks} school weeks; an LA administrator must approve it first`,
+    errors: [
+      {
+        path: '/extension/newPlannedEnd',
+        code: 'extension_needs_la_approval',
+        message: `past the Tier ${f.tier} limit without LA approval`
+      }
+    ]
+  }
+}

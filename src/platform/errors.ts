@@ -55,3 +55,10 @@ export function invalid(errors: FieldError[]): never {
 export function ruleFailed(errors: FieldError[]): never {
   throw new AppError(422, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
 }
+
+/** Throws a domain rule's refusal when there is one: 422 unless it says 409, with its code, detail and errors. */
+export function refuseIf(
+  refusal: { status?: 409 | 422; code: string; detail: string; errors: FieldError[] } | undefined
+): void {
+  if (refusal) throw new AppError(refusal.status ?? 422, refusal.code, refusal.detail, refusal.errors)
+}

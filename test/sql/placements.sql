@@ -96,20 +96,20 @@ select "id", "urn", "registration_status", "safeguarding_confirmed_on"
 from "provider"
 where "id" in ($1, $2);
 
--- placements.findOverlap (a new placement)
+-- placements.otherPlacementsOf (a new placement)
 select "id", "start_date", "end_date", "planned_end_date"
 from "placement"
 where "pupil_id" = $1
   and "status" <> $2
-  and daterange(start_date, coalesce(end_date, planned_end_date), '[]') && daterange($3::date, $4::date, '[]');
+order by "start_date";
 
--- placements.findOverlap (other than the placement being changed)
+-- placements.otherPlacementsOf (other than the placement being changed)
 select "id", "start_date", "end_date", "planned_end_date"
 from "placement"
 where "pupil_id" = $1
   and "status" <> $2
   and "id" <> $3
-  and daterange(start_date, coalesce(end_date, planned_end_date), '[]') && daterange($4::date, $5::date, '[]');
+order by "start_date";
 
 -- placements.lockPlaces
 select "places"
@@ -366,15 +366,6 @@ select "placement_id", max("held_on") as "last", count(*) as "count"
 from "review"
 where "placement_id" in ($1, $2)
 group by "placement_id";
-
--- placements.startingBetween
-select "id", "start_date"
-from "placement"
-where "pupil_id" = $1
-  and "id" <> $2
-  and "status" <> $3
-  and "start_date" > $4
-  and "start_date" < $5;
 
 -- placements.laterTier2Or3
 select "id"

@@ -381,14 +381,14 @@ export const repositories: RepositoryQueries[] = [
         run: (db) => placementsRepository.providerFacts(db, [PROVIDER_ID, '202'])
       },
       {
-        method: 'findOverlap',
+        method: 'otherPlacementsOf',
         variant: 'a new placement',
-        run: (db) => placementsRepository.findOverlap(db, PUPIL_ID, '2026-09-07', null)
+        run: (db) => placementsRepository.otherPlacementsOf(db, PUPIL_ID)
       },
       {
-        method: 'findOverlap',
+        method: 'otherPlacementsOf',
         variant: 'other than the placement being changed',
-        run: (db) => placementsRepository.findOverlap(db, PUPIL_ID, '2026-09-07', '2026-12-18', PLACEMENT_ID)
+        run: (db) => placementsRepository.otherPlacementsOf(db, PUPIL_ID, PLACEMENT_ID)
       },
       {
         method: 'lockPlaces',
@@ -549,10 +549,6 @@ export const repositories: RepositoryQueries[] = [
       {
         method: 'reviewSummaries',
         run: (db) => placementsRepository.reviewSummaries(db, [PLACEMENT_ID, '502'])
-      },
-      {
-        method: 'startingBetween',
-        run: (db) => placementsRepository.startingBetween(db, PUPIL_ID, PLACEMENT_ID, '2026-09-07', '2026-12-18')
       },
       {
         method: 'laterTier2Or3',
@@ -895,8 +891,8 @@ export const repositories: RepositoryQueries[] = [
         run: (db) => reviewsRepository.setSchoolView(db, PLACEMENT_ID, REVIEW_ID, 'Agree with the plan')
       },
       {
-        method: 'approvalCovering',
-        run: (db) => reviewsRepository.approvalCovering(db, PLACEMENT_ID, '2027-02-12')
+        method: 'approvalsOf',
+        run: (db) => reviewsRepository.approvalsOf(db, PLACEMENT_ID)
       },
       {
         method: 'approveExtension',

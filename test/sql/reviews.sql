@@ -227,11 +227,10 @@ where "id" = $3
   and "placement_id" = $4
 returning *;
 
--- reviews.approvalCovering
-select "id"
+-- reviews.approvalsOf
+select "up_to"
 from "extension_approval"
-where "placement_id" = $1
-  and "up_to" >= $2;
+where "placement_id" = $1;
 
 -- reviews.approveExtension
 insert into "extension_approval" ("placement_id", "up_to", "reason", "approved_by")

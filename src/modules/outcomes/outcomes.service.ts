@@ -8,6 +8,7 @@ import {
   post16Held,
   reintegrationHeld
 } from '../../domain/outcomes.js'
+import { overlapRefusal } from '../../domain/placements.js'
 import { ncYear } from '../../domain/school-year.js'
 import type { DB, PlacementRow, PupilRow } from '../../db/schema.js'
 import {
@@ -16,6 +17,7 @@ import {
   forbidden,
   notFound,
   preconditionFailed,
+  refuseIf,
   ruleFailed,
   unprocessable
 } from '../../platform/errors.js'
@@ -250,26 +252,9 @@ export class OutcomesService {
       }
       const pupil = await placementsRepository.pupilOf(trx, placement.pupil_id, { lock: true })
       const valid = await this.#validate(trx, actor.principal, placement, pupil, outcome)
-      const clash = await placementsRepository.startingBetween(
-        trx,
-        placement.pupil_id,
-        id,
-        placement.start_date,
-        valid.effectiveDate
-      )
-      if (clash) {
-        throw conflict(
-          'placement_overlap',
-          `Placement ${clash.id} starts on ${clash.start_date}, before the corrected /effectiveDate`,
-          [
-            {
-              path: '/effectiveDate',
-              code: 'placement_overlap',
-              message: `placement ${clash.id} starts ${clash.start_date}`
-            }
-          ]
-        )
-      }
+      // The corrected end may not run into the pupil's next placement: the no-overlap rule.
+      const others = await placementsRepository.otherPlacementsOf(trx, placement.pupil_id, id)
+      refuseIf(overlapRefusal(placement.start_date, lastDayBefore(valid.effectiveDate), others, '/effectiveDate'))
       const row = await storeOutcome(trx, placement, pupil, valid, actor.principal.subject, {
         id: current.id,
         reason: correctionReason

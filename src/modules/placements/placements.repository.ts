@@ -113,21 +113,25 @@ export function providerFacts(db: Kysely<DB>, providerIds: string[]) {
 }
 
 /**
- * The pupil's placement (not cancelled) whose dates overlap `start`–`end` (open-ended when null), other than
- * `exceptId`. Callers hold the pupil's row lock, so a concurrent placement is seen here.
+ * The pupil's placements (not cancelled) other than `exceptId`, with their dates: what the no-overlap rule
+ * (domain/placements.ts overlapping) is judged on. Callers hold the pupil's row lock, so a concurrent
+ * placement of the pupil is seen here rather than failing the exclusion constraint.
  */
-export function findOverlap(db: Kysely<DB>, pupilId: string, start: string, end: string | null, exceptId?: string) {
-  return db
+export async function otherPlacementsOf(db: Kysely<DB>, pupilId: string, exceptId?: string) {
+  const rows = await db
     .selectFrom('placement')
     .select(['id', 'start_date', 'end_date', 'planned_end_date'])
     .where('pupil_id', '=', pupilId)
     .where('status', '<>', 'CANCELLED')
     .$if(exceptId !== undefined, (qb) => qb.where('id', '<>', exceptId!))
-    .where(
-      sql<boolean>`daterange(start_date, coalesce(end_date, planned_end_date), '[]')
-        && daterange(${start}::date, ${end}::date, '[]')`
-    )
-    .executeTakeFirst()
+    .orderBy('start_date')
+    .execute()
+  return rows.map((r) => ({
+    id: r.id,
+    startDate: r.start_date,
+    endDate: r.end_date,
+    plannedEndDate: r.planned_end_date
+  }))
 }
 
 /**
@@ -484,19 +488,6 @@ export async function reviewSummaries(
     .execute()
   for (const r of rows) out.set(r.placement_id, { last: r.last as string, count: Number(r.count) })
   return out
-}
-
-/** The pupil's first placement (not cancelled, other than `exceptId`) starting after `after` and before `before`. */
-export function startingBetween(db: Kysely<DB>, pupilId: string, exceptId: string, after: string, before: string) {
-  return db
-    .selectFrom('placement')
-    .select(['id', 'start_date'])
-    .where('pupil_id', '=', pupilId)
-    .where('id', '<>', exceptId)
-    .where('status', '<>', 'CANCELLED')
-    .where('start_date', '>', after)
-    .where('start_date', '<', before)
-    .executeTakeFirst()
 }
 
 /** The pupil's earliest Tier 2 or 3 placement that has started between `from` and `today`, other than `exceptId`. */

@@ -6,12 +6,13 @@ import {
   homeAttendanceCode,
   type LegalBasis,
   moveEnding,
+  moveRefusal,
+  overlapRefusal,
   pauseDateErrors,
   type PlacementFacts,
   placementErrors,
   startBeforeReferral
 } from '../../domain/placements.js'
-import { reviewOverdueAt, reviewsFrom } from '../../domain/reviews.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import {
   conflict,
@@ -19,6 +20,7 @@ import {
   invalid,
   notFound,
   preconditionFailed,
+  refuseIf,
   ruleFailed,
   unprocessable
 } from '../../platform/errors.js'
@@ -217,15 +219,7 @@ export class PlacementsService {
     exceptId: string | undefined,
     path: string
   ): Promise<void> {
-    const clash = await repo.findOverlap(trx, pupilId, start, end, exceptId)
-    if (clash) {
-      const until = clash.end_date ?? clash.planned_end_date ?? 'open-ended'
-      throw conflict(
-        'placement_overlap',
-        `The pupil already has placement ${clash.id} from ${clash.start_date} to ${until}`,
-        [{ path, code: 'placement_overlap', message: `overlaps placement ${clash.id}` }]
-      )
-    }
+    refuseIf(overlapRefusal(start, end, await repo.otherPlacementsOf(trx, pupilId, exceptId), path))
   }
 
   async create(actor: Actor, input: CreatePlacement) {
@@ -668,64 +662,23 @@ export class PlacementsService {
           `Only an ACTIVE or PAUSED placement can ${kind === 'ESCALATED' ? 'escalate' : 'step down'}; ` +
             `this one is ${row.status}`
         )
-      if (kind === 'ESCALATED' && row.tier !== 2)
-        throw unprocessable('not_tier_2', 'Escalation moves a Tier 2 placement to Tier 3', [
-          { path: '/tier', code: 'not_tier_2', message: `this placement is Tier ${row.tier}` }
-        ])
-      if (kind === 'STEPPED_DOWN' && row.tier === 1)
-        throw unprocessable('already_tier_1', 'The placement is already Tier 1', [
-          { path: '/tier', code: 'already_tier_1', message: 'already Tier 1' }
-        ])
-      if (row.outcome_id !== null) {
-        throw conflict(
-          'end_scheduled',
-          `The placement already ends on ${row.end_date} (${row.ended_reason}); the next placement follows it`,
-          [{ path: '/', code: 'end_scheduled', message: `placement ${id} ends on ${row.end_date}` }]
-        )
-      }
-      if (next.startDate <= row.start_date)
-        ruleFailed([
-          {
-            path: '/startDate',
-            code: 'before_current_start',
-            message: `/startDate must be after the current placement's start (${row.start_date})`
-          }
-        ])
       const today = this.#today()
-      // Judged at the move's own date: a review due after it was not overdue, however late the move is recorded.
-      if (
-        kind === 'ESCALATED' &&
-        row.status === 'ACTIVE' &&
-        reviewOverdueAt(row.next_review_due_on, next.startDate, today)
-      ) {
-        throw unprocessable(
-          'review_overdue',
-          `A review was due on ${row.next_review_due_on}, before the escalation on ${next.startDate}, ` +
-            'and has not been held; hold it before escalating',
-          [
-            {
-              path: '/nextReviewDueOn',
-              code: 'review_overdue',
-              message: `review due ${row.next_review_due_on} is overdue`
-            }
-          ]
+      refuseIf(
+        moveRefusal(
+          {
+            kind,
+            status: row.status,
+            tier: row.tier,
+            startDate: row.start_date,
+            nextReviewDueOn: row.next_review_due_on,
+            nextStartDate: next.startDate,
+            reviewsHeld: await reviewsRepository.heldOn(trx, id),
+            scheduledEnd:
+              row.outcome_id === null ? null : { placementId: id, endDate: row.end_date, reason: row.ended_reason }
+          },
+          today
         )
-      }
-      const held = await reviewsRepository.heldOn(trx, id)
-      const later = reviewsFrom(held, next.startDate)
-      if (later.length > 0) {
-        throw unprocessable(
-          'review_after_move',
-          `A review was held on ${later[0]}, on or after /startDate: the placement was still running then`,
-          [
-            {
-              path: '/startDate',
-              code: 'review_after_move',
-              message: `/startDate ${next.startDate} is not after the review held on ${later.at(-1)}`
-            }
-          ]
-        )
-      }
+      )
       // A step-down that starts later ends the current placement the day before, not at once: it keeps
       // running (reviews, attendance) until then and ends when the next placement starts.
       const ending = moveEnding(next.startDate, today)

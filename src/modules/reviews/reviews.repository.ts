@@ -189,14 +189,14 @@ export function setSchoolView(db: Kysely<DB>, placementId: string, reviewId: str
     .executeTakeFirst()
 }
 
-/** The LA's approval of an extension of the placement up to `upTo` or later, if any. */
-export function approvalCovering(db: Kysely<DB>, placementId: string, upTo: string) {
-  return db
+/** The dates up to which the LA has approved extensions of the placement. */
+export async function approvalsOf(db: Kysely<DB>, placementId: string): Promise<string[]> {
+  const rows = await db
     .selectFrom('extension_approval')
-    .select('id')
+    .select('up_to')
     .where('placement_id', '=', placementId)
-    .where('up_to', '>=', upTo)
-    .executeTakeFirst()
+    .execute()
+  return rows.map((r) => r.up_to)
 }
 
 export function approveExtension(db: Kysely<DB>, values: Insertable<DB['extension_approval']>) {

@@ -2,7 +2,16 @@ import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../platform/auth/principal.js'
 import type { DB, PlacementRow, ReviewRow } from '../../db/schema.js'
-import { conflict, type FieldError, invalid, notFound, ruleFailed, unprocessable } from '../../platform/errors.js'
+import { extensionRefusal } from '../../domain/reviews.js'
+import {
+  conflict,
+  type FieldError,
+  invalid,
+  notFound,
+  refuseIf,
+  ruleFailed,
+  unprocessable
+} from '../../platform/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { attendanceRepository } from '../attendance/index.js'
@@ -159,56 +168,27 @@ export class ReviewsService {
       let extension: { newEnd: string } | undefined
       if (input.decision === 'EXTEND' && input.extension) {
         const newEnd = input.extension.newPlannedEnd
-        const currentEnd = placement.planned_end_date ?? placement.start_date
-        if (newEnd <= currentEnd)
-          ruleFailed([
-            {
-              path: '/extension/newPlannedEnd',
-              code: 'not_later',
-              message: `/extension/newPlannedEnd must be after the current planned end (${currentEnd})`
-            }
-          ])
-        if (placement.next_review_due_on && placement.next_review_due_on < input.heldOn) {
-          throw unprocessable(
-            'review_overdue',
-            `A review was overdue (due ${placement.next_review_due_on}) when this one was held; hold the review, then extend at the next`,
-            [
-              {
-                path: '/decision',
-                code: 'review_overdue',
-                message: `review due ${placement.next_review_due_on} was overdue`
-              }
-            ]
-          )
-        }
         const policy = await policyFor(trx, placement.la_code)
-        const limit =
-          placement.tier === 1
-            ? policy.tier1_max_school_weeks
-            : placement.tier === 2
-              ? policy.tier2_max_school_weeks
-              : policy.tier3_max_school_weeks
-        if (limit) {
-          const pupil = await placementsRepository.pupilOf(trx, placement.pupil_id)
-          const days = (await calendarForPupil(trx, pupil)).countSchoolDays(placement.start_date, newEnd)
-          if (days > limit * 5) {
-            const approval = await repo.approvalCovering(trx, placementId, newEnd)
-            if (!approval) {
-              throw unprocessable(
-                'extension_needs_la_approval',
-                `Extending to ${newEnd} makes ${days} school days, past the LA's Tier ${placement.tier} limit ` +
-                  `of ${limit} school weeks; an LA administrator must approve it first`,
-                [
-                  {
-                    path: '/extension/newPlannedEnd',
-                    code: 'extension_needs_la_approval',
-                    message: `past the Tier ${placement.tier} limit without LA approval`
-                  }
-                ]
-              )
-            }
-          }
-        }
+        const limits = [policy.tier1_max_school_weeks, policy.tier2_max_school_weeks, policy.tier3_max_school_weeks]
+        const [calendar, approvedUpTo] = await Promise.all([
+          calendarForPupil(trx, await placementsRepository.pupilOf(trx, placement.pupil_id)),
+          repo.approvalsOf(trx, placementId)
+        ])
+        refuseIf(
+          extensionRefusal(
+            {
+              tier: placement.tier,
+              startDate: placement.start_date,
+              plannedEndDate: placement.planned_end_date,
+              nextReviewDueOn: placement.next_review_due_on,
+              heldOn: input.heldOn,
+              newEnd,
+              limitSchoolWeeks: limits[placement.tier - 1] ?? null,
+              approvedUpTo
+            },
+            calendar
+          )
+        )
         extension = { newEnd }
       }
 

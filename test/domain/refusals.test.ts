@@ -1,0 +1,145 @@
+import t from 'tap'
+import { estimatedYear, SchoolCalendar } from '../../src/domain/calendar.js'
+import { moveRefusal, overlapping, overlapRefusal, type MoveFacts } from '../../src/domain/placements.js'
+import { registrationCheck } from '../../src/domain/registration.js'
+import { extensionRefusal, type ExtensionFacts } from '../../src/domain/reviews.js'
+
+/** The rules that refuse a request, each a pure function of facts (issue 12 §2). */
+
+const placement = (id: string, startDate: string, endDate: string | null, plannedEndDate: string | null = null) => ({
+  id,
+  startDate,
+  endDate,
+  plannedEndDate
+})
+
+t.test('no-overlap: placements sharing a day overlap; open ends run on', async (t) => {
+  const autumn = placement('1', '2026-09-07', null, '2026-12-18')
+  t.equal(overlapping('2026-12-18', null, [autumn])?.id, '1', 'starting on its planned last day overlaps')
+  t.equal(overlapping('2026-12-19', null, [autumn]), undefined, 'starting the day after does not')
+  t.equal(overlapping('2026-01-05', '2026-09-06', [autumn]), undefined, 'ending the day before it starts does not')
+  t.equal(overlapping('2026-01-05', '2026-09-07', [autumn])?.id, '1', 'ending on its first day overlaps')
+  t.equal(overlapping('2030-01-01', null, [placement('2', '2026-09-07', null)])?.id, '2', 'an open placement runs on')
+  const ended = [placement('3', '2026-09-07', '2026-10-01', '2027-07-01')]
+  t.equal(overlapping('2026-10-02', null, ended), undefined, 'the actual end, not the planned one, closes it')
+  const refusal = overlapRefusal('2026-10-01', null, [autumn], '/startDate')
+  t.match(refusal, {
+    code: 'placement_overlap',
+    detail: 'The pupil already has placement 1 from 2026-09-07 to 2026-12-18',
+    errors: [{ path: '/startDate', code: 'placement_overlap', message: 'overlaps placement 1' }]
+  })
+  t.equal(refusal?.status, undefined, 'the caller says it is a conflict')
+  t.equal(overlapRefusal('2027-01-04', null, [autumn], '/startDate'), undefined)
+})
+
+const move = (over: Partial<MoveFacts> = {}): MoveFacts => ({
+  kind: 'ESCALATED',
+  status: 'ACTIVE',
+  tier: 2,
+  startDate: '2026-09-07',
+  nextReviewDueOn: '2026-10-05',
+  nextStartDate: '2026-10-01',
+  reviewsHeld: ['2026-09-28'],
+  scheduledEnd: null,
+  ...over
+})
+
+t.test('tier moves: which placements may escalate or step down, and when', async (t) => {
+  const today = '2026-10-01'
+  t.equal(moveRefusal(move(), today), undefined, 'a Tier 2 escalation with its review held passes')
+  t.equal(moveRefusal(move({ tier: 3 }), today)?.code, 'not_tier_2')
+  t.equal(moveRefusal(move({ kind: 'STEPPED_DOWN', tier: 1 }), today)?.code, 'already_tier_1')
+  t.equal(moveRefusal(move({ kind: 'STEPPED_DOWN', tier: 3 }), today), undefined, 'Tier 3 steps down')
+  const scheduled = moveRefusal(
+    move({ scheduledEnd: { placementId: '9', endDate: '2026-10-30', reason: 'RETURNED' } }),
+    today
+  )
+  t.match(scheduled, { status: 409, code: 'end_scheduled' })
+  t.match(moveRefusal(move({ nextStartDate: '2026-09-07' }), today), {
+    code: 'validation_failed',
+    errors: [{ path: '/startDate', code: 'before_current_start' }]
+  })
+  t.match(moveRefusal(move({ nextReviewDueOn: '2026-09-30' }), today), {
+    code: 'review_overdue',
+    errors: [{ path: '/nextReviewDueOn' }]
+  })
+  t.equal(
+    moveRefusal(move({ nextReviewDueOn: '2026-09-30', nextStartDate: '2026-09-29' }), today),
+    undefined,
+    'judged at the move date: the review was not yet due then'
+  )
+  t.equal(
+    moveRefusal(move({ kind: 'STEPPED_DOWN', nextReviewDueOn: '2026-09-30' }), today),
+    undefined,
+    'a step-down is not held back by an overdue review'
+  )
+  t.equal(moveRefusal(move({ status: 'PAUSED', nextReviewDueOn: '2026-09-30' }), today), undefined, 'nor a pause')
+  t.match(moveRefusal(move({ reviewsHeld: ['2026-10-01'] }), today), {
+    code: 'review_after_move',
+    errors: [{ path: '/startDate', code: 'review_after_move' }]
+  })
+})
+
+const calendar = new SchoolCalendar((startYear) => estimatedYear(startYear))
+const extension = (over: Partial<ExtensionFacts> = {}): ExtensionFacts => ({
+  tier: 2,
+  startDate: '2026-09-07',
+  plannedEndDate: '2026-12-18',
+  nextReviewDueOn: '2026-11-02',
+  heldOn: '2026-10-19',
+  newEnd: '2027-02-12',
+  limitSchoolWeeks: 26,
+  approvedUpTo: [],
+  ...over
+})
+
+t.test(
+  'extensions: later than the current end, no overdue review, and within the tier limit or approved',
+  async (t) => {
+    t.equal(extensionRefusal(extension(), calendar), undefined, 'within 26 school weeks')
+    t.match(extensionRefusal(extension({ newEnd: '2026-12-18' }), calendar), {
+      code: 'validation_failed',
+      errors: [{ path: '/extension/newPlannedEnd', code: 'not_later' }]
+    })
+    t.match(extensionRefusal(extension({ nextReviewDueOn: '2026-10-16' }), calendar), { code: 'review_overdue' })
+    const long = extension({ newEnd: '2027-07-16' })
+    t.match(extensionRefusal(long, calendar), {
+      code: 'extension_needs_la_approval',
+      errors: [{ path: '/extension/newPlannedEnd', code: 'extension_needs_la_approval' }]
+    })
+    t.equal(extensionRefusal({ ...long, approvedUpTo: ['2027-07-16'] }, calendar), undefined, 'approved up to it')
+    t.not(extensionRefusal({ ...long, approvedUpTo: ['2027-07-15'] }, calendar), undefined, 'approved short of it')
+    t.equal(extensionRefusal({ ...long, limitSchoolWeeks: null }, calendar), undefined, 'no limit set')
+  }
+)
+
+t.test('registration threshold: 5 full-time pupils, or one looked after or with an EHC plan', async (t) => {
+  const pupil = (over = {}) => ({
+    sessionsAtProvider: 8,
+    lookedAfter: false,
+    senProvision: null,
+    dateOfBirth: '2012-01-15',
+    ...over
+  })
+  const today = '2026-10-01'
+  t.equal(registrationCheck(true, [pupil(), pupil(), pupil(), pupil()], 18, today).flagged, false, 'four')
+  t.equal(
+    registrationCheck(
+      true,
+      Array.from({ length: 5 }, () => pupil()),
+      18,
+      today
+    ).flagged,
+    true,
+    'five'
+  )
+  t.equal(registrationCheck(true, [pupil({ lookedAfter: true })], 18, today).flagged, true, 'one looked after')
+  t.equal(registrationCheck(true, [pupil({ senProvision: 'E' })], 18, today).flagged, true, 'one with an EHC plan')
+  t.equal(registrationCheck(false, [pupil({ senProvision: 'E' })], 18, today).flagged, false, 'registered')
+  t.equal(registrationCheck(true, [pupil({ sessionsAtProvider: 7 })], 18, today).fullTimePupils, 0, 'under 18 h')
+  t.equal(
+    registrationCheck(true, [pupil({ lookedAfter: true, dateOfBirth: '2009-06-01' })], 18, today).fullTimePupils,
+    0,
+    'past compulsory school age'
+  )
+})
