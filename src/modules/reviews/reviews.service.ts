@@ -151,7 +151,9 @@ export class ReviewsService {
           {
             path: '/nextReviewOn',
             code: 'next_review_too_late',
-            message: `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ${after.due} (${after.explanation})`
+            message:
+              `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ` +
+              `${after.due} (${after.explanation})`
           }
         ])
       }
@@ -171,7 +173,8 @@ export class ReviewsService {
         if (placement.next_review_due_on && placement.next_review_due_on < input.heldOn) {
           throw unprocessable(
             'review_overdue',
-            `A review was overdue (due ${placement.next_review_due_on}) when this one was held; hold the review, then extend at the next`,
+            `A review was overdue (due ${placement.next_review_due_on}) when this one was held; ` +
+              'hold the review, then extend at the next',
             [
               {
                 path: '/decision',
