@@ -175,8 +175,9 @@ export const logRedactPaths = [
   ...PII_KEYS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `body.${k}`])
 ]
 
-export const apiDescription = `Shared record of alternative provision (AP) placements in England across the three-tier model:
-Tier 1 targeted support in the pupil's mainstream school, Tier 2 time-limited placements aiming at a return, Tier 3
+export const apiDescription =
+  'Shared record of alternative provision (AP) placements in England across the three-tier model:\n' +
+  `Tier 1 targeted support in the pupil's mainstream school, Tier 2 time-limited placements aiming at a return, Tier 3
 transitional placements. Schools refer and follow their pupils, AP coordinators triage and place, local authorities
 report. Every call carries a bearer token naming a role and the organisation it acts for; another organisation's
 records answer 404. Errors are RFC 9457 problem documents. Dates are YYYY-MM-DD; timestamps are UTC ISO 8601.`
@@ -233,7 +234,8 @@ export async function buildApp(deps: AppDeps) {
   })
 
   await app.register(errorsPlugin)
-  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }) // sent over TLS only: docsCspPlugin
+  // upgradeInsecureRequests: null, as the API is sent over TLS only: docsCspPlugin
+  await app.register(helmet, { global: true, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } })
   await app.register(underPressure, {
     maxEventLoopDelay: config.MAX_EVENT_LOOP_DELAY_MS,
     pressureHandler: () => {
@@ -310,7 +312,8 @@ export async function buildApp(deps: AppDeps) {
         {
           name: 'outcomes',
           description:
-            'Coded outcomes that close placements, corrections, and follow-ups that show whether an outcome was sustained'
+            'Coded outcomes that close placements, corrections, and follow-ups that show whether an outcome was ' +
+            'sustained'
         },
         {
           name: 'attendance',

@@ -7,12 +7,14 @@ export const CreateAssessment = Type.Object(
     subject: StringEnum(SUBJECTS),
     stage: StringEnum(STAGES, {
       description:
-        'BASELINE (one per subject, from up to 90 days before the start), REVIEW (optionally tied to a review), EXIT (one per subject).'
+        'BASELINE (one per subject, from up to 90 days before the start), REVIEW (optionally tied to a review), ' +
+        'EXIT (one per subject).'
     }),
     assessedOn: IsoDate,
     scale: StringEnum(SCALES, {
       description:
-        'GCSE_9_1 (1–9), STANDARDISED_SCORE (55–145), READING_AGE_MONTHS (48–216), or PROVIDER_SCALE with its name and range.'
+        'GCSE_9_1 (1–9), STANDARDISED_SCORE (55–145), READING_AGE_MONTHS (48–216), or PROVIDER_SCALE with its ' +
+        'name and range.'
     }),
     scaleName: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
     scaleMin: Type.Optional(Type.Number({ minimum: -10000, maximum: 10000 })),

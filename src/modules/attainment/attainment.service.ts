@@ -66,7 +66,10 @@ export class AttainmentService {
         err(
           '/assessedOn',
           'before_placement',
-          `/assessedOn is before ${earliest}: ${input.stage === 'BASELINE' ? `a baseline is taken at most ${BASELINE_LEAD_DAYS} days before the start` : 'the placement started then'}`
+          `/assessedOn is before ${earliest}: ` +
+            (input.stage === 'BASELINE'
+              ? `a baseline is taken at most ${BASELINE_LEAD_DAYS} days before the start`
+              : 'the placement started then')
         )
       if (placement.end_date && input.assessedOn > placement.end_date)
         err('/assessedOn', 'after_placement', `/assessedOn is after the placement ended (${placement.end_date})`)

@@ -4,7 +4,10 @@ import type { PlacementRow } from '../../db/schema.js'
 import type { AttendanceSummaryView } from './attendance.schemas.js'
 import type { PlacementMarks } from './attendance.repository.js'
 
-/** A placement's attendance summary: the counts, the baseline, and the sessions expected so far on the pupil's calendar. */
+/**
+ * A placement's attendance summary: the counts, the baseline, and the sessions expected so far on the pupil's
+ * calendar.
+ */
 export function summaryFor(
   marks: PlacementMarks,
   baselinePct: number | null,

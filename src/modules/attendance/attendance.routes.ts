@@ -24,7 +24,10 @@ export const attendanceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'recordAttendance',
         summary: 'Record AM and PM session marks for pupils placed with the provider, in bulk',
         description:
-          "Validated as a whole: a mark for a pupil not placed with the provider, for a date outside the placement, a weekend or a non-school day of the pupil's calendar, an authorised absence without a reason, or more scheduled sessions in a week than the placement plans, refuses the batch and nothing is stored. Idempotent: the same marks again change nothing; a changed mark is kept as a correction.",
+          'Validated as a whole: a mark for a pupil not placed with the provider, for a date outside the ' +
+          "placement, a weekend or a non-school day of the pupil's calendar, an authorised absence without a " +
+          'reason, or more scheduled sessions in a week than the placement plans, refuses the batch and nothing ' +
+          'is stored. Idempotent: the same marks again change nothing; a changed mark is kept as a correction.',
         body: MarkBatch,
         response: { 200: ref(MarkBatchResult), 422: ref(Problem) }
       }

@@ -12,7 +12,8 @@ export const Mark = Type.Object(
     session: StringEnum(SESSIONS),
     code: StringEnum(MARK_CODES, {
       description:
-        'PRESENT, LATE (before the register closed), ABSENT_AUTH (with a reason), ABSENT_UNAUTH, NOT_SCHEDULED (no session at the provider that half-day).'
+        'PRESENT, LATE (before the register closed), ABSENT_AUTH (with a reason), ABSENT_UNAUTH, NOT_SCHEDULED ' +
+        '(no session at the provider that half-day).'
     }),
     reason: Type.Optional(Text({ minLength: 1, maxLength: 200, description: 'Required for ABSENT_AUTH.' }))
   },
@@ -25,7 +26,10 @@ export const MarkBatch = Type.Object(
   },
   {
     additionalProperties: false,
-    description: `Up to ${MAX_MARKS} AM/PM marks for pupils placed with the calling provider, validated as a whole: one bad mark and none is stored. Sending the same marks again changes nothing; a changed mark is stored as an audited correction.`
+    description:
+      `Up to ${MAX_MARKS} AM/PM marks for pupils placed with the calling provider, validated as a whole: ` +
+      'one bad mark and none is stored. Sending the same marks again changes nothing; ' +
+      'a changed mark is stored as an audited correction.'
   }
 )
 export type MarkBatch = Static<typeof MarkBatch>
@@ -65,7 +69,8 @@ export const AttendanceSummary = Type.Object(
     severeAbsence: Type.Boolean({ description: 'Below 50%.' }),
     expectedSessionsToDate: Type.Integer({
       description:
-        "Sessions the placement's sessions a week call for from its start to its end or today, on the pupil's school calendar."
+        "Sessions the placement's sessions a week call for from its start to its end or today, on the pupil's " +
+        'school calendar.'
     }),
     unmarkedSessions: Type.Integer({ description: 'Expected sessions with no mark yet.' }),
     unexplainedToday: Type.Array(StringEnum(SESSIONS), {

@@ -27,10 +27,12 @@ const refused = (
   new AppError(
     status,
     code,
-    `${count} mark(s) refused, none stored${count > errors.length ? `; the first ${errors.length} are listed` : ''}: ${errors
-      .slice(0, 3)
-      .map((e) => e.message)
-      .join('; ')}`,
+    `${count} mark(s) refused, none stored` +
+      (count > errors.length ? `; the first ${errors.length} are listed` : '') +
+      `: ${errors
+        .slice(0, 3)
+        .map((e) => e.message)
+        .join('; ')}`,
     errors
   )
 
@@ -98,7 +100,9 @@ export class AttendanceService {
           return {
             path: `/marks/${at}/code`,
             code: 'more_sessions_than_planned',
-            message: `placement ${o.placement_id} has ${o.n} scheduled sessions in the week of ${o.week}; its plan has ${o.sessions_at_provider} a week (mark the others NOT_SCHEDULED)`
+            message:
+              `placement ${o.placement_id} has ${o.n} scheduled sessions in the week of ${o.week}; ` +
+              `its plan has ${o.sessions_at_provider} a week (mark the others NOT_SCHEDULED)`
           }
         })
         return refused(listed, over.length, 422, 'more_sessions_than_planned')

@@ -19,7 +19,8 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listAuditEvents',
         summary: 'Audit trail: who read or changed what',
         description:
-          "Events by the LA's own organisations and events touching pupils of the LA, newest first. `from` and `to` are inclusive dates in England.",
+          "Events by the LA's own organisations and events touching pupils of the LA, newest first. `from` and " +
+          '`to` are inclusive dates in England.',
         querystring: AuditQuery,
         response: { 200: ref(AuditPage) }
       }

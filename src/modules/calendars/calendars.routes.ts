@@ -82,7 +82,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'putLaCalendar',
         summary: "Load or replace the LA's half-term dates for an academic year",
         description:
-          'Six half-terms, in order, not overlapping, inside 1 September – 31 August, each starting and ending on a weekday. Creating needs no If-Match; replacing needs the current ETag.',
+          'Six half-terms, in order, not overlapping, inside 1 September – 31 August, each starting and ending ' +
+          'on a weekday. Creating needs no If-Match; replacing needs the current ETag.',
         params: LaCalendarParams,
         headers: IfMatchHeaders,
         body: PutLaCalendar,
@@ -110,7 +111,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getSchoolCalendar',
         summary: "The calendar a school's clocks run on for an academic year",
         description:
-          "The school's own half-terms if it sets and has loaded them, else its LA's, else the estimated pattern (`estimated: true`), with the school's INSET and closure days.",
+          "The school's own half-terms if it sets and has loaded them, else its LA's, else the estimated pattern " +
+          "(`estimated: true`), with the school's INSET and closure days.",
         params: SchoolCalendarParams,
         response: { 200: ref(SchoolCalendarView) }
       }
@@ -134,7 +136,10 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'putSchoolCalendar',
         summary: "Set a school's INSET and closure days, and its own half-terms if it sets its own dates",
         description:
-          'Academies, free, foundation and voluntary-aided schools may give their own six half-terms; other schools follow their LA and send closures only (422 otherwise). Closures must be weekdays inside a half-term; INSET days may also sit on the weekdays just before or after one (the day before term starts, the day after it ends), as published calendars put them, and stay non-teaching days.',
+          'Academies, free, foundation and voluntary-aided schools may give their own six half-terms; other ' +
+          'schools follow their LA and send closures only (422 otherwise). Closures must be weekdays inside a ' +
+          'half-term; INSET days may also sit on the weekdays just before or after one (the day before term ' +
+          'starts, the day after it ends), as published calendars put them, and stay non-teaching days.',
         params: SchoolCalendarParams,
         headers: IfMatchHeaders,
         body: PutSchoolCalendar,
@@ -184,7 +189,8 @@ export const calendarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'addSchoolDays',
         summary: "The date a number of school days after a date, on a school's calendar",
         description:
-          "For checking a deadline: `days` school days after `from` (not counting `from`), skipping weekends, holidays, bank holidays and the school's closures.",
+          'For checking a deadline: `days` school days after `from` (not counting `from`), skipping weekends, ' +
+          "holidays, bank holidays and the school's closures.",
         params: SchoolIdParams,
         querystring: SchoolDayOffsetQuery,
         response: { 200: ref(SchoolDayOffset) }

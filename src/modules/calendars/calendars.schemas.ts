@@ -9,7 +9,8 @@ export const AcademicYearParam = Type.String({
 
 const CalendarSourceSchema = StringEnum(['school', 'la', 'estimated'] as const, {
   description:
-    "Where the dates come from: the school's own term dates, its LA's, or the estimated usual English pattern when neither is loaded."
+    "Where the dates come from: the school's own term dates, its LA's, or the estimated usual English pattern " +
+    'when neither is loaded.'
 })
 
 export const HalfTermInput = Type.Object(

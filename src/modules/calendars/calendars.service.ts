@@ -18,7 +18,7 @@ import {
 } from '../../platform/errors.js'
 import { toIso } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { type SchoolType, schoolsRepository, setsOwnTermDates } from '../schools/index.js'
+import { schoolsRepository, setsOwnTermDates } from '../schools/index.js'
 import { numbered, toLaCalendar } from './calendars.mapper.js'
 import * as calendarsRepository from './calendars.repository.js'
 import type { PutLaCalendar, PutSchoolCalendar, SchoolCalendarView } from './calendars.schemas.js'

@@ -48,7 +48,8 @@ const OutcomePolicyFields = {
     minimum: 0,
     maximum: 100,
     description:
-      'Attendance a reintegration needs at each follow-up to count as sustained. Default 90 (the persistent-absence threshold).'
+      'Attendance a reintegration needs at each follow-up to count as sustained. Default 90 (the ' +
+      'persistent-absence threshold).'
   }),
   followUpResponseSchoolDays: Type.Integer({
     minimum: 1,
@@ -59,7 +60,10 @@ const OutcomePolicyFields = {
     [Type.String({ pattern: '^0[5-7]-(0[1-9]|[12][0-9]|3[01])$', examples: ['06-24'] }), Type.Null()],
     {
       description:
-        "Month and day (MM-DD, May to July) Year 11's public examinations end each year: the last day of the summer GCSE timetable, contingency day included. A Year 11 pupil suspended or permanently excluded after it has no further examinations due, so no sixth-day provision duty. Null (the default): the last Friday of June."
+        "Month and day (MM-DD, May to July) Year 11's public examinations end each year: the last day of the " +
+        'summer GCSE timetable, contingency day included. A Year 11 pupil suspended or permanently excluded ' +
+        'after it has no further examinations due, so no sixth-day provision duty. Null (the default): the last ' +
+        'Friday of June.'
     }
   )
 }

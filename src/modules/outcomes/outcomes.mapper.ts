@@ -20,7 +20,10 @@ export type OutcomeInput = Omit<CloseWithOutcome, 'receiving'> & {
 /** The day before an outcome takes effect: the placement's last day. */
 export const lastDayBefore = (effectiveDate: string) => DateTime.fromISO(effectiveDate).minus({ days: 1 }).toISODate()!
 
-/** Who records a check: the school or the LA after a return to school; the LA or the provider after post-16 transition. */
+/**
+ * Who records a check: the school or the LA after a return to school; the LA or the provider after post-16
+ * transition.
+ */
 export const recordersOf = (checkpoint: string): ('coordinator' | 'school' | 'provider')[] =>
   isPost16Checkpoint(checkpoint) ? ['coordinator', 'provider'] : ['coordinator', 'school']
 

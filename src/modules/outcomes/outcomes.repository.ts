@@ -13,7 +13,8 @@ import type { Outcome } from './outcomes.schemas.js'
 /**
  * Inserts an outcome (a correction when `correcting` is given) and brings the placement's follow-ups into line
  * with it: pending checks move to the new dates, recorded ones stand, ones the new outcome does not have are
- * superseded (a recorded result is kept on the superseded row), new ones are added. The follow-ups run on the receiving school's calendar when it is one of ours.
+ * superseded (a recorded result is kept on the superseded row), new ones are added. The follow-ups run on the
+ * receiving school's calendar when it is one of ours.
  */
 export async function storeOutcome(
   trx: Kysely<DB>,

@@ -38,7 +38,9 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'closePlacement',
         summary: 'Close an active or paused placement with a coded outcome',
         description:
-          'The only way a placement ends (besides an escalation or step-down, which record their own outcome). Ends the placement the day before the effective date and schedules the follow-ups: +6 school weeks, +1 and +2 terms after a reintegration; the October and March checks after a post-16 transition.',
+          'The only way a placement ends (besides an escalation or step-down, which record their own outcome). ' +
+          'Ends the placement the day before the effective date and schedules the follow-ups: +6 school weeks, ' +
+          '+1 and +2 terms after a reintegration; the October and March checks after a post-16 transition.',
         params: Params,
         headers: IfMatchHeaders,
         body: CloseWithOutcome,
@@ -65,7 +67,8 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'correctOutcome',
         summary: "Correct an ended placement's outcome, with a reason kept in its history",
         description:
-          'The same rules as closing. Pending follow-ups move to the corrected dates, recorded ones stand, ones the new outcome does not need are superseded.',
+          'The same rules as closing. Pending follow-ups move to the corrected dates, recorded ones stand, ones ' +
+          'the new outcome does not need are superseded.',
         params: Params,
         headers: IfMatchHeaders,
         body: CorrectOutcome,
@@ -108,7 +111,9 @@ export const outcomeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'recordFollowUp',
         summary: 'Record a follow-up check of an outcome',
         description:
-          'After a reintegration the school (for its own pupils) or the LA records roll, attendance, exclusion and suspensions; after a post-16 transition the provider or the LA records participation and destination. Not before the check opens (422), once only (409).',
+          'After a reintegration the school (for its own pupils) or the LA records roll, attendance, exclusion ' +
+          'and suspensions; after a post-16 transition the provider or the LA records participation and ' +
+          'destination. Not before the check opens (422), once only (409).',
         params: FollowUpParams,
         body: FollowUpResult,
         response: { 201: ref(FollowUp), 409: ref(Problem), 422: ref(Problem) }

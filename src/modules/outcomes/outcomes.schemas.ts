@@ -25,7 +25,8 @@ const Receiving = Type.Object(
   {
     additionalProperties: false,
     description:
-      'The school, provider or other organisation the pupil goes to: a school or provider of the LA by id, or any organisation by name.'
+      'The school, provider or other organisation the pupil goes to: a school or provider of the LA by id, or ' +
+      'any organisation by name.'
   }
 )
 
@@ -54,13 +55,15 @@ const DestinationInput = Type.Object(
 const outcomeFields = {
   code: StringEnum(OUTCOME_CODES, {
     description:
-      'domain.md §9.7. ESCALATED_TIER_2_TO_3 is recorded by POST /v1/placements/{id}/escalation, which opens the Tier 3 placement.'
+      'domain.md §9.7. ESCALATED_TIER_2_TO_3 is recorded by POST /v1/placements/{id}/escalation, which opens the ' +
+      'Tier 3 placement.'
   }),
   effectiveDate: Type.String({
     format: 'date',
     pattern: '^(19|20)[0-9]{2}-',
     description:
-      'When the outcome took effect: the first day at the receiving school or destination. The placement ends the day before.'
+      'When the outcome took effect: the first day at the receiving school or destination. The placement ends ' +
+      'the day before.'
   }),
   receiving: Type.Optional(Receiving),
   finalReviewId: Type.Optional(Id),
@@ -82,7 +85,10 @@ const outcomeFields = {
 export const CloseWithOutcome = Type.Object(outcomeFields, {
   additionalProperties: false,
   description:
-    'Closes an active or paused placement. A Tier 2 placement ending other than in a reintegration needs /reasons; OTHER needs /otherText; a phased return its /phasedPlan; POST16_TRANSITION a /destination; a Year 11 pupil leaving education (last half-term of Year 11, or past compulsory school age) must end in POST16_TRANSITION. The final review, or why there was none.'
+    'Closes an active or paused placement. A Tier 2 placement ending other than in a reintegration needs ' +
+    '/reasons; OTHER needs /otherText; a phased return its /phasedPlan; POST16_TRANSITION a /destination; a Year ' +
+    '11 pupil leaving education (last half-term of Year 11, or past compulsory school age) must end in ' +
+    'POST16_TRANSITION. The final review, or why there was none.'
 })
 export type CloseWithOutcome = Static<typeof CloseWithOutcome>
 
@@ -91,7 +97,8 @@ export const CorrectOutcome = Type.Object(
   {
     additionalProperties: false,
     description:
-      'Replaces the current outcome; the earlier one stays in the history with this reason. The same rules as closing apply.'
+      'Replaces the current outcome; the earlier one stays in the history with this reason. The same rules as ' +
+      'closing apply.'
   }
 )
 export type CorrectOutcome = Static<typeof CorrectOutcome>
@@ -142,7 +149,9 @@ export const FollowUpResult = Type.Object(
         minimum: 0,
         maximum: 12,
         description:
-          'March check, optional: the longest unbroken run of months in an apprenticeship in the destination year (August–July). 6 or more is sustained whatever October–March shows; for an apprenticeship started after October, record the check once it reaches 6 months (by the end of July).'
+          'March check, optional: the longest unbroken run of months in an apprenticeship in the destination ' +
+          'year (August–July). 6 or more is sustained whatever October–March shows; for an apprenticeship ' +
+          'started after October, record the check once it reaches 6 months (by the end of July).'
       })
     ),
     notes: Type.Optional(Text(2000))
@@ -150,7 +159,9 @@ export const FollowUpResult = Type.Object(
   {
     additionalProperties: false,
     description:
-      'After a reintegration (SIX_SCHOOL_WEEKS, ONE_TERM, TWO_TERMS): onRoll, attendancePct, permanentlyExcluded and suspensionDays are required. After a post-16 transition (POST16_OCTOBER, POST16_MARCH): participating and destination; the March check also monthsInEducation and monthsInEmployment.'
+      'After a reintegration (SIX_SCHOOL_WEEKS, ONE_TERM, TWO_TERMS): onRoll, attendancePct, permanentlyExcluded ' +
+      'and suspensionDays are required. After a post-16 transition (POST16_OCTOBER, POST16_MARCH): participating ' +
+      'and destination; the March check also monthsInEducation and monthsInEmployment.'
   }
 )
 export type FollowUpResult = Static<typeof FollowUpResult>

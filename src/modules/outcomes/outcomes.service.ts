@@ -74,7 +74,8 @@ export class OutcomesService {
       if (!pupil.home_school_id) {
         throw unprocessable(
           'no_home_school',
-          'The pupil has no home school to return to; record the school they moved to (MOVED_TO_NEW_MAINSTREAM or MOVED_TO_SPECIAL_SCHOOL)',
+          'The pupil has no home school to return to; record the school they moved to (MOVED_TO_NEW_MAINSTREAM ' +
+            'or MOVED_TO_SPECIAL_SCHOOL)',
           [{ path: '/code', code: 'no_home_school', message: `/code ${input.code} needs a home school` }]
         )
       }

@@ -166,6 +166,7 @@ export async function lockPlaces(
  * given), in one statement: what a new placement's rules are checked against.
  */
 export async function policyToPlace(db: Kysely<DB>, laCode: string, reasonCode: string | undefined) {
+  const laOrNational = sql`(reason_code.la_code is null or reason_code.la_code = ${laCode})`
   const row = await db
     .selectFrom('la_policy')
     .selectAll('la_policy')
@@ -173,7 +174,7 @@ export async function policyToPlace(db: Kysely<DB>, laCode: string, reasonCode: 
       (reasonCode === undefined
         ? sql<boolean>`true`
         : sql<boolean>`exists (select 1 from reason_code
-            where reason_code.code = ${reasonCode} and (reason_code.la_code is null or reason_code.la_code = ${laCode}))`
+            where reason_code.code = ${reasonCode} and ${laOrNational})`
       ).as('reason_code_known')
     )
     .where('la_policy.la_code', '=', laCode)

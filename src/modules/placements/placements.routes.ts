@@ -65,7 +65,9 @@ export const placementRoutes: FastifyPluginAsyncTypebox<{ within?: FastifyPlugin
         operationId: 'createPlacement',
         summary: 'Place a pupil from an accepted referral',
         description:
-          "Checks the tier rules, the provider's tier and capacity (409 and a waiting-list place when full), the pupil's other placements (409 naming the clash), and sets the first review date from LA policy on the pupil's school calendar.",
+          "Checks the tier rules, the provider's tier and capacity (409 and a waiting-list place when full), the " +
+          "pupil's other placements (409 naming the clash), and sets the first review date from LA policy on the " +
+          "pupil's school calendar.",
         body: CreatePlacement,
         response: { 201: ref(Placement), 409: ref(Problem), 422: ref(Problem) }
       }
@@ -126,7 +128,8 @@ export const placementRoutes: FastifyPluginAsyncTypebox<{ within?: FastifyPlugin
         if (ending.length > 0) {
           throw unprocessable(
             'use_outcome',
-            `A placement ends only with a coded outcome: POST /v1/placements/${(request.params as { id: string }).id}/outcome`,
+            'A placement ends only with a coded outcome: ' +
+              `POST /v1/placements/${(request.params as { id: string }).id}/outcome`,
             ending.map((k) => ({
               path: `/${k}`,
               code: 'use_outcome',
@@ -140,7 +143,8 @@ export const placementRoutes: FastifyPluginAsyncTypebox<{ within?: FastifyPlugin
         operationId: 'updatePlacement',
         summary: 'Record notices and LA notification, change the plan, or (while planned) dates and sessions',
         description:
-          'Never ends a placement: status, endDate or an outcome in the body answer 422 pointing to POST /v1/placements/{id}/outcome.',
+          'Never ends a placement: status, endDate or an outcome in the body answer 422 pointing to POST ' +
+          '/v1/placements/{id}/outcome.',
         params: PlacementParams,
         headers: IfMatchHeaders,
         body: UpdatePlacement,
@@ -265,7 +269,8 @@ export const placementRoutes: FastifyPluginAsyncTypebox<{ within?: FastifyPlugin
       'step-down',
       'STEPPED_DOWN',
       'stepDownPlacement',
-      'Step down to Tier 1 support after a return: ends the placement and opens the linked Tier 1 support in one transaction'
+      'Step down to Tier 1 support after a return: ends the placement and opens the linked Tier 1 support in one ' +
+        'transaction'
     ]
   ] as const) {
     app.post(

@@ -55,7 +55,8 @@ export const PartTimePlan = Type.Object(
     $id: 'PartTimePlan',
     additionalProperties: false,
     description:
-      'Needed when sessions at provider and home school are below 10 a week: time-limited, with a plan back to full time.'
+      'Needed when sessions at provider and home school are below 10 a week: time-limited, with a plan back to ' +
+      'full time.'
   }
 )
 
@@ -107,7 +108,8 @@ export const NextPlacement = Type.Object(
     laNotifiedOn: Type.Optional(
       Type.Union([IsoDate, Type.Null()], {
         description:
-          'Not needed: the coordinator making the move is the LA, so the LA is notified on the day the move takes effect (or today, if it starts later).'
+          'Not needed: the coordinator making the move is the LA, so the LA is notified on the day the move ' +
+          'takes effect (or today, if it starts later).'
       })
     )
   },
@@ -131,7 +133,9 @@ export const UpdatePlacement = Type.Object(
         minimum: 0,
         maximum: 100,
         description:
-          "The pupil's home-school attendance % before the placement, for a placement with no referral (one opened by an escalation or step-down without a baseline to carry). A referral's baseline is changed on the referral, not here."
+          "The pupil's home-school attendance % before the placement, for a placement with no referral (one " +
+          "opened by an escalation or step-down without a baseline to carry). A referral's baseline is changed " +
+          'on the referral, not here.'
       })
     ),
     laNotifiedOn: Type.Optional(Type.Union([IsoDate, Type.Null()])),
@@ -171,7 +175,8 @@ export const Placement = Type.Object(
     endDate: Type.Union([IsoDate, Type.Null()]),
     ncYearAtStart: Type.Integer({
       description:
-        "The pupil's NC year on the start date (the pupil record's ncYear is today's): derived from date of birth, an NC-year override shifting it by the same number of years."
+        "The pupil's NC year on the start date (the pupil record's ncYear is today's): derived from date of " +
+        'birth, an NC-year override shifting it by the same number of years.'
     }),
     sessionsAtProvider: Type.Integer(),
     sessionsAtHomeSchool: Type.Integer(),
@@ -180,7 +185,8 @@ export const Placement = Type.Object(
     registration: StringEnum(['ON_HOME_ROLL', 'DUAL_REGISTERED'] as const),
     homeAttendanceCode: Type.Union([StringEnum(['B', 'D', 'K'] as const), Type.Null()], {
       description:
-        'The code the home school records for sessions at the placement: D dual-registered, K LA-arranged, B school-approved off-site; null for Tier 1 support, which happens in school.'
+        'The code the home school records for sessions at the placement: D dual-registered, K LA-arranged, B ' +
+        'school-approved off-site; null for Tier 1 support, which happens in school.'
     }),
     plan: PlanSchema,
     firstReviewDueOn: IsoDate,
@@ -192,7 +198,8 @@ export const Placement = Type.Object(
       [StringEnum(['FIRST_REVIEW', 'MAX_GAP', 'HALF_TERM', 'SET_AT_REVIEW'] as const), Type.Null()],
       {
         description:
-          "The rule that set nextReviewDueOn: the first-review deadline, the LA's longest gap, a review in every half-term, or an earlier date chosen at the last review."
+          "The rule that set nextReviewDueOn: the first-review deadline, the LA's longest gap, a review in every " +
+          'half-term, or an earlier date chosen at the last review.'
       }
     ),
     lastReviewOn: Type.Union([IsoDate, Type.Null()], {
@@ -206,7 +213,8 @@ export const Placement = Type.Object(
     laNoticeGivenOn: Type.Union([IsoDate, Type.Null()]),
     baselineAttendancePct: Type.Union([Type.Number(), Type.Null()], {
       description:
-        "The pupil's attendance baseline: from the referral, carried along escalations and step-downs, or set by the coordinator."
+        "The pupil's attendance baseline: from the referral, carried along escalations and step-downs, or set by " +
+        'the coordinator.'
     }),
     pauseReason: Type.Union([Type.String(), Type.Null()]),
     endedReason: Type.Union([Type.String(), Type.Null()], {
@@ -252,7 +260,8 @@ export const PauseBody = Type.Object(
   {
     additionalProperties: false,
     description:
-      '`from` is the first paused day, for a case entered after the event (default today): not in the future, not before the placement started, the last review held or the last resumption.'
+      '`from` is the first paused day, for a case entered after the event (default today): not in the future, ' +
+      'not before the placement started, the last review held or the last resumption.'
   }
 )
 export const ResumeBody = Type.Object(
@@ -262,7 +271,8 @@ export const ResumeBody = Type.Object(
   {
     additionalProperties: false,
     description:
-      '`from` is the day the placement runs again, for a case entered after the event (default today): not in the future, not before the pause began.'
+      '`from` is the day the placement runs again, for a case entered after the event (default today): not in ' +
+      'the future, not before the pause began.'
   }
 )
 
@@ -301,7 +311,8 @@ export const RegistrationCheck = Type.Object(
     fullTimeLookedAfterOrEhcp: Type.Integer(),
     flagged: Type.Boolean({
       description:
-        'An unregistered provider that must register as an independent school: 5+ full-time pupils, or 1+ looked after or with an EHC plan.'
+        'An unregistered provider that must register as an independent school: 5+ full-time pupils, or 1+ looked ' +
+        'after or with an EHC plan.'
     }),
     rule: Type.String()
   },

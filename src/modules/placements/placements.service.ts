@@ -43,7 +43,10 @@ import type {
 } from './placements.schemas.js'
 
 type Input = Omit<CreatePlacement, 'referralId'> & { tier: number; legalBasis: LegalBasis }
-/** What links a new placement to what came before: its referral, or the placement it follows and the baseline it carries. */
+/**
+ * What links a new placement to what came before: its referral, or the placement it follows and the baseline it
+ * carries.
+ */
 interface Links {
   referral: ReferralRow | null
   previousPlacementId: string | null
@@ -705,7 +708,8 @@ export class PlacementsService {
           ...(lastReview
             ? { finalReviewId: lastReview.id }
             : {
-                finalReviewMissingReason: `No review was held before the ${kind === 'ESCALATED' ? 'escalation' : 'step-down'}`
+                finalReviewMissingReason:
+                  'No review was held before the ' + (kind === 'ESCALATED' ? 'escalation' : 'step-down')
               }),
           ...(next.partTimePlan && kind === 'STEPPED_DOWN' ? { phasedPlan: next.partTimePlan } : {})
         },

@@ -29,11 +29,13 @@ export const QA_STATUSES = [
 
 const SettingType = StringEnum(SETTING_TYPES, {
   description:
-    'AP census setting type, only for a provider with neither URN nor UKPRN: NFE non-maintained FE, OOT one-to-one tuition, OTH other unregistered provider, WBP work-based placement.'
+    'AP census setting type, only for a provider with neither URN nor UKPRN: NFE non-maintained FE, OOT ' +
+    'one-to-one tuition, OTH other unregistered provider, WBP work-based placement.'
 })
 const RegistrationStatus = StringEnum(REGISTRATION_STATUSES, {
   description:
-    'State-funded AP school (PRU, AP academy or free school), registered independent school, or unregistered setting. Registered schools carry a URN; unregistered settings do not.'
+    'State-funded AP school (PRU, AP academy or free school), registered independent school, or unregistered ' +
+    'setting. Registered schools carry a URN; unregistered settings do not.'
 })
 const QaStatus = StringEnum(QA_STATUSES, { description: "The LA's quality-assurance status for the provider." })
 const Name = Text({ minLength: 1, maxLength: 200 })

@@ -31,7 +31,8 @@ export const pupilRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'listPupils',
         summary: 'Pupils the caller may see',
         description:
-          'A school sees its roll, a coordinator the pupils resident in or at schools of the LA, a provider the pupils placed with it. Each pupil returned is audited.',
+          'A school sees its roll, a coordinator the pupils resident in or at schools of the LA, a provider the ' +
+          'pupils placed with it. Each pupil returned is audited.',
         querystring: PupilListQuery,
         response: { 200: ref(PupilPage) }
       }

@@ -7,7 +7,8 @@ export const ETHNICITY_MAJOR = ['WHIT', 'MIXD', 'ASIA', 'BLAC', 'CHNE', 'AOEG', 
 const Upn = Type.String({
   pattern: UPN_PATTERN,
   description:
-    'Unique Pupil Number: check letter + 12 digits (permanent) or + 11 digits and a letter (temporary). I, O and S never appear; the check letter is verified (DfE UPN guide).',
+    'Unique Pupil Number: check letter + 12 digits (permanent) or + 11 digits and a letter (temporary). I, O and ' +
+    'S never appear; the check letter is verified (DfE UPN guide).',
   examples: ['B801200005001']
 })
 const Uln = Type.String({

@@ -1,5 +1,4 @@
 import type { StatutoryClock } from '../../domain/clocks.js'
-import type { LegalBasis } from '../../domain/placements.js'
 import type { ReferralRow } from '../../db/schema.js'
 import { toIso } from '../../platform/time.js'
 import type { Referral } from './referrals.schemas.js'

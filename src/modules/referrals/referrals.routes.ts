@@ -67,7 +67,9 @@ export const referralRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'createReferral',
         summary: 'Refer a pupil for AP support',
         description:
-          'A school refers its own pupil on a school basis; a coordinator records LA-arranged cases. Completeness depends on basis, tier and pupil (EHC plan, looked after, exclusions); each missing item is named in a 422. The decision deadline comes from the LA policy in school days.',
+          'A school refers its own pupil on a school basis; a coordinator records LA-arranged cases. ' +
+          'Completeness depends on basis, tier and pupil (EHC plan, looked after, exclusions); each missing item ' +
+          'is named in a 422. The decision deadline comes from the LA policy in school days.',
         body: CreateReferral,
         response: { 201: ref(Referral), 422: ref(Problem) }
       }

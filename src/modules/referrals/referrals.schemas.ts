@@ -13,7 +13,9 @@ import {
 
 export const LegalBasis = StringEnum(LEGAL_BASES, {
   description:
-    'SCHOOL_COMMISSIONED; OFF_SITE_DIRECTION_S29A (maintained school direction to improve behaviour); SUSPENSION_SIXTH_DAY (provision from day 6 of a suspension); LA_S19_PERMANENT_EXCLUSION; LA_S19_HEALTH; LA_S19_OTHER; EHCP.'
+    'SCHOOL_COMMISSIONED; OFF_SITE_DIRECTION_S29A (maintained school direction to improve behaviour); ' +
+    'SUSPENSION_SIXTH_DAY (provision from day 6 of a suspension); LA_S19_PERMANENT_EXCLUSION; LA_S19_HEALTH; ' +
+    'LA_S19_OTHER; EHCP.'
 })
 export const ReasonCodeRef = Type.String({
   pattern: '^[A-Z0-9_]{2,12}$',
@@ -76,7 +78,8 @@ export const CreateReferral = Type.Object(
         format: 'date',
         pattern: '^(19|20)[0-9]{2}-',
         description:
-          'The day the referral was received, when it is entered later (default today; not in the future). The decision deadline counts from it, and no placement from it may start before it.'
+          'The day the referral was received, when it is entered later (default today; not in the future). The ' +
+          'decision deadline counts from it, and no placement from it may start before it.'
       })
     ),
     ...referralFields

@@ -1,2 +1,5 @@
-/** The reviews module's door: its repository (with the review schedule) and schemas. Routes are registered by the app. */
+/**
+ * The reviews module's door: its repository (with the review schedule) and schemas. Routes are registered by the
+ * app.
+ */
 export * as reviewsRepository from './reviews.repository.js'

@@ -45,7 +45,11 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'holdReview',
         summary: 'Record a review held by commissioner and provider',
         description:
-          "Not in the future, not before the placement started or after it ended, on an active or paused placement. Progress on every objective; parent's and pupil's views or why they were not captured. The next review date may be earlier than the schedule allows, never later. EXTEND moves the planned end (counted); past the LA's tier limit it needs an LA approval (422 otherwise), and not after an overdue review.",
+          'Not in the future, not before the placement started or after it ended, on an active or paused ' +
+          "placement. Progress on every objective; parent's and pupil's views or why they were not captured. The " +
+          'next review date may be earlier than the schedule allows, never later. EXTEND moves the planned end ' +
+          "(counted); past the LA's tier limit it needs an LA approval (422 otherwise), and not after an overdue " +
+          'review.',
         params: PlacementIdParams,
         body: CreateReview,
         response: { 201: ref(Review), 409: ref(Problem), 422: ref(Problem) }
@@ -119,7 +123,8 @@ export const reviewRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'requestReview',
         summary: "Record a parent's or LA's written request for a review of an off-site direction",
         description:
-          'Creates a review task due within 10 school days, or records it as declined when a review was held in the 10 weeks before the request.',
+          'Creates a review task due within 10 school days, or records it as declined when a review was held in ' +
+          'the 10 weeks before the request.',
         params: PlacementIdParams,
         body: CreateReviewRequest,
         response: { 201: ref(ReviewRequest), 409: ref(Problem), 422: ref(Problem) }

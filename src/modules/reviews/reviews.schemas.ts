@@ -45,7 +45,8 @@ export const CreateReview = Type.Object(
         minimum: 0,
         maximum: 100,
         description:
-          'Attendance since the last review, used only when the provider has recorded no session marks for the period; with marks, the recorded figure is stored (attendanceSource RECORDED).'
+          'Attendance since the last review, used only when the provider has recorded no session marks for the ' +
+          'period; with marks, the recorded figure is stored (attendanceSource RECORDED).'
       })
     ),
     objectives: Type.Array(ObjectiveProgress, {
@@ -68,7 +69,8 @@ export const CreateReview = Type.Object(
   {
     additionalProperties: false,
     description:
-      "Parent's and pupil's views, or the reason each was not captured. The next review date may be earlier than the rule allows, never later; required unless the decision is END.",
+      "Parent's and pupil's views, or the reason each was not captured. The next review date may be earlier than " +
+      'the rule allows, never later; required unless the decision is END.',
     // nextReviewOn unless the decision is END, and extension for EXTEND, are required in the schema, so the document
     // and the validator agree. (`then` only adds the requirement; additionalProperties: false above still applies.)
     allOf: [

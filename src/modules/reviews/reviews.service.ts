@@ -160,7 +160,9 @@ export class ReviewsService {
           {
             path: '/nextReviewOn',
             code: 'next_review_too_late',
-            message: `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ${after.due} (${after.explanation})`
+            message:
+              `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ` +
+              `${after.due} (${after.explanation})`
           }
         ])
       }

@@ -1,6 +1,6 @@
 import type { SchoolRow } from '../../db/schema.js'
 import { toIso } from '../../platform/time.js'
-import { type School, type SchoolType, setsOwnTermDates } from './schools.schemas.js'
+import { type School, setsOwnTermDates } from './schools.schemas.js'
 
 export const toSchool = (row: SchoolRow): School => ({
   id: row.id,

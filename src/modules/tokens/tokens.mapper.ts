@@ -1,4 +1,3 @@
-import type { Role } from '../../platform/auth/principal.js'
 import type { ApiTokenRow } from '../../db/schema.js'
 import { toIso } from '../../platform/time.js'
 import type { ApiToken } from './tokens.schemas.js'

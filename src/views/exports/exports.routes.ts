@@ -26,7 +26,17 @@ export const exportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['reports'],
         operationId: 'exportRecords',
         summary: "Export the LA's placements, outcomes and destinations, or the census helper rows, as CSV or JSON",
-        description: `CSV (format=csv, the default) streams UTF-8 with a byte-order mark and CRLF line ends, so it opens cleanly in Excel and LibreOffice; cells that would start a formula are prefixed with an apostrophe. Every exported row is audited. Columns — placements: ${COLUMNS.placements.join(', ')}. outcomes: ${COLUMNS.outcomes.join(', ')}. census (school census AP placement module and AP census: Tier 2 and 3 placements that ran in the year, ACTIVE, PAUSED or ENDED, never PLANNED or cancelled ones nor Tier 1 in-school support, which stays in the placements export; exactly one of providerUrn, providerUkprn, settingType; UPN and ULN validated): ${COLUMNS.census.join(', ')}. ncYearAtStart is the pupil's NC year on the placement's start date; censusYear is academicYear (else the current year) written YYYY/YY, and ncYearInCensusYear the NC year in it. An NC-year override (the pupil's year group today) shifts both by the same number of years.`,
+        description:
+          'CSV (format=csv, the default) streams UTF-8 with a byte-order mark and CRLF line ends, ' +
+          'so it opens cleanly in Excel and LibreOffice; cells that would start a formula are prefixed with an ' +
+          'apostrophe. Every exported row is audited. ' +
+          `Columns — placements: ${COLUMNS.placements.join(', ')}. outcomes: ${COLUMNS.outcomes.join(', ')}. ` +
+          'census (school census AP placement module and AP census: Tier 2 and 3 placements that ran in the year, ' +
+          'ACTIVE, PAUSED or ENDED, never PLANNED or cancelled ones nor Tier 1 in-school support, which stays in ' +
+          'the placements export; exactly one of providerUrn, providerUkprn, settingType; UPN and ULN validated): ' +
+          `${COLUMNS.census.join(', ')}. ncYearAtStart is the pupil's NC year on the placement's start date; ` +
+          'censusYear is academicYear (else the current year) written YYYY/YY, and ncYearInCensusYear the NC year ' +
+          "in it. An NC-year override (the pupil's year group today) shifts both by the same number of years.",
         params: Type.Object({ code: LaCode, kind: StringEnum(EXPORT_KINDS) }),
         querystring: Type.Object(
           {

@@ -196,7 +196,8 @@ export async function* exportRows(
             }
           }
           case 'census': {
-            // Exactly one of URN, UKPRN or setting type identifies the provider: the URN, else the UKPRN, else the type.
+            // Exactly one of URN, UKPRN or setting type identifies the provider:
+            // the URN, else the UKPRN, else the type.
             const urn = r.provider_urn
             const ukprn = urn ? null : r.provider_ukprn
             return {

@@ -5,7 +5,7 @@ import { sixthDayClocks } from '../../domain/clocks.js'
 import { isFullTime } from '../../domain/placements.js'
 import type { DB } from '../../db/schema.js'
 import { notFound } from '../../platform/errors.js'
-import { Id, ref, Tier, Timestamp } from '../../platform/schemas.js'
+import { Id, Tier, Timestamp } from '../../platform/schemas.js'
 import { type Clock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import * as repo from './journey.repository.js'
@@ -20,7 +20,8 @@ export const JourneyEvent = Type.Object(
       format: 'date',
       pattern: '^(19|20)[0-9]{2}-',
       description:
-        "When it happened (its effective date): a referral when received, a placement's start when it began, a review when held, an outcome when it took effect. The journey is in this order."
+        "When it happened (its effective date): a referral when received, a placement's start when it began, a " +
+        'review when held, an outcome when it took effect. The journey is in this order.'
     }),
     recordedAt: Timestamp,
     date: Type.String({
@@ -30,7 +31,11 @@ export const JourneyEvent = Type.Object(
     }),
     kind: Type.String({
       description:
-        "REFERRAL_SUBMITTED, REFERRAL_ACCEPTED, REFERRAL_DECLINED, REFERRAL_WITHDRAWN, PLACEMENT_PLANNED, PLACEMENT_ACTIVATED, PLACEMENT_PAUSED, PLACEMENT_RESUMED, PLACEMENT_CANCELLED, PLACEMENT_ESCALATED, PLACEMENT_STEPPED_DOWN, PLACEMENT_ENDED (with its outcome), PLACEMENT_OUTCOME_CORRECTED, REVIEW_HELD, CLOCK_DEADLINE, FOLLOW_UP_RECORDED, FOLLOW_UP_DUE, ASSESSMENT, QUALIFICATION_RESULT, ATTENDANCE (the placement's attendance to date, on its last marked day)"
+        'REFERRAL_SUBMITTED, REFERRAL_ACCEPTED, REFERRAL_DECLINED, REFERRAL_WITHDRAWN, PLACEMENT_PLANNED, ' +
+        'PLACEMENT_ACTIVATED, PLACEMENT_PAUSED, PLACEMENT_RESUMED, PLACEMENT_CANCELLED, PLACEMENT_ESCALATED, ' +
+        'PLACEMENT_STEPPED_DOWN, PLACEMENT_ENDED (with its outcome), PLACEMENT_OUTCOME_CORRECTED, REVIEW_HELD, ' +
+        'CLOCK_DEADLINE, FOLLOW_UP_RECORDED, FOLLOW_UP_DUE, ASSESSMENT, QUALIFICATION_RESULT, ATTENDANCE (the ' +
+        "placement's attendance to date, on its last marked day)"
     }),
     referralId: Type.Union([Id, Type.Null()]),
     placementId: Type.Union([Id, Type.Null()]),
@@ -46,7 +51,8 @@ export const Journey = Type.Object(
     pupilId: Id,
     events: Type.Array(JourneyEvent, {
       description:
-        'Ordered by occurredOn, then by recordedAt: a case entered after the event reads in the order things happened, not the order they were typed in.'
+        'Ordered by occurredOn, then by recordedAt: a case entered after the event reads in the order things ' +
+        'happened, not the order they were typed in.'
     })
   },
   { $id: 'Journey', additionalProperties: false }
@@ -56,7 +62,10 @@ const londonDate = (d: Date) => DateTime.fromJSDate(d).setZone('Europe/London').
 type Added = Omit<JourneyEvent, 'occurredOn' | 'recordedAt' | 'date'> & { occurredOn: string; recordedAt: Date }
 const earlier = (a: string, b: string | undefined) => (b !== undefined && b < a ? b : a)
 
-/** A pupil's chronology across referrals, placements, tier moves and statutory clocks, limited to what the caller may see. */
+/**
+ * A pupil's chronology across referrals, placements, tier moves and statutory clocks, limited to what the caller
+ * may see.
+ */
 export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string, clock: Clock) {
   return db.transaction().execute(async (trx) => {
     const p = actor.principal
@@ -77,9 +86,12 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
         referralId: r.id,
         placementId: null,
         tier: r.requested_tier,
-        detail: `Referral for Tier ${r.requested_tier} (${r.legal_basis})${r.received_on < r.submitted_on ? `, received ${r.received_on}, recorded ${r.submitted_on}` : ''}`
+        detail:
+          `Referral for Tier ${r.requested_tier} (${r.legal_basis})` +
+          (r.received_on < r.submitted_on ? `, received ${r.received_on}, recorded ${r.submitted_on}` : '')
       })
-      // A referral entered after the event was accepted by the time its placement started, whenever the decision was typed in.
+      // A referral entered after the event was accepted by the time its placement started,
+      // whenever the decision was typed in.
       const firstStart = placements
         .filter((pl) => pl.referral_id === r.id)
         .map((pl) => pl.start_date)
@@ -234,7 +246,9 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
         const change =
           baseline == null || summary.attendancePct === null
             ? ''
-            : `, ${summary.attendancePct - Number(baseline) >= 0 ? '+' : ''}${Math.round((summary.attendancePct - Number(baseline)) * 10) / 10} points on the ${Number(baseline)}% baseline`
+            : `, ${summary.attendancePct - Number(baseline) >= 0 ? '+' : ''}` +
+              `${Math.round((summary.attendancePct - Number(baseline)) * 10) / 10} points ` +
+              `on the ${Number(baseline)}% baseline`
         add({
           occurredOn: l.last as string,
           recordedAt: new Date(l.recorded as string | Date),
@@ -242,7 +256,8 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
           referralId: pl.referral_id,
           placementId: pl.id,
           tier: pl.tier,
-          detail: `Attendance ${summary.attendancePct ?? '–'}% over ${summary.scheduledSessions} scheduled sessions${change}`
+          detail:
+            `Attendance ${summary.attendancePct ?? '–'}% over ${summary.scheduledSessions} scheduled sessions` + change
         })
       }
     }

@@ -91,6 +91,9 @@ export async function yearRows(
 
 /** The rows behind each of the LA's compliance checks as of `today`, read side by side. */
 export async function complianceRows(trx: Kysely<DB>, code: string, today: string) {
+  const noObjectives = sql`jsonb_array_length(placement.plan->'objectives') = 0`
+  const noReintegrationPlan = sql`(placement.tier = 2 and placement.plan->>'reintegrationPlan' is null)`
+  const noTransitionPlan = sql`(placement.tier = 3 and placement.plan->>'transitionPlan' is null)`
   const open = ['PLANNED', 'ACTIVE', 'PAUSED'] as const
   const base = () => trx.selectFrom('placement').where('placement.la_code', '=', code)
   const cols = ['placement.id', 'placement.provider_id', 'placement.commissioner_school_id'] as const
@@ -104,9 +107,7 @@ export async function complianceRows(trx: Kysely<DB>, code: string, today: strin
     base()
       .select([...cols, 'placement.tier'])
       .where('placement.status', 'in', open)
-      .where(
-        sql<boolean>`(jsonb_array_length(placement.plan->'objectives') = 0 or (placement.tier = 2 and placement.plan->>'reintegrationPlan' is null) or (placement.tier = 3 and placement.plan->>'transitionPlan' is null))`
-      )
+      .where(sql<boolean>`(${noObjectives} or ${noReintegrationPlan} or ${noTransitionPlan})`)
       .orderBy('placement.id')
       .execute(),
     // The placement's own baseline, which escalations and step-downs carry along the chain.

@@ -22,7 +22,11 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'getOutcomesReport',
         summary:
           'The five national AP outcomes for the LA and an academic year, with numerators, denominators and rates',
-        description: `${MEASURES.map((m) => `${m}: ${DEFINITIONS[m]}`).join(' ')} The published view withholds counts from 1 to below the LA's small-number threshold (default 5), every rate built on them, and further cells so a withheld one cannot be worked out from the totals; la_admin may ask for view=internal (audited).`,
+        description:
+          `${MEASURES.map((m) => `${m}: ${DEFINITIONS[m]}`).join(' ')} ` +
+          "The published view withholds counts from 1 to below the LA's small-number threshold (default 5), " +
+          'every rate built on them, and further cells so a withheld one cannot be worked out from the totals; ' +
+          'la_admin may ask for view=internal (audited).',
         params: Params,
         querystring: OutcomesReportQuery,
         response: { 200: ref(OutcomesReport), 403: ref(Problem) }
@@ -39,7 +43,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         operationId: 'getComplianceReport',
         summary:
-          "The LA's compliance checks: overdue reviews, missing plans and baselines, breached clocks, part-time timetables, provider registration and safeguarding, notifications, missing outcomes, overdue follow-ups",
+          "The LA's compliance checks: overdue reviews, missing plans and baselines, breached clocks, part-time " +
+          'timetables, provider registration and safeguarding, notifications, missing outcomes, overdue ' +
+          'follow-ups',
         params: Params,
         response: { 200: ref(ComplianceReport) }
       }

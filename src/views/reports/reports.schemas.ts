@@ -35,25 +35,34 @@ export type MeasureName = (typeof MEASURES)[number]
 /** What each measure counts: stated in the response and in the OpenAPI description. */
 export const DEFINITIONS: Record<MeasureName, string> = {
   outreachHeldOneTerm:
-    'Outreach (Tier 1): Tier 1 cases closed in the year into the home school whose +1 term check is recorded; numerator: still on a mainstream or special roll, not permanently excluded, no Tier 2 or 3 placement, attendance at or above the LA threshold.',
+    'Outreach (Tier 1): Tier 1 cases closed in the year into the home school whose +1 term check is recorded; ' +
+    'numerator: still on a mainstream or special roll, not permanently excluded, no Tier 2 or 3 placement, ' +
+    'attendance at or above the LA threshold.',
   outreachHeldTwoTerms: 'Outreach (Tier 1): as above at the +2 terms check.',
   attendanceImproved:
-    'Attendance: Tier 2 and 3 placements with a baseline and at least one scheduled session marked in the year; numerator: attendance during the placement above the pre-referral baseline.',
+    'Attendance: Tier 2 and 3 placements with a baseline and at least one scheduled session marked in the year; ' +
+    'numerator: attendance during the placement above the pre-referral baseline.',
   leftPersistentAbsence:
-    'Attendance: of those, placements whose baseline was persistent absence (below 90%); numerator: 90% or more during the placement.',
+    'Attendance: of those, placements whose baseline was persistent absence (below 90%); numerator: 90% or more ' +
+    'during the placement.',
   reintegrated:
-    'Reintegration: Tier 2 placements closed in the year (outcome effective in the year); numerator: closed with a return to the home school (full time or phased) or a move to a new mainstream or special school.',
+    'Reintegration: Tier 2 placements closed in the year (outcome effective in the year); numerator: closed with ' +
+    'a return to the home school (full time or phased) or a move to a new mainstream or special school.',
   reintegrationSustainedTwoTerms:
-    'Reintegration: those reintegrations whose +2 terms check is recorded; numerator: the return held (on roll, no permanent exclusion, no new Tier 2 or 3 placement, attendance at or above the LA threshold).',
+    'Reintegration: those reintegrations whose +2 terms check is recorded; numerator: the return held (on roll, ' +
+    'no permanent exclusion, no new Tier 2 or 3 placement, attendance at or above the LA threshold).',
   englishImproved:
-    'Attainment: placements with an English baseline and a later English assessment on the same scale, the latest in the year; numerator: the latest score above the baseline.',
+    'Attainment: placements with an English baseline and a later English assessment on the same scale, the ' +
+    'latest in the year; numerator: the latest score above the baseline.',
   mathsImproved: 'Attainment: as above for maths.',
   englishGrade4: 'Attainment: Year 11 English GCSE results awarded in the year; numerator: grade 4 or above.',
   mathsGrade4: 'Attainment: Year 11 maths GCSE results awarded in the year; numerator: grade 4 or above.',
   post16Destination:
-    'Post-16: placements closed in the year with a post-16 transition; numerator: a destination in education, training or employment (not NEET, not known or moved away).',
+    'Post-16: placements closed in the year with a post-16 transition; numerator: a destination in education, ' +
+    'training or employment (not NEET, not known or moved away).',
   post16Sustained:
-    'Post-16: those whose March check is recorded; numerator: sustained October–March (DfE: all 6 months in education, 5 in employment, or a combination).',
+    'Post-16: those whose March check is recorded; numerator: sustained October–March (DfE: all 6 months in ' +
+    'education, 5 in employment, or a combination).',
   post16Neet: 'Post-16: transitions in the year; numerator: NEET (seeking or not available) at transition.',
   post16NotKnown: 'Post-16: transitions in the year; numerator: destination not known or moved away.'
 }
@@ -85,13 +94,15 @@ export const OutcomesReportQuery = Type.Object(
     groupBy: Type.Optional(
       StringEnum(GROUPINGS, {
         description:
-          'Break each measure down by tier, provider, school, SEN provision (E/K/N), FSM, looked-after, sex, NC year or ethnicity.'
+          'Break each measure down by tier, provider, school, SEN provision (E/K/N), FSM, looked-after, sex, NC ' +
+          'year or ethnicity.'
       })
     ),
     view: StringEnum(['published', 'internal'] as const, {
       default: 'published',
       description:
-        'published: small numbers suppressed, for reports leaving the LA. internal: unsuppressed, la_admin only, audited.'
+        'published: small numbers suppressed, for reports leaving the LA. internal: unsuppressed, la_admin only, ' +
+        'audited.'
     })
   },
   { additionalProperties: false }

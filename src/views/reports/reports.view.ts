@@ -121,7 +121,7 @@ export async function outcomesReport(
           return `Year ${r.nc_year_override ?? ncYear(r.date_of_birth, from)}`
         case 'ethnicity':
           return r.ethnicity
-        default:
+        case undefined:
           return 'all'
       }
     }
@@ -256,7 +256,8 @@ const RULES: Record<ComplianceReport['checks'][number]['kind'], string> = {
   NO_BASELINE: 'Open Tier 2 and 3 placements without a pre-referral attendance baseline.',
   SIXTH_DAY_BREACHED: 'Exclusions whose full-time provision did not start by the sixth school day.',
   OFF_SITE_NOTICE_LATE:
-    'Off-site directions whose written notice to the parent (and the LA, for a pupil with an EHC plan) was not given 2 school days ahead.',
+    'Off-site directions whose written notice to the parent (and the LA, for a pupil with an EHC plan) was not ' +
+    'given 2 school days ahead.',
   PART_TIME_TIMETABLE: 'Open placements below 10 sessions a week across provider and home school.',
   PROVIDER_OVER_REGISTRATION_THRESHOLD:
     'Unregistered providers teaching 5 or more pupils full time, or one looked-after or with an EHC plan.',
@@ -339,7 +340,8 @@ export async function complianceReport(
           item(
             r,
             null,
-            `${r.sessions_at_provider + r.sessions_at_home_school} sessions a week; plan ends ${r.part_time_plan_end_date ?? 'not set'}`
+            `${r.sessions_at_provider + r.sessions_at_home_school} sessions a week; ` +
+              `plan ends ${r.part_time_plan_end_date ?? 'not set'}`
           )
         )
       },
@@ -353,7 +355,9 @@ export async function complianceReport(
             providerId: c.providerId,
             schoolId: null,
             since: null,
-            detail: `${c.fullTimePupils} full-time pupils, ${c.fullTimeLookedAfterOrEhcp} looked after or with an EHC plan`
+            detail:
+              `${c.fullTimePupils} full-time pupils, ` +
+              `${c.fullTimeLookedAfterOrEhcp} looked after or with an EHC plan`
           }))
       },
       {

@@ -104,7 +104,9 @@ export async function queue(
     )
   }
   if (wantAny('PLANNED_END_PASSED', 'PLANNED_END_2_WEEKS', 'PLANNED_END_4_WEEKS')) {
-    const kind = sql<string>`case when placement.planned_end_date < ${today} then 'PLANNED_END_PASSED' when placement.planned_end_date <= ${end2} then 'PLANNED_END_2_WEEKS' else 'PLANNED_END_4_WEEKS' end`
+    const passed = sql`when placement.planned_end_date < ${today} then 'PLANNED_END_PASSED'`
+    const soon = sql`when placement.planned_end_date <= ${end2} then 'PLANNED_END_2_WEEKS'`
+    const kind = sql<string>`case ${passed} ${soon} else 'PLANNED_END_4_WEEKS' end`
     branches.push(
       placementBase()
         .select([
@@ -133,15 +135,14 @@ export async function queue(
   }
   if (wantAny('FOLLOW_UP_OVERDUE', 'FOLLOW_UP_DUE')) {
     // Each check goes to those who record it: schools after a reintegration, providers after post-16 transition.
+    const overdue = sql`when outcome_follow_up.due_on < ${today} then 'FOLLOW_UP_OVERDUE'`
     branches.push(
       placementBase()
         .innerJoin('outcome_follow_up', 'outcome_follow_up.placement_id', 'placement.id')
         .select([
           ...common,
           'outcome_follow_up.due_on as due',
-          sql<string>`case when outcome_follow_up.due_on < ${today} then 'FOLLOW_UP_OVERDUE' else 'FOLLOW_UP_DUE' end`.as(
-            'kind'
-          ),
+          sql<string>`case ${overdue} else 'FOLLOW_UP_DUE' end`.as('kind'),
           'outcome_follow_up.checkpoint as note'
         ])
         .where('outcome_follow_up.status', '=', 'PENDING')
@@ -179,7 +180,7 @@ export async function queue(
   }
   // One compound query; every branch selects the same columns in the same order.
   const selects = branches.map((b) => b.select(sql<string | null>`null::bigint`.as('referral_id')))
-  let compound: any = selects[0] // eslint-disable-line @typescript-eslint/no-explicit-any -- the branches' row types differ only in literal columns
+  let compound: any = selects[0] // the branches' row types differ only in literal columns
   for (const b of selects.slice(1)) compound = compound.unionAll(b)
   if (referralsInScope(p, q) && want('REFERRAL_DECISION_OVERDUE')) {
     const decisions = referralBase()

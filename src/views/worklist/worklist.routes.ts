@@ -18,7 +18,12 @@ export const worklistRoutes: FastifyPluginAsyncTypebox<{ clock: Clock }> = async
         operationId: 'getWorklist',
         summary: "Everything due or overdue in the caller's scope, most urgent first",
         description:
-          "Reviews due within `withinSchoolDays` or overdue; planned ends within 4 and 2 school weeks or passed without an outcome; referral decisions past the LA deadline; statutory clocks pending or breached; open review requests; outcome follow-ups opening within `withinSchoolDays` or overdue (schools see reintegration checks, providers post-16 checks); unauthorised absences at the provider today (not for providers). Each item has its due date and how many school days it is overdue on the pupil's school calendar.",
+          'Reviews due within `withinSchoolDays` or overdue; planned ends within 4 and 2 school weeks or passed ' +
+          'without an outcome; referral decisions past the LA deadline; statutory clocks pending or breached; ' +
+          'open review requests; outcome follow-ups opening within `withinSchoolDays` or overdue (schools see ' +
+          'reintegration checks, providers post-16 checks); unauthorised absences at the provider today (not for ' +
+          "providers). Each item has its due date and how many school days it is overdue on the pupil's school " +
+          'calendar.',
         querystring: WorklistQuery,
         response: { 200: ref(WorkPage) }
       }
