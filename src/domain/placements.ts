@@ -406,6 +406,7 @@ export function overlapRefusal(
   if (!clash) return undefined
   const until = clash.endDate ?? clash.plannedEndDate ?? 'open-ended'
   return {
+    status: 409,
     code: 'placement_overlap',
     detail: `The pupil already has placement ${clash.id} from ${clash.startDate} to ${until}`,
     errors: [{ path, code: 'placement_overlap', message: `overlaps placement ${clash.id}` }]

@@ -28,7 +28,7 @@ t.test('no-overlap: placements sharing a day overlap; open ends run on', async (
     detail: 'The pupil already has placement 1 from 2026-09-07 to 2026-12-18',
     errors: [{ path: '/startDate', code: 'placement_overlap', message: 'overlaps placement 1' }]
   })
-  t.equal(refusal?.status, undefined, 'the caller says it is a conflict')
+  t.equal(refusal?.status, 409, 'a conflict with the placement on record')
   t.equal(overlapRefusal('2027-01-04', null, [autumn], '/startDate'), undefined)
 })
 
