@@ -93,7 +93,7 @@ t.test('access matrix', async (t) => {
   const freshPlacement = async (
     org: Org,
     status: PlacementRow['status'],
-    legalBasis = 'SCHOOL_COMMISSIONED',
+    legalBasis: PlacementRow['legal_basis'] = 'SCHOOL_COMMISSIONED',
     dateOfBirth?: string
   ) => {
     const pupil = dateOfBirth

@@ -56,7 +56,7 @@ export interface AttendanceCorrection {
   on_date: string
   placement_id: Int8
   request_id: string
-  session: string
+  session: 'AM' | 'PM'
 }
 
 export interface AttendanceMark {
@@ -191,9 +191,16 @@ export interface Placement {
   la_code: string
   la_notice_given_on: string | null
   la_notified_on: string | null
-  legal_basis: string
+  legal_basis:
+    | 'SCHOOL_COMMISSIONED'
+    | 'OFF_SITE_DIRECTION_S29A'
+    | 'SUSPENSION_SIXTH_DAY'
+    | 'LA_S19_PERMANENT_EXCLUSION'
+    | 'LA_S19_HEALTH'
+    | 'LA_S19_OTHER'
+    | 'EHCP'
   next_review_due_on: string | null
-  next_review_rule: string | null
+  next_review_rule: 'FIRST_REVIEW' | 'MAX_GAP' | 'HALF_TERM' | 'SET_AT_REVIEW' | null
   outcome_id: Int8 | null
   parent_notice_given_on: string | null
   part_time_plan_details: string | null

@@ -20,21 +20,11 @@ export const toAssessment = (r: AssessmentRow): Assessment => ({
   createdAt: toIso(r.created_at)
 })
 
-export const toQualification = (r: {
-  id: string
-  placement_id: string
-  subject: string
-  qualification: string
-  level: string | null
-  grade: string
-  awarded_on: string
-  recorded_by: string
-  created_at: Date
-}): QualificationResult => ({
+export const toQualification = (r: QualificationResultRow): QualificationResult => ({
   id: r.id,
   placementId: r.placement_id,
-  subject: r.subject as QualificationResult['subject'],
-  qualification: r.qualification as QualificationResult['qualification'],
+  subject: r.subject,
+  qualification: r.qualification,
   level: r.level,
   grade: r.grade,
   awardedOn: r.awarded_on,

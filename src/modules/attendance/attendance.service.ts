@@ -210,7 +210,7 @@ export class AttendanceService {
         })),
         corrections: corrections.map((c) => ({
           date: c.on_date,
-          session: c.session as 'AM' | 'PM',
+          session: c.session,
           oldCode: c.old_code,
           oldReason: c.old_reason,
           newCode: c.new_code,

@@ -1,6 +1,6 @@
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import { offSiteNoticeClocks, sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
-import { activationBlockers, isFullTime, type LegalBasis } from '../../domain/placements.js'
+import { activationBlockers, isFullTime } from '../../domain/placements.js'
 import { ncYearOn } from '../../domain/school-year.js'
 import type { PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import type { FieldError } from '../../platform/errors.js'
@@ -74,7 +74,7 @@ export function blockersOf(
     {
       status: row.status,
       startDate: row.start_date,
-      legalBasis: row.legal_basis as LegalBasis,
+      legalBasis: row.legal_basis,
       commissioner: row.commissioner_type,
       objectives: row.plan.objectives.length,
       firstReviewDueOn: row.first_review_due_on,
@@ -113,7 +113,7 @@ export function toPlacement(row: PlacementRow, r: PlacementRelated, today: strin
     providerId: row.provider_id,
     commissionerType: row.commissioner_type,
     commissionerSchoolId: row.commissioner_school_id,
-    legalBasis: row.legal_basis as LegalBasis,
+    legalBasis: row.legal_basis,
     reasonCode: row.reason_code,
     status: row.status,
     startDate: row.start_date,
@@ -131,7 +131,7 @@ export function toPlacement(row: PlacementRow, r: PlacementRelated, today: strin
     plan: row.plan,
     firstReviewDueOn: row.first_review_due_on,
     nextReviewDueOn: row.next_review_due_on,
-    nextReviewRule: row.next_review_rule as Placement['nextReviewRule'],
+    nextReviewRule: row.next_review_rule,
     lastReviewOn: r.reviewed.last,
     reviewCount: r.reviewed.count,
     reviewOverdue: row.status === 'ACTIVE' && row.next_review_due_on !== null && row.next_review_due_on < today,

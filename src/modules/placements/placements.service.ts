@@ -430,7 +430,7 @@ export class PlacementsService {
           {
             ...merged,
             tier: row.tier,
-            legalBasis: row.legal_basis as LegalBasis,
+            legalBasis: row.legal_basis,
             reasonCode: row.reason_code,
             registration: row.registration
           },
@@ -753,7 +753,7 @@ export class PlacementsService {
           ...next,
           laNotifiedOn,
           tier,
-          legalBasis: row.legal_basis as LegalBasis,
+          legalBasis: row.legal_basis,
           reasonCode: next.reasonCode ?? row.reason_code ?? undefined
         },
         { referral: null, previousPlacementId: id, baselineAttendancePct: row.baseline_attendance_pct }
