@@ -175,6 +175,22 @@ export class ContractChecker {
 }
 
 /**
+ * One checker per distinct document in this process: a file that builds many apps (one per test) compiles the
+ * document's schemas once, not once per app. Keyed by the document's text, so an app whose config changes the
+ * document gets its own checker.
+ */
+const CHECKERS = new Map<string, ContractChecker>()
+export function checkerFor(doc: Json): ContractChecker {
+  const key = JSON.stringify(doc)
+  let checker = CHECKERS.get(key)
+  if (!checker) {
+    checker = new ContractChecker(doc)
+    CHECKERS.set(key, checker)
+  }
+  return checker
+}
+
+/**
  * Checks every request the app answers against its own OpenAPI document (see ContractChecker); a disagreement
  * fails `t`. Install before `app.ready()`. Set CONTRACT_CHECK=0 to turn it off.
  */
@@ -205,7 +221,7 @@ export function installContractCheck(app: FastifyInstance, t: Test) {
         code = undefined
       }
     }
-    checker ??= new ContractChecker(app.swagger())
+    checker ??= checkerFor(app.swagger())
     const problem = checker.mismatch({
       method: request.method,
       route,
