@@ -1,9 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
 import { pauseDateErrors } from '../../../src/domain/placements.js'
-import { STAFFORDSHIRE_2025_26 } from '../../fixtures/calendars.js'
-import { at, completeReferral, placementBody, review } from '../../fixtures/bodies.js'
-import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from '../../helper.js'
+import { at, review } from '../../fixtures/bodies.js'
+import { acceptedReferral, activePlacement, newPupil, staffordshireWorld } from '../../fixtures/world.js'
+import { bearer, countRows } from '../../helper.js'
 
 /**
  * Issue 11: a pause and its resumption entered after the event are judged at their own dates (`from`), and
@@ -46,18 +46,9 @@ t.test('pauseDateErrors', async (t) => {
 })
 
 let now = at('2025-10-20')
-const { app, db } = await buildTestApp(t, { clock: () => now })
-const world = await makeWorld(db)
+const w = await staffordshireWorld(t, () => now, { places: 100 })
+const { app, db, world } = w
 const coordinator = bearer(world.own.tokens.coordinator)
-const school = bearer(world.own.tokens.school)
-const laAdmin = bearer(world.own.tokens.la_admin)
-await app.inject({
-  method: 'PUT',
-  url: `/v1/local-authorities/${world.own.laCode}/calendars/2025-26`,
-  headers: laAdmin,
-  payload: { halfTerms: STAFFORDSHIRE_2025_26 }
-})
-await db.updateTable('provider_tier').set({ places: 100 }).where('provider_id', '=', world.own.providerId).execute()
 
 const TABLES = ['placement', 'placement_event', 'review', 'audit_event'] as const
 const counts = async () => Object.fromEntries(await Promise.all(TABLES.map(async (n) => [n, await countRows(db, n)])))
@@ -70,41 +61,14 @@ function problem(t: Test, res: LightMyRequestResponse, status: number, code: str
   )
 }
 
-let serial = 0
 /** A pupil referred on 2025-10-20, placed from 2025-11-03 and activated, all entered on 2026-01-12. */
 async function placed() {
   now = at('2025-10-20')
-  const pupil = await insertPupil(db, world.own, ++serial)
-  const referral = await app.inject({
-    method: 'POST',
-    url: '/v1/referrals',
-    headers: school,
-    payload: completeReferral(pupil.id, { receivedOn: '2025-10-20' })
-  })
-  if (referral.statusCode !== 201) throw new Error(referral.body)
-  const decided = await app.inject({
-    method: 'POST',
-    url: `/v1/referrals/${referral.json().id}/decision`,
-    headers: coordinator,
-    payload: { decision: 'ACCEPT' }
-  })
-  if (decided.statusCode !== 200) throw new Error(decided.body)
+  const pupil = await newPupil(w)
+  const referral = await acceptedReferral(w, pupil.id, { receivedOn: '2025-10-20' })
   now = at('2026-01-12')
-  const created = await app.inject({
-    method: 'POST',
-    url: '/v1/placements',
-    headers: coordinator,
-    payload: placementBody(referral.json().id, world.own.providerId, { startDate: '2025-11-03' })
-  })
-  if (created.statusCode !== 201) throw new Error(created.body)
-  const active = await app.inject({
-    method: 'POST',
-    url: `/v1/placements/${created.json().id}/activation`,
-    headers: { ...coordinator, 'if-match': created.headers.etag as string },
-    payload: {}
-  })
-  if (active.statusCode !== 200) throw new Error(active.body)
-  return { pupilId: pupil.id, id: created.json().id as string, etag: active.headers.etag as string }
+  const active = await activePlacement(w, referral.id, { startDate: '2025-11-03' })
+  return { pupilId: pupil.id, ...active }
 }
 const pause = (p: { id: string; etag: string }, payload: Record<string, unknown>) =>
   app.inject({

@@ -1,8 +1,8 @@
 import type { LightMyRequestResponse } from 'fastify'
 import t, { type Test } from 'tap'
-import { STAFFORDSHIRE_2025_26 } from '../../fixtures/calendars.js'
 import { at, completeReferral, objective, placementBody, review } from '../../fixtures/bodies.js'
-import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from '../../helper.js'
+import { acceptedReferral, activePlacement, newPupil, staffordshireWorld } from '../../fixtures/world.js'
+import { bearer, countRows } from '../../helper.js'
 
 /**
  * Issue 11 §4: cases entered after the event. Every lifecycle rule is judged at the event's own date; a
@@ -12,18 +12,10 @@ import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from '../../h
  */
 
 let now = at('2025-10-20')
-const { app, db } = await buildTestApp(t, { clock: () => now })
-const world = await makeWorld(db)
+const w = await staffordshireWorld(t, () => now, { places: 100 })
+const { app, db, world } = w
 const coordinator = bearer(world.own.tokens.coordinator)
 const school = bearer(world.own.tokens.school)
-const laAdmin = bearer(world.own.tokens.la_admin)
-await app.inject({
-  method: 'PUT',
-  url: `/v1/local-authorities/${world.own.laCode}/calendars/2025-26`,
-  headers: laAdmin,
-  payload: { halfTerms: STAFFORDSHIRE_2025_26 }
-})
-await db.updateTable('provider_tier').set({ places: 100 }).where('provider_id', '=', world.own.providerId).execute()
 
 const TABLES = ['referral', 'placement', 'placement_event', 'placement_outcome', 'audit_event'] as const
 const counts = async () => Object.fromEntries(await Promise.all(TABLES.map(async (n) => [n, await countRows(db, n)])))
@@ -56,44 +48,12 @@ const tier1Next = (startDate: string) => ({
   plan: { objectives: [objective] }
 })
 
-let serial = 0
 /** A pupil referred (received `receivedOn`), accepted and placed from `start`, all entered today; activated. */
 async function placed(opts: { receivedOn?: string; start?: string } = {}) {
-  const pupil = await insertPupil(db, world.own, ++serial)
-  const referral = await app.inject({
-    method: 'POST',
-    url: '/v1/referrals',
-    headers: school,
-    payload: completeReferral(pupil.id, { receivedOn: opts.receivedOn ?? '2025-10-20' })
-  })
-  if (referral.statusCode !== 201) throw new Error(referral.body)
-  const decided = await app.inject({
-    method: 'POST',
-    url: `/v1/referrals/${referral.json().id}/decision`,
-    headers: coordinator,
-    payload: { decision: 'ACCEPT' }
-  })
-  if (decided.statusCode !== 200) throw new Error(decided.body)
-  const created = await app.inject({
-    method: 'POST',
-    url: '/v1/placements',
-    headers: coordinator,
-    payload: placementBody(referral.json().id, world.own.providerId, { startDate: opts.start ?? '2025-11-03' })
-  })
-  if (created.statusCode !== 201) throw new Error(created.body)
-  const active = await app.inject({
-    method: 'POST',
-    url: `/v1/placements/${created.json().id}/activation`,
-    headers: { ...coordinator, 'if-match': created.headers.etag as string },
-    payload: {}
-  })
-  if (active.statusCode !== 200) throw new Error(active.body)
-  return {
-    pupilId: pupil.id,
-    referralId: referral.json().id as string,
-    id: created.json().id as string,
-    etag: active.headers.etag as string
-  }
+  const pupil = await newPupil(w)
+  const referral = await acceptedReferral(w, pupil.id, { receivedOn: opts.receivedOn ?? '2025-10-20' })
+  const active = await activePlacement(w, referral.id, { startDate: opts.start ?? '2025-11-03' })
+  return { pupilId: pupil.id, referralId: referral.id, ...active }
 }
 const getPlacement = async (id: string) => {
   const res = await app.inject({ method: 'GET', url: `/v1/placements/${id}`, headers: coordinator })
@@ -104,7 +64,7 @@ const hold = (id: string, payload: Record<string, unknown>) =>
 
 t.test('a referral received earlier keeps its date; the decision deadline counts from it', async (t) => {
   now = at('2025-11-24')
-  const pupil = await insertPupil(db, world.own, ++serial)
+  const pupil = await newPupil(w)
   const res = await app.inject({
     method: 'POST',
     url: '/v1/referrals',
@@ -130,7 +90,7 @@ t.test('a referral received earlier keeps its date; the decision deadline counts
 
 t.test('bad receivedOn: 400 naming the field, nothing written', async (t) => {
   now = at('2025-11-24')
-  const pupil = await insertPupil(db, world.own, ++serial)
+  const pupil = await newPupil(w)
   const before = await counts()
   problem(
     t,
@@ -173,7 +133,7 @@ t.test('bad receivedOn: 400 naming the field, nothing written', async (t) => {
 
 t.test('a placement cannot start before its referral was received', async (t) => {
   now = at('2025-11-24')
-  const pupil = await insertPupil(db, world.own, ++serial)
+  const pupil = await newPupil(w)
   const referral = await app.inject({
     method: 'POST',
     url: '/v1/referrals',
