@@ -14,8 +14,8 @@ const summaryFile = path.join(root, '.tap/report/coverage-summary.json')
 
 /** Minimum % of lines covered: everything tap measured, and each folder under it (paths from the project root). */
 const THRESHOLDS: { scope: string; prefix: string; lines: number }[] = [
-  { scope: 'overall', prefix: '', lines: 80 },
-  { scope: 'src/domain', prefix: 'src/domain/', lines: 90 }
+  { scope: 'overall', prefix: '', lines: 93 },
+  { scope: 'src/domain', prefix: 'src/domain/', lines: 99 }
 ]
 
 interface Counts {
