@@ -12,7 +12,7 @@ import type { DB } from '../src/db/schema.js'
 import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
-import { installContractCheck } from './contract.js'
+import { installContractCheck } from './fixtures/contract.js'
 import { pgliteTemplate, pgTemplateExists, pgTemplateName } from './fixtures/template.js'
 
 /** Set TEST_DATABASE_URL to run against a PostgreSQL server; otherwise every test file gets an in-memory PGlite. */
