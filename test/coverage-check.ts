@@ -40,7 +40,8 @@ for (const { scope, prefix, lines } of THRESHOLDS) {
   const ok = total > 0 && pct >= lines
   if (!ok) failed = true
   console.log(
-    `# coverage ${ok ? 'ok' : 'BELOW THRESHOLD'}: ${scope} lines ${pct.toFixed(2)}% (${covered}/${total}, ${inScope.length} files), at least ${lines}%`
+    `# coverage ${ok ? 'ok' : 'BELOW THRESHOLD'}: ${scope} lines ${pct.toFixed(2)}% (${covered}/${total}, ` +
+      `${inScope.length} files), at least ${lines}%`
   )
 }
 process.exit(failed ? 1 : 0)

@@ -68,7 +68,8 @@ t.test('school-day arithmetic on a real LA calendar (Staffordshire 2025/26)', as
   t.equal(
     cal.addSchoolDays('2025-10-01', 108),
     '2026-04-13',
-    'a deadline across October half-term, Christmas, February half-term and the Easter holidays (Good Friday and Easter Monday)'
+    'a deadline across October half-term, Christmas, February half-term and the Easter holidays (Good Friday and ' +
+      'Easter Monday)'
   )
   t.equal(cal.addSchoolDays('2025-10-01', 125), '2026-05-07', 'and the Early May bank holiday')
   t.equal(cal.addSchoolDays('2025-10-25', 0), '2025-11-03', 'n = 0 is the first school day on or after')

@@ -602,7 +602,8 @@ t.test('post16Held: an apprenticeship sustained for 6 months at any time from Au
   t.same(
     post16Held('POST16_MARCH', { ...apprentice, monthsInEducation: 4, monthsInEmployment: 0, apprenticeshipMonths: 6 }),
     { met: true, reasons: [] },
-    'started in November, 6 months in a row by the time the check is recorded: sustained though October–March has only 4 (5 with March)'
+    'started in November, 6 months in a row by the time the check is recorded: sustained though October–March ' +
+      'has only 4 (5 with March)'
   )
   t.same(
     post16Held('POST16_MARCH', {

@@ -301,7 +301,8 @@ t.test('suppressMeasure', async (t) => {
   })
 
   t.test(
-    'a group withheld only for another column is not left alone in a column where it is the only non-zero withheld value',
+    'a group withheld only for another column is not left alone in a column where it is the only non-zero ' +
+      'withheld value',
     async (t) => {
       // Group 0 has denominator 5 (small) and numerator 0. Denominators [5, 40, 60, 80] and complements [5, 20, 30, 40]
       // both pick group 1 as the secondary. In the numerator column [0, 20, 30, 40] (total 90, shown) the withheld

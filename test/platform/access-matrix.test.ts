@@ -393,7 +393,9 @@ t.test('access matrix', async (t) => {
       ok: 200,
       request: ({ target }) => ({
         method: 'PUT',
-        url: `/v1/placements/${standingPlacement[sideOf(target)].id}/reviews/${standingReview[sideOf(target)]}/school-view`,
+        url:
+          `/v1/placements/${standingPlacement[sideOf(target)].id}` +
+          `/reviews/${standingReview[sideOf(target)]}/school-view`,
         payload: { view: 'Going well' }
       })
     },
@@ -497,7 +499,9 @@ t.test('access matrix', async (t) => {
       ok: 201,
       request: async ({ target }) => ({
         method: 'POST',
-        url: `/v1/placements/${(await freshPlacement(target, 'ACTIVE', 'SCHOOL_COMMISSIONED', '2010-03-14')).id}/qualification-results`,
+        url:
+          `/v1/placements/${(await freshPlacement(target, 'ACTIVE', 'SCHOOL_COMMISSIONED', '2010-03-14')).id}` +
+          '/qualification-results',
         payload: { subject: 'MATHS', qualification: 'GCSE', grade: '4', awardedOn: '2026-08-20' }
       })
     },
@@ -770,7 +774,8 @@ t.test('access matrix', async (t) => {
         t.equal(
           res.statusCode,
           expected,
-          `${key} as ${role} on ${side} organisation → ${expected}${res.statusCode !== expected ? `: ${res.body.slice(0, 300)}` : ''}`
+          `${key} as ${role} on ${side} organisation → ` +
+            `${expected}${res.statusCode !== expected ? `: ${res.body.slice(0, 300)}` : ''}`
         )
         if (res.statusCode >= 400)
           t.match(

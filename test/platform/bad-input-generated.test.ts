@@ -80,9 +80,8 @@ const pathValues: { value: string; status: number; code?: string; named: boolean
 
 const tables = (
   await sql<{ table_name: string }>`select table_name from information_schema.tables
-  where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%' order by table_name`.execute(
-    db
-  )
+  where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not like 'kysely%'
+  order by table_name`.execute(db)
 ).rows.map((r) => r.table_name)
 const countAll = async () =>
   (

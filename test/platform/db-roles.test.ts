@@ -52,9 +52,8 @@ t.test('the service role cannot rewrite the audit trail by any of the known bypa
     t.same(await privilegesOverAudit(svc), [], 'neither superuser, owner nor holder of UPDATE/DELETE/TRUNCATE/TRIGGER')
     const owned = await sql<{
       n: string
-    }>`select count(*)::text as n from pg_class where relowner = (select oid from pg_roles where rolname = current_user)`.execute(
-      svc
-    )
+    }>`select count(*)::text as n from pg_class where relowner = (select oid from pg_roles where rolname =
+      current_user)`.execute(svc)
     t.equal(owned.rows[0]?.n, '0', 'owns no table, index or sequence')
     const attempts: Array<[string, ReturnType<typeof sql>]> = [
       ['SET session_replication_role = replica', sql`set session_replication_role = replica`],

@@ -36,7 +36,8 @@ t.test('no UPN, ULN, name or date of birth reaches a log line', async (t) => {
   const created = await app.inject({ method: 'POST', url: '/v1/pupils', headers, payload: pupil })
   t.equal(created.statusCode, 201)
   await app.inject({ method: 'POST', url: '/v1/pupils', headers, payload: pupil }) // 409 duplicate
-  await app.inject({ method: 'POST', url: '/v1/pupils', headers, payload: { ...pupil, upn: 'A801200005001' } }) // bad check letter
+  // A bad check letter:
+  await app.inject({ method: 'POST', url: '/v1/pupils', headers, payload: { ...pupil, upn: 'A801200005001' } })
   await app.inject({ method: 'POST', url: '/v1/pupils/search', headers, payload: { upn } })
   await app.inject({ method: 'GET', url: `/v1/pupils/${created.json().id}`, headers })
   await app.inject({

@@ -11,17 +11,22 @@ import { completeReferral, objective, placementBody, review } from '../fixtures/
  * dates (spring 1 ends Friday 13 February; half-term 16–20 February; spring 2 runs 23 February – 27 March),
  * then read on Tuesday 24 February, the second day back, by every organisation involved.
  *
- *   A  Tier 2 from 15 Jan; first review due 12 Feb, not held          → REVIEW_OVERDUE 12 Feb (3 school days: 13, 23, 24 Feb)
+ *   A  Tier 2 from 15 Jan; first review due 12 Feb, not held          → REVIEW_OVERDUE 12 Feb (3 school days: 13,
+ *       23, 24 Feb)
  *   B  Tier 2 from 22 Jan; first review due 26 Feb                     → REVIEW_DUE 26 Feb
  *   C  Tier 3 from 29 Jan; first review due 5 Mar                      → REVIEW_DUE 5 Mar
  *   D  Tier 2 from 12 Jan, planned end 13 Feb, paused                  → PLANNED_END_PASSED 13 Feb (2 school days)
- *   E  Tier 2 from 12 Jan, planned end 6 Mar, paused                   → PLANNED_END_2_WEEKS (today + 10 school days is 10 Mar)
- *   F  Tier 2 from 12 Jan, planned end 20 Mar, paused                  → PLANNED_END_4_WEEKS (today + 20 school days is 24 Mar)
- *   G  off-site direction from 2 Feb; first review due 9 Mar; parent's request on 10 Feb → REVIEW_DUE 9 Mar, REVIEW_REQUEST 3 Mar
+ *   E  Tier 2 from 12 Jan, planned end 6 Mar, paused                   → PLANNED_END_2_WEEKS (today + 10 school
+ *       days is 10 Mar)
+ *   F  Tier 2 from 12 Jan, planned end 20 Mar, paused                  → PLANNED_END_4_WEEKS (today + 20 school
+ *       days is 24 Mar)
+ *   G  off-site direction from 2 Feb; first review due 9 Mar; parent's request on 10 Feb → REVIEW_DUE 9 Mar,
+ *       REVIEW_REQUEST 3 Mar
  *   G2 off-site direction from 12 Jan; reviewed 9 Feb (next due 27 Mar, the end of spring 2); request 10 Feb declined
  *   H  off-site direction planned from 25 Feb, no notice to the parent → CLOCK_BREACHED 23 Feb (1 school day)
  *   I  referral after a 10-day suspension from 23 Feb, no placement    → CLOCK_PENDING 2 Mar (the 6th school day)
- *   J  referral submitted 9 Feb with a 3-school-day decision deadline   → REFERRAL_DECISION_OVERDUE 12 Feb (3 school days)
+ *   J  referral submitted 9 Feb with a 3-school-day decision deadline   → REFERRAL_DECISION_OVERDUE 12 Feb (3
+ *       school days)
  *   K  the second school's pupil with the second provider, from 9 Feb  → REVIEW_DUE 16 Mar (only within 20 school days)
  *   O  the other LA's undecided referral
  */
@@ -265,7 +270,8 @@ interface Item {
   detail: string
 }
 const read = (item: Item) =>
-  `${item.kind} ${item.dueDate} ${item.placementId ? label.get(`p${item.placementId}`) : label.get(`r${item.referralId}`)} ${item.overdueSchoolDays}`
+  `${item.kind} ${item.dueDate} ` +
+  `${item.placementId ? label.get(`p${item.placementId}`) : label.get(`r${item.referralId}`)} ${item.overdueSchoolDays}`
 const worklist = async (query: string, headers = coordinator) => {
   const res = await app.inject({ method: 'GET', url: `/v1/worklist${query}`, headers })
   if (res.statusCode !== 200) throw new Error(res.body)

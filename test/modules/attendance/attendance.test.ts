@@ -154,7 +154,8 @@ t.test('a term of marks for 100 pupils in one request: stored, idempotent, corre
     .execute()
   t.equal(placements.length, PUPILS)
 
-  // School days from 3 November 2025 to 30 January 2026: weekdays outside the Christmas holidays (20 December – 4 January).
+  // School days from 3 November 2025 to 30 January 2026: weekdays outside the Christmas holidays (20 December – 4
+  // January).
   const schoolDays: string[] = []
   for (let d = '2025-11-03'; d <= '2026-01-30'; d = plusDays(d, 1)) {
     const weekday = DateTime.fromISO(d).weekday

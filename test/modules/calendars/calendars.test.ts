@@ -216,7 +216,8 @@ t.test('a school with its own dates differs from its LA; no calendar means estim
   t.match(
     longDeadline.json(),
     { date: '2026-05-07', estimated: false },
-    'across October half-term, Christmas, February half-term, Easter (Good Friday, Easter Monday) and the Early May bank holiday'
+    'across October half-term, Christmas, February half-term, Easter (Good Friday, Easter Monday) and the Early ' +
+      'May bank holiday'
   )
 
   const estimated = await app.inject({

@@ -21,7 +21,8 @@ import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from '../../h
  *   SIX_SCHOOL_WEEKS  30 school days after 1 Dec: 2–19 Dec is 14, 5–23 Jan is 29, so Monday 26 January 2026;
  *                     due 10 school days later: 27–30 Jan (4), 2–6 Feb (9), Monday 9 February.
  *   ONE_TERM          1 Dec is school day 61 of the autumn term (40 + 21). Spring has only 55, so the check is
- *                     the spring term's last day, Friday 27 March; due after Easter: 13–17 Apr (5), 20–24 Apr → 24 April.
+ *                     the spring term's last day, Friday 27 March; due after Easter: 13–17 Apr (5), 20–24 Apr → 24
+ *                         April.
  *   TWO_TERMS         school day 61 of the summer term: summer 1 gives 29, then 1 June is day 30 and 32 school
  *                     days on is Tuesday 14 July; due 15, 16, 17, 20 July (4), then 2026/27 from Wednesday 2 September:
  *                     2, 3, 4, 7, 8, 9 Sep → Wednesday 9 September 2026.
@@ -98,7 +99,10 @@ async function setup(t: Test) {
   const pupil = async (dateOfBirth = '2012-03-14') =>
     insertPupil(db, world.own, ++serial, { date_of_birth: dateOfBirth })
 
-  /** A planned placement from an accepted referral made on `referOn` (placementBody: Tier 2, 3 Nov 2025 – 13 Feb 2026). */
+  /**
+   * A planned placement from an accepted referral made on `referOn` (placementBody: Tier 2, 3 Nov 2025 – 13 Feb
+   * 2026).
+   */
   async function planned(
     pupilId: string,
     extra: Record<string, unknown> = {},

@@ -3,7 +3,7 @@ import t from 'tap'
 import { issueToken } from '../../../src/modules/tokens/tokens.service.js'
 import { STAFFORDSHIRE_2025_26 } from '../../fixtures/calendars.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld, TEST_DATABASE_URL } from '../../helper.js'
-import { at, completeReferral, objective, placementBody } from '../../fixtures/bodies.js'
+import { at, completeReferral, placementBody } from '../../fixtures/bodies.js'
 
 /**
  * Capacity, waiting lists, the race for the last place, and the unregistered-provider registration

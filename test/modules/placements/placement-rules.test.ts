@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon'
 import type { Response } from 'light-my-request'
 import t, { type Test } from 'tap'
 import { STAFFORDSHIRE_2025_26 } from '../../fixtures/calendars.js'
@@ -177,7 +176,8 @@ t.test('placement rules', async (t) => {
     'bad input: Tier 2 longer than the LA limit (26 school weeks by default, then as the LA sets it)',
     async (t) => {
       now = at('2025-10-20')
-      // From Monday 3 November: 35 + 30 + 25 + 29 (May Day) school days to the May half-term, so the 130th is Monday 15 June.
+      // From Monday 3 November: 35 + 30 + 25 + 29 (May Day) school days to the May half-term, so the 130th is
+      // Monday 15 June.
       const over = await refused(t, () => post(placementBody(base.id, pru, { plannedEndDate: '2026-06-16' })), 422, [
         { path: '/plannedEndDate', code: 'tier_limit_exceeded' }
       ])

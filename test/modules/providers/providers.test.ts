@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { bearer, buildTestApp, countRows, makeWorld } from '../../helper.js'
 import { problem } from '../../fixtures/problem.js'
 

@@ -1,9 +1,8 @@
-import { DateTime } from 'luxon'
 import type { Response } from 'light-my-request'
 import t, { type Test } from 'tap'
 import { STAFFORDSHIRE_2025_26 } from '../../fixtures/calendars.js'
 import { bearer, buildTestApp, countRows, insertPupil, makeWorld } from '../../helper.js'
-import { at, completeReferral, objective, placementBody } from '../../fixtures/bodies.js'
+import { at, completeReferral, placementBody } from '../../fixtures/bodies.js'
 
 /**
  * Referrals end to end (issue 4 §1–2): completeness by basis and pupil, LA-arranged referrals and the

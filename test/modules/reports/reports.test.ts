@@ -183,7 +183,10 @@ function records(db: Kysely<DB>) {
     return { id: row.id, pupilId: kid.id, referralId: referral?.id ?? null, tier }
   }
 
-  /** Ends a placement with an outcome effective on `effective`; its last day is the day before, as the outcomes service sets it. */
+  /**
+   * Ends a placement with an outcome effective on `effective`; its last day is the day before, as the outcomes
+   * service sets it.
+   */
   async function close(
     p: Placed,
     code: DB['placement_outcome']['code'],
@@ -361,7 +364,8 @@ const groupOf = (report: Report, key: string) => {
  * Reintegration — Tier 2, no referral baseline, closed in the year:
  *   R1 F* RETURNED_FULL_TIME 19 Dec   TWO_TERMS met        R7  F  NEW_MAINSTREAM 5 Jun      TWO_TERMS pending
  *   R2 M  RETURNED_FULL_TIME 9 Jan    TWO_TERMS met        R8  M* SPECIAL_SCHOOL 17 Jul     ONE_TERM met only
- *   R3 F  RETURNED_FULL_TIME 13 Feb   TWO_TERMS met        R9  F  ESCALATED 14 Nov          TWO_TERMS met (not a reintegration)
+ *   R3 F  RETURNED_FULL_TIME 13 Feb   TWO_TERMS met        R9  F  ESCALATED 14 Nov          TWO_TERMS met (not a
+ *       reintegration)
  *   R4 M* RETURNED_PHASED 2 Mar       TWO_TERMS met        R10 M  PERMANENTLY_EXCLUDED 23 Jan
  *   R5 F  RETURNED_PHASED 27 Mar      TWO_TERMS met        R11 U  ELECTIVE_HOME_EDUCATION 8 May
  *   R6 M  NEW_MAINSTREAM 20 Apr       TWO_TERMS not met    R12 F  OTHER 26 Jun
@@ -545,7 +549,8 @@ async function outcomesWorld(t: Test) {
   const P6 = await close(await place(own, { ...y11, sex: 'F', fsm: true }), 'POST16_TRANSITION', '2026-06-19', {
     destination: 'SCHOOL_SIXTH_FORM'
   })
-  // The March checks of a summer 2026 transition fall in March 2027; recorded here ahead of time, which the report does not look at.
+  // The March checks of a summer 2026 transition fall in March 2027; recorded here ahead of time, which the report
+  // does not look at.
   await followUp(P1, 'POST16_MARCH', '2027-03-31', { met: true })
   await followUp(P2, 'POST16_MARCH', '2027-03-31', { met: false })
   await followUp(P3, 'POST16_MARCH', '2027-03-31', 'PENDING')
@@ -653,7 +658,8 @@ t.test('outcomes report, internal view: each measure counted by hand', async (t)
     t.same(t3!.reintegrated, zero)
     t.same(t3!.post16Destination, m(3, 6, 50))
     t.same(t3!.englishGrade4, m(2, 3, 66.7))
-    // Attendance: Tier 2 A1 ✓, A2 ✓, A9 ✗; Tier 3 A3 ✗, A4 ✓, A8 ✓. Left PA: Tier 2 A1 ✓ (A2, A9 ✗); Tier 3 A4 ✓ (A8 ✗).
+    // Attendance: Tier 2 A1 ✓, A2 ✓, A9 ✗; Tier 3 A3 ✗, A4 ✓, A8 ✓. Left PA: Tier 2 A1 ✓ (A2, A9 ✗); Tier 3 A4 ✓
+    // (A8 ✗).
     t.same(t1!.attendanceImproved, zero, 'Tier 1 is not in the attendance measures')
     t.same(t2!.attendanceImproved, m(2, 3, 66.7))
     t.same(t3!.attendanceImproved, m(2, 3, 66.7))
@@ -898,10 +904,12 @@ t.test('outcomes report: edges of the year, the rate and the shared denominators
     const report = ok(await get(world.own.tokens.analyst, 'outcomes?academicYear=2025-26')) as Report
     const { post16Destination: dest, post16Neet: neet, post16NotKnown: unknown } = report.total
     t.same(neet, withheld, 'NEET 2 of 20 is withheld')
-    // Destination + NEET + not known = every transition: with the other two and the denominator shown, NEET is 20 − 10 − 8.
+    // Destination + NEET + not known = every transition: with the other two and the denominator shown, NEET is 20
+    // − 10 − 8.
     t.ok(
       dest.suppressed || unknown.suppressed,
-      `the NEET count is not recoverable (shown: destination ${dest.numerator}/${dest.denominator}, not known ${unknown.numerator}/${unknown.denominator})`
+      `the NEET count is not recoverable (shown: destination ${dest.numerator}/${dest.denominator}, not known ` +
+        `${unknown.numerator}/${unknown.denominator})`
     )
   })
 })
@@ -1036,7 +1044,8 @@ t.test('outcomes report: bad input, roles and audit', async (t) => {
  *       (2 school days before is Friday 20 November)          → OFF_SITE_NOTICE_LATE
  *   C9  a referral after a permanent exclusion from Monday 2 November, no provision → SIXTH_DAY_BREACHED
  *   U1  an unregistered provider, safeguarding never confirmed → SAFEGUARDING_NOT_CONFIRMED
- *   U2  an unregistered provider (safeguarding confirmed) teaching 5 pupils full time (8 sessions) → PROVIDER_OVER_REGISTRATION_THRESHOLD
+ *   U2  an unregistered provider (safeguarding confirmed) teaching 5 pupils full time (8 sessions) →
+ *       PROVIDER_OVER_REGISTRATION_THRESHOLD
  *   U3  an unregistered provider (confirmed) with 4 full-time pupils and one at 6 sessions: below the threshold
  *   OK  a compliant placement whose review and planned end fall today (not yet passed)
  * LA 202 has an overdue review, a placement without a baseline and an unconfirmed unregistered provider: never shown.

@@ -75,7 +75,10 @@ const tier3Next = (startDate: string) => ({
 })
 
 let serial = 0
-/** A pupil of the own school placed (Tier 2, from 3 November by default) with the own provider; activated on its start unless `activate` is false. */
+/**
+ * A pupil of the own school placed (Tier 2, from 3 November by default) with the own provider; activated on its
+ * start unless `activate` is false.
+ */
 async function placed(opts: { start?: string; plannedEnd?: string; activate?: boolean } = {}) {
   const start = opts.start ?? '2025-11-03'
   now = at('2025-10-20')
@@ -539,7 +542,8 @@ t.test('after a review the schedule follows the rule', async (t) => {
   t.equal((await hold(p.id, review({ heldOn: '2026-01-26', nextReviewOn: '2026-02-13' }))).statusCode, 201)
   t.match((await getPlacement(p.id)).body, { nextReviewDueOn: '2026-02-13', nextReviewRule: 'SET_AT_REVIEW' })
 
-  // 13 February, the last day of spring 1: 30 school days is 17 April, but spring 2 (23 February – 27 March) needs its own review.
+  // 13 February, the last day of spring 1: 30 school days is 17 April, but spring 2 (23 February – 27 March) needs
+  // its own review.
   now = at('2026-02-13')
   const before = await state(p.id)
   const late = await hold(p.id, review({ heldOn: '2026-02-13', nextReviewOn: '2026-03-30' }))

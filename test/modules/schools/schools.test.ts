@@ -1,4 +1,4 @@
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { bearer, buildTestApp, countRows, makeWorld } from '../../helper.js'
 import { type InjectResult, problem } from '../../fixtures/problem.js'
 
@@ -268,7 +268,9 @@ t.test('list', async (t) => {
   t.same(ids(byUrn), [created.community!.id], 'filter by URN')
   const otherUrn = await app.inject({
     method: 'GET',
-    url: `/v1/schools?urn=${(await db.selectFrom('school').select('urn').where('id', '=', other.schoolId).executeTakeFirstOrThrow()).urn}`,
+    url:
+      '/v1/schools?urn=' +
+      (await db.selectFrom('school').select('urn').where('id', '=', other.schoolId).executeTakeFirstOrThrow()).urn,
     headers: admin
   })
   t.same(ids(otherUrn), [], "another LA's school is not found by URN")
