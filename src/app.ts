@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import AjvCompiler from '@fastify/ajv-compiler'
+import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
@@ -8,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import underPressure from '@fastify/under-pressure'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Kysely } from 'kysely'
+import { compiledOnce } from './platform/compilers.js'
 import { hashToken, TokenVerifier } from './platform/auth/tokens.js'
 import type { Config } from './platform/config.js'
 import type { DB } from './db/schema.js'
@@ -208,7 +210,13 @@ export async function buildApp(deps: AppDeps) {
     serializerOpts: { ajv: { formats: requestFormats } },
     // Query strings, params and headers arrive as text and are coerced to their schema types; a JSON body
     // already carries types, so it is validated exactly: `"fsmEligible": "true"` or `"legalForename": 5` is a 400.
-    schemaController: { compilersFactory: { buildValidator: exactBodyValidator as never } },
+    // Each route's validators and serializers are compiled once per process, however many apps it builds.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: compiledOnce('validator', exactBodyValidator as never) as never,
+        buildSerializer: compiledOnce('serializer', SerializerSelector() as never) as never
+      }
+    },
     routerOptions: { ignoreTrailingSlash: true },
     // Bad percent-encoding and over-long path parameters are refused by the router before any hook runs;
     // they are answered through the not-found handler instead, as problem documents with the usual headers.
