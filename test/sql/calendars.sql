@@ -71,24 +71,6 @@ where "la_code" = $1
 for update;
 
 -- calendars.loadSchoolCalendar
-select "term_calendar"."school_id", "term_calendar"."academic_year", "half_term"."first_day", "half_term"."last_day"
-from "term_calendar"
-inner join "half_term" on "half_term"."calendar_id" = "term_calendar"."id"
-where ("term_calendar"."school_id" = $1 or "term_calendar"."la_code" = $2)
-order by "term_calendar"."academic_year", "half_term"."number";
-
-select "term_calendar"."academic_year", "calendar_closure"."day"
-from "term_calendar"
-inner join "calendar_closure" on "calendar_closure"."calendar_id" = "term_calendar"."id"
-where "term_calendar"."school_id" = $1;
-
--- calendars.loadLaCalendar
-select *
-from "term_calendar"
-where "la_code" = $1
-order by "academic_year";
-
--- calendars.loadSchoolCalendarById
 select "term_calendar"."school_id",
   "term_calendar"."academic_year",
   "half_term"."number",
@@ -113,3 +95,9 @@ from "term_calendar"
 inner join "calendar_closure" on "calendar_closure"."calendar_id" = "term_calendar"."id"
 where "term_calendar"."school_id" = $3
 order by "academic_year", "number";
+
+-- calendars.loadLaCalendar
+select *
+from "term_calendar"
+where "la_code" = $1
+order by "academic_year";

@@ -320,25 +320,6 @@ inner join "pupil" on "pupil"."id" = "referral"."pupil_id"
 where "waiting_list_entry"."provider_id" = $1
 order by "waiting_list_entry"."tier", "waiting_list_entry"."added_at", "waiting_list_entry"."referral_id";
 
--- placements.providersInScope (every provider of an LA)
-select "id", "registration_status", "la_code"
-from "provider"
-where "provider"."la_code" = $1
-order by "id";
-
--- placements.providersInScope (one provider, as the provider)
-select "id", "registration_status", "la_code"
-from "provider"
-where "provider"."id" = $1
-  and "id" = $2
-order by "id";
-
--- placements.providersOfLa
-select "id", "registration_status", "la_code"
-from "provider"
-where "la_code" = $1
-order by "id";
-
 -- placements.runningAt
 select "placement"."provider_id",
   "placement"."sessions_at_provider",
@@ -350,22 +331,6 @@ inner join "pupil" on "pupil"."id" = "placement"."pupil_id"
 where "placement"."provider_id" in ($1, $2)
   and "placement"."status" in ($3, $4)
   and "placement"."start_date" <= $5;
-
--- placements.pupilsByIds
-select "id", "home_school_id", "home_la_code", "sen_provision", "date_of_birth", "nc_year_override"
-from "pupil"
-where "id" in ($1, $2);
-
--- placements.referralsByIds
-select "id", "exclusions"
-from "referral"
-where "id" in ($1, $2);
-
--- placements.reviewSummaries
-select "placement_id", max("held_on") as "last", count(*) as "count"
-from "review"
-where "placement_id" in ($1, $2)
-group by "placement_id";
 
 -- placements.laterTier2Or3
 select "id"

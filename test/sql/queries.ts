@@ -206,21 +206,21 @@ export const repositories: RepositoryQueries[] = [
       },
       {
         method: 'loadSchoolCalendar',
-        run: (db) => calendarsRepository.loadSchoolCalendar(db, { id: SCHOOL_ID, laCode: LA })
+        run: (db) => calendarsRepository.loadSchoolCalendar(db, SCHOOL_ID)
       },
       {
         method: 'loadLaCalendar',
         run: (db) => calendarsRepository.loadLaCalendar(db, LA)
-      },
-      {
-        method: 'loadSchoolCalendarById',
-        run: (db) => calendarsRepository.loadSchoolCalendarById(db, SCHOOL_ID)
       }
     ]
   },
   {
     name: 'pupils',
     cases: [
+      {
+        method: 'factsByIds',
+        run: (db) => pupilsRepository.factsByIds(db, [PUPIL_ID, '302'])
+      },
       // The scope is the part of a pupil query most worth reviewing: one case per role for the audited read.
       ...(['coordinator', 'school', 'provider', 'analyst'] as const).map((role): QueryCase => ({
         method: 'readById',
@@ -310,6 +310,21 @@ export const repositories: RepositoryQueries[] = [
         method: 'calendarForPupil',
         variant: 'no home school: the home LA calendar',
         run: (db) => pupilsRepository.calendarForPupil(db, { ...pupilRow, home_school_id: null })
+      },
+      {
+        method: 'calendarLoader',
+        variant: 'three pupils, two at one school: each calendar read once',
+        run: async (db) => {
+          const calendarOf = pupilsRepository.calendarLoader(db)
+          await Promise.all([pupilRow, { ...pupilRow }, { ...pupilRow, home_school_id: null }].map(calendarOf))
+        }
+      },
+      {
+        method: 'calendarKey',
+        variant: 'no SQL: the key pupils on one calendar share',
+        run: async () => {
+          pupilsRepository.calendarKey(pupilRow)
+        }
       },
       {
         method: 'coordinatingLa',
@@ -521,34 +536,8 @@ export const repositories: RepositoryQueries[] = [
         run: (db) => placementsRepository.waitingList(db, PROVIDER_ID)
       },
       {
-        method: 'providersInScope',
-        variant: 'every provider of an LA',
-        run: (db) => placementsRepository.providersInScope(db, principals.coordinator)
-      },
-      {
-        method: 'providersInScope',
-        variant: 'one provider, as the provider',
-        run: (db) => placementsRepository.providersInScope(db, principals.provider, PROVIDER_ID)
-      },
-      {
-        method: 'providersOfLa',
-        run: (db) => placementsRepository.providersOfLa(db, LA)
-      },
-      {
         method: 'runningAt',
         run: (db) => placementsRepository.runningAt(db, [PROVIDER_ID, '202'], TODAY)
-      },
-      {
-        method: 'pupilsByIds',
-        run: (db) => placementsRepository.pupilsByIds(db, [PUPIL_ID, '302'])
-      },
-      {
-        method: 'referralsByIds',
-        run: (db) => placementsRepository.referralsByIds(db, [REFERRAL_ID, '602'])
-      },
-      {
-        method: 'reviewSummaries',
-        run: (db) => placementsRepository.reviewSummaries(db, [PLACEMENT_ID, '502'])
       },
       {
         method: 'laterTier2Or3',
@@ -797,6 +786,10 @@ export const repositories: RepositoryQueries[] = [
     name: 'reviews',
     cases: [
       {
+        method: 'summaries',
+        run: (db) => reviewsRepository.summaries(db, [PLACEMENT_ID, '502'])
+      },
+      {
         method: 'pausesOf',
         run: (db) => reviewsRepository.pausesOf(db, PLACEMENT_ID)
       },
@@ -1027,6 +1020,22 @@ export const repositories: RepositoryQueries[] = [
     name: 'providers',
     cases: [
       {
+        method: 'registrationFacts',
+        variant: 'every provider a coordinator sees',
+        run: (db) => providersRepository.registrationFacts(db, { principal: principals.coordinator })
+      },
+      {
+        method: 'registrationFacts',
+        variant: 'one provider, as the provider',
+        run: (db) =>
+          providersRepository.registrationFacts(db, { principal: principals.provider, providerId: PROVIDER_ID })
+      },
+      {
+        method: 'registrationFacts',
+        variant: "an LA's, for its compliance report",
+        run: (db) => providersRepository.registrationFacts(db, { laCode: LA })
+      },
+      {
         method: 'tiersOf',
         run: (db) => providersRepository.tiersOf(db, [PROVIDER_ID, '202'])
       },
@@ -1089,6 +1098,10 @@ export const repositories: RepositoryQueries[] = [
   {
     name: 'referrals',
     cases: [
+      {
+        method: 'exclusionsByIds',
+        run: (db) => referralsRepository.exclusionsByIds(db, [REFERRAL_ID, '602'])
+      },
       {
         method: 'reasonCodeKnown',
         run: (db) => referralsRepository.reasonCodeKnown(db, 'DISRUPTIVE', LA)

@@ -7,13 +7,12 @@ import {
   resolveMarks,
   weekOf
 } from '../../domain/attendance.js'
-import type { SchoolCalendar } from '../../domain/calendar.js'
 import type { DB } from '../../db/schema.js'
 import { AppError, forbidden, unprocessable } from '../../platform/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { placementsRepository } from '../placements/index.js'
-import { calendarForPupil } from '../pupils/index.js'
+import { calendarForPupil, calendarLoader } from '../pupils/index.js'
 import { summaryFor } from './attendance.mapper.js'
 import * as repo from './attendance.repository.js'
 import type { MarkBatch } from './attendance.schemas.js'
@@ -60,8 +59,8 @@ export class AttendanceService {
     return this.db.transaction().execute(async (trx) => {
       const rows = await repo.lockProviderPlacements(trx, p.providerId!, pupilIds)
       const spans = new Map<string, PlacementSpan[]>()
-      const calendarKeys = new Map<string, string>()
-      const loading = new Map<string, Promise<SchoolCalendar>>()
+      const calendarOf = calendarLoader(trx)
+      const home = new Map<string, (typeof rows)[number]>()
       for (const r of rows) {
         spans.set(r.pupil_id, [
           ...(spans.get(r.pupil_id) ?? []),
@@ -73,15 +72,14 @@ export class AttendanceService {
             sessionsPerWeek: r.sessions_at_provider
           }
         ])
-        const key = r.home_school_id ?? `la:${r.home_la_code}`
-        calendarKeys.set(r.pupil_id, key)
-        if (!loading.has(key)) loading.set(key, calendarForPupil(trx, r))
+        home.set(r.pupil_id, r)
       }
-      const calendars = new Map<string, SchoolCalendar>()
-      for (const [key, promise] of loading) calendars.set(key, await promise)
+      const calendars = new Map(
+        await Promise.all([...home].map(async ([pupilId, r]) => [pupilId, await calendarOf(r)] as const))
+      )
       const { marks, errors, errorCount } = resolveMarks(batch.marks, {
         placements: (pupilId) => spans.get(pupilId) ?? [],
-        calendar: (pupilId) => calendars.get(calendarKeys.get(pupilId)!),
+        calendar: (pupilId) => calendars.get(pupilId),
         today
       })
       if (errorCount > 0) throw refused(errors, errorCount)

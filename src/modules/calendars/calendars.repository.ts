@@ -103,38 +103,11 @@ export async function put(
   return calendarId
 }
 
-/** The calendar a school's clocks run on (see schoolCalendarOf). */
-export async function loadSchoolCalendar(
-  db: Kysely<DB>,
-  school: { id: string; laCode: string }
-): Promise<SchoolCalendar> {
-  // Two queries: every half-term of the school's and its LA's calendars, and the school's closures.
-  const [halfTerms, closures] = await Promise.all([
-    db
-      .selectFrom('term_calendar')
-      .innerJoin('half_term', 'half_term.calendar_id', 'term_calendar.id')
-      .select(['term_calendar.school_id', 'term_calendar.academic_year', 'half_term.first_day', 'half_term.last_day'])
-      .where((eb) =>
-        eb.or([eb('term_calendar.school_id', '=', school.id), eb('term_calendar.la_code', '=', school.laCode)])
-      )
-      .orderBy('term_calendar.academic_year')
-      .orderBy('half_term.number')
-      .execute(),
-    db
-      .selectFrom('term_calendar')
-      .innerJoin('calendar_closure', 'calendar_closure.calendar_id', 'term_calendar.id')
-      .select(['term_calendar.academic_year', 'calendar_closure.day'])
-      .where('term_calendar.school_id', '=', school.id)
-      .execute()
-  ])
-  return schoolCalendarOf(halfTerms, closures)
-}
-
 /**
- * The calendar of the school with this id, in one statement: its own and its LA's half-terms (the LA found
+ * The calendar a school's clocks run on, in one statement: its own and its LA's half-terms (the LA found
  * from the school row) and its closures, as one union (see schoolCalendarOf).
  */
-export async function loadSchoolCalendarById(db: Kysely<DB>, schoolId: string): Promise<SchoolCalendar> {
+export async function loadSchoolCalendar(db: Kysely<DB>, schoolId: string): Promise<SchoolCalendar> {
   const laOfSchool = db.selectFrom('school').select('school.la_code').where('school.id', '=', schoolId)
   const rows = await db
     .selectFrom('term_calendar')

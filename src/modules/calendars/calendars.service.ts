@@ -105,7 +105,7 @@ export class CalendarsService {
 
   async #schoolView(db: Kysely<DB>, school: { id: string; laCode: string }, startYear: number) {
     const label = academicYearLabel(startYear)
-    const calendar = await calendarsRepository.loadSchoolCalendar(db, school)
+    const calendar = await calendarsRepository.loadSchoolCalendar(db, school.id)
     const own = (await calendarsRepository.years(db, { schoolId: school.id }, label)).get(label)
     const source = calendar.sourceOf(`${startYear}-10-01`)
     const halfTerms =
@@ -206,7 +206,7 @@ export class CalendarsService {
     if (Number(to.slice(0, 4)) - Number(from.slice(0, 4)) > 3)
       throw fieldError('/querystring/to', 'range_too_long', 'ask for at most three years of school days at a time')
     const school = await this.#school(this.db, p, id)
-    const calendar = await calendarsRepository.loadSchoolCalendar(this.db, school)
+    const calendar = await calendarsRepository.loadSchoolCalendar(this.db, school.id)
     const days = calendar.schoolDaysBetween(from, to)
     const calendars = calendar.sourcesUsed()
     return {
@@ -222,7 +222,7 @@ export class CalendarsService {
 
   async offset(p: Principal, id: string, from: string, days: number) {
     const school = await this.#school(this.db, p, id)
-    const calendar = await calendarsRepository.loadSchoolCalendar(this.db, school)
+    const calendar = await calendarsRepository.loadSchoolCalendar(this.db, school.id)
     const date = calendar.addSchoolDays(from, days)
     const calendars = calendar.sourcesUsed()
     return { schoolId: id, from, days, date, calendars, estimated: calendars.some((c) => c.source === 'estimated') }

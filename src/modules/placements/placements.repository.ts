@@ -417,27 +417,6 @@ export function waitingList(db: Kysely<DB>, providerId: string) {
     .execute()
 }
 
-/** The providers in the caller's scope (one, or all of the LA's), for the registration threshold. */
-export function providersInScope(db: Kysely<DB>, p: Principal, providerId?: string) {
-  return db
-    .selectFrom('provider')
-    .select(['id', 'registration_status', 'la_code'])
-    .where(providerScope(p))
-    .$if(providerId !== undefined, (qb) => qb.where('id', '=', providerId!))
-    .orderBy('id')
-    .execute()
-}
-
-/** The providers of an LA, for its compliance report's registration threshold. */
-export function providersOfLa(db: Kysely<DB>, laCode: string) {
-  return db
-    .selectFrom('provider')
-    .select(['id', 'registration_status', 'la_code'])
-    .where('la_code', '=', laCode)
-    .orderBy('id')
-    .execute()
-}
-
 /** The running placements (started by `today`) at these providers, with the pupil facts the threshold counts. */
 export function runningAt(db: Kysely<DB>, providerIds: string[], today: string) {
   if (providerIds.length === 0) return Promise.resolve([])
@@ -455,40 +434,6 @@ export function runningAt(db: Kysely<DB>, providerIds: string[], today: string) 
     .where('placement.status', 'in', ['ACTIVE', 'PAUSED'])
     .where('placement.start_date', '<=', today)
     .execute()
-}
-
-/** The pupils (by id) of a page of placements: what their views need. */
-export function pupilsByIds(db: Kysely<DB>, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([])
-  return db
-    .selectFrom('pupil')
-    .select(['id', 'home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override'])
-    .where('id', 'in', ids)
-    .execute()
-}
-
-/** The referrals (by id) of a page of placements: the exclusions their clocks run from. */
-export function referralsByIds(db: Kysely<DB>, ids: string[]) {
-  if (ids.length === 0) return Promise.resolve([])
-  return db.selectFrom('referral').select(['id', 'exclusions']).where('id', 'in', ids).execute()
-}
-
-/** The last review date and count of reviews of each placement. */
-export async function reviewSummaries(
-  db: Kysely<DB>,
-  placementIds: string[]
-): Promise<Map<string, { last: string | null; count: number }>> {
-  const out = new Map<string, { last: string | null; count: number }>()
-  for (const id of placementIds) out.set(id, { last: null, count: 0 })
-  if (placementIds.length === 0) return out
-  const rows = await db
-    .selectFrom('review')
-    .select((eb) => ['placement_id', eb.fn.max('held_on').as('last'), eb.fn.countAll<string>().as('count')])
-    .where('placement_id', 'in', placementIds)
-    .groupBy('placement_id')
-    .execute()
-  for (const r of rows) out.set(r.placement_id, { last: r.last as string, count: Number(r.count) })
-  return out
 }
 
 /** The pupil's earliest Tier 2 or 3 placement that has started between `from` and `today`, other than `exceptId`. */

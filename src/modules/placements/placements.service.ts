@@ -27,11 +27,11 @@ import {
 import { paging } from '../../platform/schemas.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, claimCreation, writeAudit } from '../../db/audit.js'
-import { calendarKey, type Known, placementView, placementViews } from '../../views/placement/placement.view.js'
+import { type Known, placementView, placementViews } from '../../views/placement/placement.view.js'
 import { registrationChecks } from '../../views/registration/registration.view.js'
 import { outcomesRepository } from '../outcomes/index.js'
 import { policyFor } from '../local-authorities/index.js'
-import { calendarForPupil } from '../pupils/index.js'
+import { calendarForPupil, calendarKey, calendarLoader } from '../pupils/index.js'
 import { reviewsRepository } from '../reviews/index.js'
 import * as repo from './placements.repository.js'
 import type {
@@ -299,12 +299,6 @@ export class PlacementsService {
       )
     }
     return outcome
-  }
-
-  /** The current view of a placement the caller has already loaded in scope (after changing it in `db`). */
-  async viewById(db: Kysely<DB>, id: string) {
-    const row = await repo.findById(db, id)
-    return { body: await placementView(db, row, this.#today()), version: row.version }
   }
 
   async get(actor: Actor, id: string) {
@@ -777,13 +771,15 @@ export class PlacementsService {
     if (!provider) throw notFound('provider')
     const rows = await repo.waitingList(this.db, providerId)
     const today = this.#today()
+    const calendarOf = calendarLoader(this.db)
+    const calendars = await Promise.all(rows.map(calendarOf))
     const position = new Map<number, number>()
     const results = []
-    for (const r of rows) {
+    for (const [i, r] of rows.entries()) {
       const n = (position.get(r.tier) ?? 0) + 1
       position.set(r.tier, n)
       const added = DateTime.fromJSDate(r.added_at).setZone('Europe/London').toISODate()!
-      const calendar = await calendarForPupil(this.db, r)
+      const calendar = calendars[i]!
       results.push({
         position: n,
         referralId: r.referral_id,

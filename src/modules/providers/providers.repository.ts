@@ -21,6 +21,24 @@ export async function tiersOf(db: Kysely<DB>, ids: string[]): Promise<Map<string
   return map
 }
 
+/**
+ * The providers the registration threshold counts: those in the caller's scope (one, or all it may see), or all
+ * of an LA's (for its compliance report).
+ */
+export function registrationFacts(
+  db: Kysely<DB>,
+  scope: { principal: Principal; providerId?: string | undefined } | { laCode: string }
+) {
+  const providerId = 'principal' in scope ? scope.providerId : undefined
+  return db
+    .selectFrom('provider')
+    .select(['id', 'registration_status', 'la_code'])
+    .where((eb) => ('laCode' in scope ? eb('la_code', '=', scope.laCode) : providerScope(scope.principal)(eb)))
+    .$if(providerId !== undefined, (qb) => qb.where('id', '=', providerId!))
+    .orderBy('id')
+    .execute()
+}
+
 /** One page of the providers the principal may see, optionally offering one tier, with the total. */
 export async function page(
   db: Kysely<DB>,

@@ -4,7 +4,7 @@ import { pupilScope } from '../../db/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import type { DB, PupilRow, PupilTable } from '../../db/schema.js'
 import { type Actor, auditRow } from '../../db/audit.js'
-import { loadLaCalendar, loadSchoolCalendarById } from '../calendars/index.js'
+import { loadLaCalendar, loadSchoolCalendar } from '../calendars/index.js'
 import { schoolsRepository } from '../schools/index.js'
 
 /**
@@ -153,13 +153,37 @@ export async function moveHomeLaOfPlacements(db: Kysely<DB>, pupilId: string, la
   await db.updateTable('placement').set({ pupil_home_la_code: laCode }).where('pupil_id', '=', pupilId).execute()
 }
 
+type CalendarHome = Pick<PupilRow, 'home_school_id' | 'home_la_code'>
+
 /** The calendar a pupil's clocks run on: the home school's, else the home LA's (or the estimate). */
-export async function calendarForPupil(
-  db: Kysely<DB>,
-  pupil: Pick<PupilRow, 'home_school_id' | 'home_la_code'>
-): Promise<SchoolCalendar> {
-  if (pupil.home_school_id) return loadSchoolCalendarById(db, pupil.home_school_id)
+export async function calendarForPupil(db: Kysely<DB>, pupil: CalendarHome): Promise<SchoolCalendar> {
+  if (pupil.home_school_id) return loadSchoolCalendar(db, pupil.home_school_id)
   return loadLaCalendar(db, pupil.home_la_code)
+}
+
+/** Pupils with the same key run on the same calendar: the home school's id, else `la:` and the home LA. */
+export const calendarKey = (pupil: CalendarHome): string => pupil.home_school_id ?? `la:${pupil.home_la_code}`
+
+/**
+ * Calendars for many pupils, each school's (or LA's) read once however many pupils share it: the read starts at
+ * the first ask, so a caller can ask for all of them at once. `known` holds calendars already loaded, by
+ * calendarKey.
+ */
+export function calendarLoader(
+  db: Kysely<DB>,
+  known?: ReadonlyMap<string, SchoolCalendar>
+): (pupil: CalendarHome) => Promise<SchoolCalendar> {
+  const loading = new Map<string, Promise<SchoolCalendar>>()
+  for (const [key, calendar] of known ?? []) loading.set(key, Promise.resolve(calendar))
+  return (pupil) => {
+    const key = calendarKey(pupil)
+    let calendar = loading.get(key)
+    if (!calendar) {
+      calendar = calendarForPupil(db, pupil)
+      loading.set(key, calendar)
+    }
+    return calendar
+  }
 }
 
 /** The LA that coordinates a pupil's AP: the home school's LA, else the pupil's home LA. */
@@ -169,4 +193,14 @@ export async function coordinatingLa(
 ): Promise<string> {
   if (!pupil.home_school_id) return pupil.home_la_code
   return schoolsRepository.laCodeOf(db, pupil.home_school_id)
+}
+
+/** The pupils (by id) of a page of placements: what the placement view needs of each. */
+export function factsByIds(db: Kysely<DB>, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('pupil')
+    .select(['id', 'home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override'])
+    .where('id', 'in', ids)
+    .execute()
 }

@@ -133,3 +133,9 @@ export async function livePlacementOf(db: Kysely<DB>, referralId: string): Promi
 export async function removeFromWaitingLists(db: Kysely<DB>, referralId: string): Promise<void> {
   await db.deleteFrom('waiting_list_entry').where('referral_id', '=', referralId).execute()
 }
+
+/** The referrals (by id) of a page of placements: the exclusions their clocks run from. */
+export function exclusionsByIds(db: Kysely<DB>, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return db.selectFrom('referral').select(['id', 'exclusions']).where('id', 'in', ids).execute()
+}

@@ -217,3 +217,21 @@ export async function meetRequests(db: Kysely<DB>, placementId: string, reviewId
 export function insertRequest(db: Kysely<DB>, values: Insertable<DB['review_request']>) {
   return db.insertInto('review_request').values(values).returningAll().executeTakeFirstOrThrow()
 }
+
+/** The last review date and count of reviews of each placement. */
+export async function summaries(
+  db: Kysely<DB>,
+  placementIds: string[]
+): Promise<Map<string, { last: string | null; count: number }>> {
+  const out = new Map<string, { last: string | null; count: number }>()
+  for (const id of placementIds) out.set(id, { last: null, count: 0 })
+  if (placementIds.length === 0) return out
+  const rows = await db
+    .selectFrom('review')
+    .select((eb) => ['placement_id', eb.fn.max('held_on').as('last'), eb.fn.countAll<string>().as('count')])
+    .where('placement_id', 'in', placementIds)
+    .groupBy('placement_id')
+    .execute()
+  for (const r of rows) out.set(r.placement_id, { last: r.last as string, count: Number(r.count) })
+  return out
+}

@@ -15,7 +15,9 @@ import {
   toPlacement
 } from '../../modules/placements/index.js'
 import { type LaPolicyRow, policyFor } from '../../modules/local-authorities/index.js'
-import { calendarForPupil } from '../../modules/pupils/index.js'
+import { calendarKey, calendarLoader, pupilsRepository } from '../../modules/pupils/index.js'
+import { referralsRepository } from '../../modules/referrals/index.js'
+import { reviewsRepository } from '../../modules/reviews/index.js'
 
 /**
  * The placement view: placements with their pupil's calendar and clocks, reviews, outcome, attendance and
@@ -32,9 +34,6 @@ export interface Known {
   /** The rows were created in this transaction: no review, mark, assessment or outcome can exist yet. */
   fresh?: boolean
 }
-
-export const calendarKey = (pupil: Pick<PupilFacts, 'home_school_id' | 'home_la_code'>) =>
-  pupil.home_school_id ?? `la:${pupil.home_la_code}`
 
 const unique = (values: (string | null)[]) => [...new Set(values.filter((v): v is string => v !== null))]
 
@@ -54,10 +53,10 @@ export async function placementViews(
   const planned = rows.filter((r) => r.status === 'PLANNED')
   const fresh = known.fresh ?? false
   const [pupilRows, referralRows, providerRows, reviewed, outcomes, marks, attainmentRows] = await Promise.all([
-    placementsRepository.pupilsByIds(db, missing(known.pupils, unique(rows.map((r) => r.pupil_id)))),
-    placementsRepository.referralsByIds(db, missing(known.referrals, unique(rows.map((r) => r.referral_id)))),
+    pupilsRepository.factsByIds(db, missing(known.pupils, unique(rows.map((r) => r.pupil_id)))),
+    referralsRepository.exclusionsByIds(db, missing(known.referrals, unique(rows.map((r) => r.referral_id)))),
     placementsRepository.providerFacts(db, missing(known.providers, unique(planned.map((r) => r.provider_id)))),
-    fresh ? placementsRepository.reviewSummaries(db, []) : placementsRepository.reviewSummaries(db, ids),
+    fresh ? reviewsRepository.summaries(db, []) : reviewsRepository.summaries(db, ids),
     fresh ? new Map() : outcomesRepository.currentOutcomes(db, rows, today),
     attendanceRepository.marksByPlacement(db, fresh ? [] : ids, today),
     attainmentRepository.attainmentRows(db, fresh ? [] : ids)
@@ -65,14 +64,18 @@ export async function placementViews(
   const pupils = byId(known.pupils, pupilRows)
   const referrals = byId(known.referrals, referralRows)
   const providers = byId(known.providers, providerRows)
-  const calendars = new Map(known.calendars)
-  for (const pupil of pupils.values()) {
-    const key = calendarKey(pupil)
-    if (!calendars.has(key)) calendars.set(key, await calendarForPupil(db, pupil))
-  }
+  // Each pupil's calendar and each referring LA's policy not already held, read at once.
+  const calendarOf = calendarLoader(db, known.calendars)
   const policies = new Map((known.policies ?? []).map((p) => [p.la_code, p]))
-  for (const la of unique(rows.filter((r) => r.referral_id !== null).map((r) => r.la_code)))
-    if (!policies.has(la)) policies.set(la, await policyFor(db, la))
+  const policyLas = unique(rows.filter((r) => r.referral_id !== null).map((r) => r.la_code)).filter(
+    (la) => !policies.has(la)
+  )
+  const [pupilCalendars, policyRows] = await Promise.all([
+    Promise.all([...pupils.values()].map(async (pupil) => [calendarKey(pupil), await calendarOf(pupil)] as const)),
+    Promise.all(policyLas.map((la) => policyFor(db, la)))
+  ])
+  const calendars = new Map(pupilCalendars)
+  for (const policy of policyRows) policies.set(policy.la_code, policy)
   const attainment = attainmentByPlacement(ids, attainmentRows)
   return rows.map((row) => {
     const pupil = pupils.get(row.pupil_id)!

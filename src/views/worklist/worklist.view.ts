@@ -1,13 +1,12 @@
 import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../platform/auth/principal.js'
-import type { SchoolCalendar } from '../../domain/calendar.js'
 import { offSiteNoticeClocks, sixthDayClocks } from '../../domain/clocks.js'
 import type { DB } from '../../db/schema.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { loadLaCalendar } from '../../modules/calendars/index.js'
 import { policyFor } from '../../modules/local-authorities/index.js'
-import { calendarForPupil } from '../../modules/pupils/index.js'
+import { calendarLoader } from '../../modules/pupils/index.js'
 import * as repo from './worklist.repository.js'
 import { WORK_KINDS, type WorkItem, type WorkKind, type WorklistQuery } from './worklist.schemas.js'
 
@@ -85,16 +84,7 @@ export async function worklist(
   }
 
   // Statutory clocks, on each pupil's calendar: sixth-day provision and off-site direction notice.
-  const calendars = new Map<string, Promise<SchoolCalendar>>()
-  const calendarOf = (pupil: Pupilish) => {
-    const key = pupil.home_school_id ?? `la:${pupil.home_la_code}`
-    let cal = calendars.get(key)
-    if (!cal) {
-      cal = calendarForPupil(db, pupil)
-      calendars.set(key, cal)
-    }
-    return cal
-  }
+  const calendarOf = calendarLoader(db)
   const clocks: Candidate[] = []
   if (wantAny('CLOCK_PENDING', 'CLOCK_BREACHED')) {
     const offSite = await repo.offSiteNoticePlacements(db, p, q)
