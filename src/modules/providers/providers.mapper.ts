@@ -1,7 +1,7 @@
 import type { ProviderRow } from '../../db/schema.js'
 import { toIso } from '../../platform/time.js'
 import type { TierPlaces } from './providers.repository.js'
-import type { ProviderIdentity } from './providers.rules.js'
+import type { ProviderIdentity } from '../../domain/providers.js'
 import type { Provider } from './providers.schemas.js'
 
 export const toProvider = (row: ProviderRow, tiers: TierPlaces[]): Provider => ({

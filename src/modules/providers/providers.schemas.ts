@@ -12,20 +12,7 @@ import {
   StringEnum,
   Text
 } from '../../platform/schemas.js'
-
-export const SETTING_TYPES = ['NFE', 'OOT', 'OTH', 'WBP'] as const
-export const REGISTRATION_STATUSES = [
-  'STATE_FUNDED_AP_SCHOOL',
-  'REGISTERED_INDEPENDENT_SCHOOL',
-  'UNREGISTERED'
-] as const
-export const QA_STATUSES = [
-  'NOT_ASSESSED',
-  'APPROVED',
-  'APPROVED_WITH_CONDITIONS',
-  'NOT_APPROVED',
-  'SUSPENDED'
-] as const
+import { QA_STATUSES, REGISTRATION_STATUSES, SETTING_TYPES } from '../../domain/providers.js'
 
 const SettingType = StringEnum(SETTING_TYPES, {
   description:

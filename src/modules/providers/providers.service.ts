@@ -5,7 +5,7 @@ import { forbidden, invalid, notFound, preconditionFailed } from '../../platform
 import { paging } from '../../platform/schemas.js'
 import { type Clock, systemClock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
-import { type ProviderIdentity, providerFieldErrors } from './providers.rules.js'
+import { type ProviderIdentity, providerFieldErrors } from '../../domain/providers.js'
 import { identityOf, toProvider } from './providers.mapper.js'
 import * as providersRepository from './providers.repository.js'
 import type { CreateProvider, UpdateProvider } from './providers.schemas.js'

@@ -1,15 +1,8 @@
 import type { Kysely, Updateable } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
-import { isValidUln, upnProblem } from '../../domain/identifiers.js'
+import { pupilFieldErrors } from '../../domain/pupils.js'
 import type { DB, PupilTable } from '../../db/schema.js'
-import {
-  type FieldError,
-  forbidden,
-  invalid,
-  notFound,
-  preconditionFailed,
-  unprocessable
-} from '../../platform/errors.js'
+import { forbidden, invalid, notFound, preconditionFailed, unprocessable } from '../../platform/errors.js'
 import { paging } from '../../platform/schemas.js'
 import { type Clock, systemClock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
@@ -34,47 +27,6 @@ const COLUMN: Record<keyof UpdatePupil, keyof PupilTable> = {
   homeSchoolId: 'home_school_id',
   homeLaCode: 'home_la_code',
   ncYearOverride: 'nc_year_override'
-}
-
-const MAX_AGE_YEARS = 25
-
-/** Identifier and date rules beyond the schema's shape checks, each naming its field. */
-export function pupilFieldErrors(input: Partial<CreatePupil>, today: string): FieldError[] {
-  const errors: FieldError[] = []
-  if (input.upn !== undefined) {
-    const problem = upnProblem(input.upn)
-    if (problem === 'upn_check_letter')
-      errors.push({
-        path: '/upn',
-        code: 'upn_check_letter',
-        message: '/upn check letter does not match its digits (DfE UPN guide)'
-      })
-    else if (problem)
-      errors.push({
-        path: '/upn',
-        code: 'upn_format',
-        message: '/upn must be a letter (not I, O or S) and 12 characters'
-      })
-  }
-  if (input.uln && !isValidUln(input.uln)) {
-    errors.push({
-      path: '/uln',
-      code: 'uln_check_digit',
-      message: '/uln check digit does not match (ESFA mod-11 rule)'
-    })
-  }
-  if (input.dateOfBirth !== undefined) {
-    if (input.dateOfBirth > today)
-      errors.push({ path: '/dateOfBirth', code: 'date_in_future', message: '/dateOfBirth cannot be in the future' })
-    else if (Number(today.slice(0, 4)) - Number(input.dateOfBirth.slice(0, 4)) > MAX_AGE_YEARS) {
-      errors.push({
-        path: '/dateOfBirth',
-        code: 'date_out_of_range',
-        message: `/dateOfBirth must be within the last ${MAX_AGE_YEARS} years`
-      })
-    }
-  }
-  return errors
 }
 
 export class PupilsService {

@@ -1,12 +1,26 @@
-import type { FieldError } from '../../platform/errors.js'
-import type { Provider } from './providers.schemas.js'
+import type { FieldError } from '../platform/errors.js'
+
+/** The AP census's setting types, for a provider with neither URN nor UKPRN (domain.md §4.2). */
+export const SETTING_TYPES = ['NFE', 'OOT', 'OTH', 'WBP'] as const
+export const REGISTRATION_STATUSES = [
+  'STATE_FUNDED_AP_SCHOOL',
+  'REGISTERED_INDEPENDENT_SCHOOL',
+  'UNREGISTERED'
+] as const
+export const QA_STATUSES = [
+  'NOT_ASSESSED',
+  'APPROVED',
+  'APPROVED_WITH_CONDITIONS',
+  'NOT_APPROVED',
+  'SUSPENDED'
+] as const
 
 export interface ProviderIdentity {
   urn: string | null
   ukprn: string | null
-  settingType: Provider['settingType']
-  registrationStatus: Provider['registrationStatus']
-  qaStatus: Provider['qaStatus']
+  settingType: (typeof SETTING_TYPES)[number] | null
+  registrationStatus: (typeof REGISTRATION_STATUSES)[number]
+  qaStatus: (typeof QA_STATUSES)[number]
   qaDate: string | null
   safeguardingConfirmedOn: string | null
   tiers: { tier: number; places: number }[]
