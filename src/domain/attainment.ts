@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon'
 import type { FieldError } from '../platform/errors.js'
+import type { Refusal } from './refusal.js'
 
 /**
  * English and maths attainment (domain.md §1.3, outcome 4): assessments on a stated scale at baseline, at
@@ -180,3 +182,66 @@ export function qualificationErrors(q: {
 /** A standard pass: GCSE grade 4 or above, or a Functional Skills / Entry Level pass. */
 export const isStandardPass = (q: { qualification: string; grade: string }): boolean =>
   q.qualification === 'GCSE' ? /^[4-9]$/.test(q.grade) : q.grade === 'PASS'
+
+/** A baseline may be taken up to this many days before the placement starts (at referral or induction). */
+export const BASELINE_LEAD_DAYS = 90
+
+/** What an assessment is weighed against: the placement, the stored assessments and the review it names. */
+export interface AssessmentFacts {
+  placement: { status: string; startDate: string; endDate: string | null }
+  assessment: AssessmentInput & { subject: string; stage: Stage; assessedOn: string; reviewId?: string | undefined }
+  today: string
+  /** Whether the named review is one of this placement's (undefined when none is named). */
+  reviewIsOfPlacement: boolean | undefined
+  /** The stored assessment of the same subject and stage (a baseline or exit is taken once). */
+  sameStage: { id: string; assessedOn: string } | undefined
+}
+
+/**
+ * The assessment rules (domain.md §1.3, §9): nothing on a cancelled placement and only a baseline before it starts
+ * (409); the score within its scale; taken by today, from the start (a baseline up to BASELINE_LEAD_DAYS before)
+ * and not after the end; a review id only for a REVIEW, and one of this placement's (422, all at once); one
+ * baseline and one exit a subject (409).
+ */
+export function assessmentRefusal(f: AssessmentFacts): Refusal | undefined {
+  const { placement, assessment: a } = f
+  if (placement.status === 'CANCELLED')
+    return { status: 409, code: 'placement_cancelled', detail: 'The placement was cancelled', errors: [] }
+  if (placement.status === 'PLANNED' && a.stage !== 'BASELINE')
+    return {
+      status: 409,
+      code: 'not_started',
+      detail: 'Only a baseline is taken before the placement starts',
+      errors: []
+    }
+  const { errors } = scaleOf(a)
+  const err = (path: string, code: string, message: string) => errors.push({ path, code, message })
+  if (a.assessedOn > f.today) err('/assessedOn', 'date_in_future', '/assessedOn cannot be in the future')
+  const earliest =
+    a.stage === 'BASELINE'
+      ? DateTime.fromISO(placement.startDate).minus({ days: BASELINE_LEAD_DAYS }).toISODate()!
+      : placement.startDate
+  if (a.assessedOn < earliest)
+    err(
+      '/assessedOn',
+      'before_placement',
+      `/assessedOn is before ${earliest}: ` +
+        (a.stage === 'BASELINE'
+          ? `a baseline is taken at most ${BASELINE_LEAD_DAYS} days before the start`
+          : 'the placement started then')
+    )
+  if (placement.endDate && a.assessedOn > placement.endDate)
+    err('/assessedOn', 'after_placement', `/assessedOn is after the placement ended (${placement.endDate})`)
+  if (a.reviewId && a.stage !== 'REVIEW') err('/reviewId', 'not_allowed', '/reviewId is only for the REVIEW stage')
+  if (a.reviewId && a.stage === 'REVIEW' && f.reviewIsOfPlacement === false)
+    err('/reviewId', 'unknown_review', '/reviewId is not a review of this placement')
+  if (errors.length > 0) return { code: 'validation_failed', detail: errors.map((e) => e.message).join('; '), errors }
+  if (a.stage !== 'REVIEW' && f.sameStage)
+    return {
+      status: 409,
+      code: `${a.stage.toLowerCase()}_exists`,
+      detail: `The ${a.subject} ${a.stage} was recorded on ${f.sameStage.assessedOn} (assessment ${f.sameStage.id})`,
+      errors: [{ path: '/stage', code: 'already_recorded', message: `one ${a.stage} per subject` }]
+    }
+  return undefined
+}

@@ -1,6 +1,9 @@
 import t from 'tap'
 import {
+  type AssessmentFacts,
   type AssessmentInput,
+  assessmentRefusal,
+  BASELINE_LEAD_DAYS,
   type AssessmentPoint,
   isStandardPass,
   progressBySubject,
@@ -254,4 +257,80 @@ t.test('isStandardPass', async (t) => {
     false,
     'a GCSE grade is no pass elsewhere'
   )
+})
+
+const facts = (over: {
+  placement?: Partial<AssessmentFacts['placement']>
+  assessment?: Partial<AssessmentFacts['assessment']>
+  reviewIsOfPlacement?: boolean
+  sameStage?: AssessmentFacts['sameStage']
+}): AssessmentFacts => ({
+  placement: { status: 'ACTIVE', startDate: '2026-01-05', endDate: null, ...over.placement },
+  assessment: {
+    subject: 'MATHS',
+    stage: 'REVIEW',
+    assessedOn: '2026-02-02',
+    scale: 'STANDARDISED_SCORE',
+    score: 92,
+    ...over.assessment
+  },
+  today: '2026-03-02',
+  reviewIsOfPlacement: over.reviewIsOfPlacement,
+  sameStage: over.sameStage
+})
+const refusal = (f: AssessmentFacts) => {
+  const r = assessmentRefusal(f)
+  return r && { status: r.status ?? 422, code: r.code, errors: problems(r.errors) }
+}
+
+t.test('assessmentRefusal: a cancelled placement takes nothing; a planned one only a baseline', async (t) => {
+  t.same(refusal(facts({ placement: { status: 'CANCELLED' } })), {
+    status: 409,
+    code: 'placement_cancelled',
+    errors: []
+  })
+  t.same(refusal(facts({ placement: { status: 'PLANNED' } })), { status: 409, code: 'not_started', errors: [] })
+  t.equal(refusal(facts({ placement: { status: 'PLANNED' }, assessment: { stage: 'BASELINE' } })), undefined)
+})
+
+t.test('assessmentRefusal: the date is by today, from the start (a baseline earlier) and by the end', async (t) => {
+  const on = (stage: 'BASELINE' | 'REVIEW' | 'EXIT', assessedOn: string, endDate: string | null = null) =>
+    refusal(facts({ placement: { endDate }, assessment: { stage, assessedOn } }))?.errors
+  t.same(on('REVIEW', '2026-03-03'), ['/assessedOn date_in_future'])
+  t.equal(on('REVIEW', '2026-03-02'), undefined, 'today is allowed')
+  t.same(on('REVIEW', '2026-01-04'), ['/assessedOn before_placement'])
+  t.equal(on('REVIEW', '2026-01-05'), undefined, 'the start day is allowed')
+  t.equal(BASELINE_LEAD_DAYS, 90)
+  t.equal(on('BASELINE', '2025-10-07'), undefined, 'a baseline 90 days before the start')
+  t.same(on('BASELINE', '2025-10-06'), ['/assessedOn before_placement'], 'but not 91')
+  t.same(on('EXIT', '2026-02-21', '2026-02-20'), ['/assessedOn after_placement'])
+  t.equal(on('EXIT', '2026-02-20', '2026-02-20'), undefined, 'the last day is allowed')
+})
+
+t.test('assessmentRefusal: a review id only for a REVIEW, and one of this placement', async (t) => {
+  t.same(refusal(facts({ assessment: { stage: 'EXIT', reviewId: '9' } }))?.errors, ['/reviewId not_allowed'])
+  t.same(refusal(facts({ assessment: { reviewId: '9' }, reviewIsOfPlacement: false }))?.errors, [
+    '/reviewId unknown_review'
+  ])
+  t.equal(refusal(facts({ assessment: { reviewId: '9' }, reviewIsOfPlacement: true })), undefined)
+})
+
+t.test('assessmentRefusal: scale and date errors come together, as one 422', async (t) => {
+  t.same(refusal(facts({ assessment: { score: 200, assessedOn: '2026-03-09' } })), {
+    status: 422,
+    code: 'validation_failed',
+    errors: ['/score outside_scale', '/assessedOn date_in_future']
+  })
+})
+
+t.test('assessmentRefusal: one baseline and one exit a subject; reviews repeat', async (t) => {
+  const sameStage = { id: '41', assessedOn: '2026-01-06' }
+  t.match(assessmentRefusal(facts({ assessment: { stage: 'EXIT' }, sameStage })), {
+    status: 409,
+    code: 'exit_exists',
+    detail: 'The MATHS EXIT was recorded on 2026-01-06 (assessment 41)',
+    errors: [{ path: '/stage', code: 'already_recorded' }]
+  })
+  t.equal(refusal(facts({ sameStage })), undefined, 'a REVIEW is not limited')
+  t.same(refusal(facts({ assessment: { stage: 'EXIT', score: 200 }, sameStage }))?.code, 'validation_failed')
 })

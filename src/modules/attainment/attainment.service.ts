@@ -1,18 +1,14 @@
 import type { Kysely } from 'kysely'
-import { DateTime } from 'luxon'
-import { qualificationErrors, scaleOf } from '../../domain/attainment.js'
+import { assessmentRefusal, qualificationErrors, scaleOf } from '../../domain/attainment.js'
 import { ncYear } from '../../domain/school-year.js'
 import type { DB } from '../../db/schema.js'
-import { conflict, ruleFailed } from '../../platform/errors.js'
+import { conflict, refuseIf, ruleFailed } from '../../platform/errors.js'
 import { type Clock, systemClock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { placementsRepository } from '../placements/index.js'
 import { attainmentByPlacement, toAssessment, toQualification } from './attainment.mapper.js'
 import * as repo from './attainment.repository.js'
 import type { CreateAssessment, CreateQualification } from './attainment.schemas.js'
-
-/** A baseline may be taken up to this many days before the placement starts (at referral or induction). */
-export const BASELINE_LEAD_DAYS = 90
 
 export class AttainmentService {
   constructor(
@@ -52,43 +48,21 @@ export class AttainmentService {
       const placement = await placementsRepository.findInScope(trx, actor.principal, placementId, {
         lock: actor.principal.role === 'coordinator'
       })
-      if (placement.status === 'CANCELLED') throw conflict('placement_cancelled', 'The placement was cancelled')
-      if (placement.status === 'PLANNED' && input.stage !== 'BASELINE')
-        throw conflict('not_started', 'Only a baseline is taken before the placement starts')
-      const { min, max, errors } = scaleOf(input)
-      const err = (path: string, code: string, message: string) => errors.push({ path, code, message })
-      if (input.assessedOn > today) err('/assessedOn', 'date_in_future', '/assessedOn cannot be in the future')
-      const earliest =
-        input.stage === 'BASELINE'
-          ? DateTime.fromISO(placement.start_date).minus({ days: BASELINE_LEAD_DAYS }).toISODate()!
-          : placement.start_date
-      if (input.assessedOn < earliest)
-        err(
-          '/assessedOn',
-          'before_placement',
-          `/assessedOn is before ${earliest}: ` +
-            (input.stage === 'BASELINE'
-              ? `a baseline is taken at most ${BASELINE_LEAD_DAYS} days before the start`
-              : 'the placement started then')
-        )
-      if (placement.end_date && input.assessedOn > placement.end_date)
-        err('/assessedOn', 'after_placement', `/assessedOn is after the placement ended (${placement.end_date})`)
-      if (input.reviewId && input.stage !== 'REVIEW')
-        err('/reviewId', 'not_allowed', '/reviewId is only for the REVIEW stage')
-      if (input.reviewId && input.stage === 'REVIEW') {
-        if (!(await repo.isReviewOf(trx, placementId, input.reviewId)))
-          err('/reviewId', 'unknown_review', '/reviewId is not a review of this placement')
-      }
-      if (errors.length > 0) ruleFailed(errors)
-      if (input.stage !== 'REVIEW') {
-        const existing = await repo.findStage(trx, placementId, input.subject, input.stage)
-        if (existing)
-          throw conflict(
-            `${input.stage.toLowerCase()}_exists`,
-            `The ${input.subject} ${input.stage} was recorded on ${existing.assessed_on} (assessment ${existing.id})`,
-            [{ path: '/stage', code: 'already_recorded', message: `one ${input.stage} per subject` }]
-          )
-      }
+      const named = input.reviewId && input.stage === 'REVIEW' ? input.reviewId : undefined
+      const [reviewIsOfPlacement, sameStage] = await Promise.all([
+        named === undefined ? undefined : repo.isReviewOf(trx, placementId, named),
+        input.stage === 'REVIEW' ? undefined : repo.findStage(trx, placementId, input.subject, input.stage)
+      ])
+      refuseIf(
+        assessmentRefusal({
+          placement: { status: placement.status, startDate: placement.start_date, endDate: placement.end_date },
+          assessment: input,
+          today,
+          reviewIsOfPlacement,
+          sameStage: sameStage && { id: sameStage.id, assessedOn: sameStage.assessed_on }
+        })
+      )
+      const { min, max } = scaleOf(input)
       const row = await repo.insertAssessment(trx, {
         placement_id: placementId,
         subject: input.subject,
