@@ -1,4 +1,5 @@
 import type { SchoolCalendar } from './calendar.js'
+import type { FieldError } from '../platform/errors.js'
 import type { Refusal } from './refusal.js'
 
 /**
@@ -151,5 +152,86 @@ export function extensionRefusal(f: ExtensionFacts, calendar: SchoolCalendar): R
         message: `past the Tier ${f.tier} limit without LA approval`
       }
     ]
+  }
+}
+
+/** What a review record is weighed against: the placement it reviews and today. */
+export interface ReviewFacts {
+  placement: { id: string; status: string; startDate: string; endDate: string | null; objectiveCount: number }
+  review: {
+    heldOn: string
+    parentViews?: string | undefined
+    parentViewsMissingReason?: string | undefined
+    pupilViews?: string | undefined
+    pupilViewsMissingReason?: string | undefined
+    objectives: { objective: number }[]
+    decision: string
+    extension?: unknown
+    nextReviewOn?: string | undefined
+  }
+  today: string
+}
+
+/**
+ * The rules of a review record (domain.md §9.4): held on a running (active or paused) placement (409); then, all
+ * at once (422): held by today and within the placement; the parent's and the pupil's views, or why they are
+ * missing; progress once on every objective of the plan; an extension exactly when the decision is EXTEND; a next
+ * review date after this one unless the decision is END.
+ */
+export function reviewRefusal(f: ReviewFacts): Refusal | undefined {
+  const { placement, review: r } = f
+  if (placement.status !== 'ACTIVE' && placement.status !== 'PAUSED')
+    return {
+      status: 409,
+      code: 'placement_not_running',
+      detail: `Reviews are held on active or paused placements; this one is ${placement.status}`,
+      errors: [
+        { path: '/', code: 'placement_not_running', message: `placement ${placement.id} is ${placement.status}` }
+      ]
+    }
+  const errors: FieldError[] = []
+  const err = (path: string, code: string, message: string) => errors.push({ path, code, message })
+  if (r.heldOn > f.today) err('/heldOn', 'date_in_future', '/heldOn cannot be in the future')
+  if (r.heldOn < placement.startDate)
+    err('/heldOn', 'before_placement', `/heldOn is before the placement started (${placement.startDate})`)
+  if (placement.endDate && r.heldOn > placement.endDate)
+    err('/heldOn', 'after_placement', `/heldOn is after the placement ended (${placement.endDate})`)
+  if (!r.parentViews && !r.parentViewsMissingReason)
+    err('/parentViews', 'required', '/parentViews or /parentViewsMissingReason is required')
+  if (!r.pupilViews && !r.pupilViewsMissingReason)
+    err('/pupilViews', 'required', '/pupilViews or /pupilViewsMissingReason is required')
+  const count = placement.objectiveCount
+  const seen = new Set<number>()
+  r.objectives.forEach((o, i) => {
+    const path = `/objectives/${i}/objective`
+    if (o.objective >= count) err(path, 'unknown_objective', `${path}: the plan has ${count} objective(s)`)
+    else if (seen.has(o.objective)) err(path, 'duplicate_objective', `${path} repeats objective ${o.objective}`)
+    seen.add(o.objective)
+  })
+  if (seen.size < count && errors.length === 0)
+    err('/objectives', 'objective_missing', `progress is needed on all ${count} objectives of the plan`)
+  if (r.decision === 'EXTEND' && !r.extension)
+    err('/extension', 'required', '/extension is required when the decision is EXTEND')
+  if (r.decision !== 'EXTEND' && r.extension)
+    err('/extension', 'not_allowed', '/extension is only for the decision EXTEND')
+  if (r.decision !== 'END' && !r.nextReviewOn)
+    err('/nextReviewOn', 'required', '/nextReviewOn is required unless the decision is END')
+  if (r.nextReviewOn && r.nextReviewOn <= r.heldOn)
+    err('/nextReviewOn', 'not_after_review', '/nextReviewOn must be after /heldOn')
+  if (errors.length === 0) return undefined
+  return { code: 'validation_failed', detail: errors.map((e) => e.message).join('; '), errors }
+}
+
+/** The next review date a review sets is no later than the schedule allows with that review counted (§9.4). */
+export function nextReviewRefusal(
+  nextReviewOn: string | undefined,
+  latest: Pick<ReviewDue, 'due' | 'explanation'> | undefined
+): Refusal | undefined {
+  if (!nextReviewOn || !latest || nextReviewOn <= latest.due) return undefined
+  const message = `/nextReviewOn ${nextReviewOn} is later than the rule allows: ${latest.due} (${latest.explanation})`
+  return {
+    code: 'validation_failed',
+    detail: message,
+    errors: [{ path: '/nextReviewOn', code: 'next_review_too_late', message }]
   }
 }

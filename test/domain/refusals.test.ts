@@ -2,7 +2,13 @@ import t from 'tap'
 import { estimatedYear, SchoolCalendar } from '../../src/domain/calendar.js'
 import { moveRefusal, overlapping, overlapRefusal, type MoveFacts } from '../../src/domain/placements.js'
 import { registrationCheck } from '../../src/domain/registration.js'
-import { extensionRefusal, type ExtensionFacts } from '../../src/domain/reviews.js'
+import {
+  extensionRefusal,
+  type ExtensionFacts,
+  nextReviewRefusal,
+  reviewRefusal,
+  type ReviewFacts
+} from '../../src/domain/reviews.js'
 
 /** The rules that refuse a request, each a pure function of facts (issue 12 §2). */
 
@@ -142,4 +148,69 @@ t.test('registration threshold: 5 full-time pupils, or one looked after or with 
     0,
     'past compulsory school age'
   )
+})
+
+const review = (over: Partial<ReviewFacts['review']> = {}, placement: Partial<ReviewFacts['placement']> = {}) =>
+  reviewRefusal({
+    placement: { id: '7', status: 'ACTIVE', startDate: '2026-01-05', endDate: null, objectiveCount: 2, ...placement },
+    review: {
+      heldOn: '2026-02-02',
+      parentViews: 'Glad of the progress',
+      pupilViewsMissingReason: 'Declined to take part',
+      objectives: [{ objective: 0 }, { objective: 1 }],
+      decision: 'CONTINUE',
+      nextReviewOn: '2026-03-02',
+      ...over
+    },
+    today: '2026-03-02'
+  })
+const codes = (r: ReturnType<typeof review>) => r?.errors.map((e) => `${e.path} ${e.code}`)
+
+t.test('a review: held on a running placement only', async (t) => {
+  t.equal(review(), undefined, 'a complete review of an active placement passes')
+  t.equal(review({}, { status: 'PAUSED' }), undefined, 'a paused one too')
+  t.match(review({}, { status: 'ENDED' }), { status: 409, code: 'placement_not_running' })
+  t.match(review({ heldOn: '2030-01-01' }, { status: 'PLANNED' }), { status: 409 }, 'before any field rule')
+})
+
+t.test('a review: its date, views, objectives, decision and next date, all told at once', async (t) => {
+  t.same(codes(review({ heldOn: '2026-03-03', nextReviewOn: '2026-04-01' })), ['/heldOn date_in_future'])
+  t.same(codes(review({ heldOn: '2026-01-04' })), ['/heldOn before_placement'])
+  t.same(codes(review({ heldOn: '2026-02-02' }, { endDate: '2026-02-01' })), ['/heldOn after_placement'])
+  t.same(codes(review({ parentViews: undefined, pupilViewsMissingReason: undefined })), [
+    '/parentViews required',
+    '/pupilViews required'
+  ])
+  t.same(codes(review({ objectives: [{ objective: 0 }, { objective: 0 }, { objective: 2 }] })), [
+    '/objectives/1/objective duplicate_objective',
+    '/objectives/2/objective unknown_objective'
+  ])
+  t.same(codes(review({ objectives: [{ objective: 1 }] })), ['/objectives objective_missing'])
+  t.same(codes(review({ decision: 'EXTEND' })), ['/extension required'])
+  t.same(codes(review({ extension: { newPlannedEnd: '2026-07-01' } })), ['/extension not_allowed'])
+  t.same(codes(review({ nextReviewOn: undefined })), ['/nextReviewOn required'])
+  t.equal(review({ decision: 'END', nextReviewOn: undefined }), undefined, 'an END sets no next review')
+  t.same(codes(review({ nextReviewOn: '2026-02-02' })), ['/nextReviewOn not_after_review'])
+  t.match(review({ heldOn: '2026-03-03', parentViews: undefined }), {
+    status: undefined,
+    code: 'validation_failed',
+    detail: '/heldOn cannot be in the future; /parentViews or /parentViewsMissingReason is required'
+  })
+})
+
+t.test('the next review a review sets: no later than the schedule allows', async (t) => {
+  const latest = { due: '2026-03-20', explanation: 'the end of the half-term' }
+  t.equal(nextReviewRefusal('2026-03-20', latest), undefined, 'on the latest day')
+  t.equal(nextReviewRefusal(undefined, latest), undefined, 'none set')
+  t.equal(nextReviewRefusal('2026-09-01', undefined), undefined, 'no schedule (the placement ends)')
+  t.match(nextReviewRefusal('2026-03-23', latest), {
+    code: 'validation_failed',
+    errors: [
+      {
+        path: '/nextReviewOn',
+        code: 'next_review_too_late',
+        message: '/nextReviewOn 2026-03-23 is later than the rule allows: 2026-03-20 (the end of the half-term)'
+      }
+    ]
+  })
 })

@@ -2,16 +2,8 @@ import type { Kysely } from 'kysely'
 import { DateTime } from 'luxon'
 import type { Principal } from '../../platform/auth/principal.js'
 import type { DB, PlacementRow, ReviewRow } from '../../db/schema.js'
-import { extensionRefusal } from '../../domain/reviews.js'
-import {
-  conflict,
-  type FieldError,
-  invalid,
-  notFound,
-  refuseIf,
-  ruleFailed,
-  unprocessable
-} from '../../platform/errors.js'
+import { extensionRefusal, nextReviewRefusal, reviewRefusal } from '../../domain/reviews.js'
+import { conflict, invalid, notFound, refuseIf, ruleFailed, unprocessable } from '../../platform/errors.js'
 import { type Clock, systemClock, toIso, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { attendanceRepository } from '../attendance/index.js'
@@ -106,66 +98,22 @@ export class ReviewsService {
     const today = this.#today()
     return this.db.transaction().execute(async (trx) => {
       const placement = await this.#placement(trx, actor.principal, placementId, true)
-      if (placement.status !== 'ACTIVE' && placement.status !== 'PAUSED') {
-        throw conflict(
-          'placement_not_running',
-          `Reviews are held on active or paused placements; this one is ${placement.status}`,
-          [{ path: '/', code: 'placement_not_running', message: `placement ${placementId} is ${placement.status}` }]
-        )
-      }
-      const errors: FieldError[] = []
-      const err = (path: string, code: string, message: string) => errors.push({ path, code, message })
-      if (input.heldOn > today) err('/heldOn', 'date_in_future', '/heldOn cannot be in the future')
-      if (input.heldOn < placement.start_date)
-        err('/heldOn', 'before_placement', `/heldOn is before the placement started (${placement.start_date})`)
-      if (placement.end_date && input.heldOn > placement.end_date)
-        err('/heldOn', 'after_placement', `/heldOn is after the placement ended (${placement.end_date})`)
-      if (!input.parentViews && !input.parentViewsMissingReason)
-        err('/parentViews', 'required', '/parentViews or /parentViewsMissingReason is required')
-      if (!input.pupilViews && !input.pupilViewsMissingReason)
-        err('/pupilViews', 'required', '/pupilViews or /pupilViewsMissingReason is required')
-      const count = placement.plan.objectives.length
-      const seen = new Set<number>()
-      input.objectives.forEach((o, i) => {
-        if (o.objective >= count)
-          err(
-            `/objectives/${i}/objective`,
-            'unknown_objective',
-            `/objectives/${i}/objective: the plan has ${count} objective(s)`
-          )
-        else if (seen.has(o.objective))
-          err(
-            `/objectives/${i}/objective`,
-            'duplicate_objective',
-            `/objectives/${i}/objective repeats objective ${o.objective}`
-          )
-        seen.add(o.objective)
-      })
-      if (seen.size < count && errors.length === 0)
-        err('/objectives', 'objective_missing', `progress is needed on all ${count} objectives of the plan`)
-      if (input.decision === 'EXTEND' && !input.extension)
-        err('/extension', 'required', '/extension is required when the decision is EXTEND')
-      if (input.decision !== 'EXTEND' && input.extension)
-        err('/extension', 'not_allowed', '/extension is only for the decision EXTEND')
-      if (input.decision !== 'END' && !input.nextReviewOn)
-        err('/nextReviewOn', 'required', '/nextReviewOn is required unless the decision is END')
-      if (input.nextReviewOn && input.nextReviewOn <= input.heldOn)
-        err('/nextReviewOn', 'not_after_review', '/nextReviewOn must be after /heldOn')
-      if (errors.length > 0) ruleFailed(errors)
-
+      refuseIf(
+        reviewRefusal({
+          placement: {
+            id: placementId,
+            status: placement.status,
+            startDate: placement.start_date,
+            endDate: placement.end_date,
+            objectiveCount: placement.plan.objectives.length
+          },
+          review: input,
+          today
+        })
+      )
       // The latest date the next review may be: the schedule with this review counted.
       const after = await scheduleFor(trx, { ...placement, status: 'ACTIVE' }, input.heldOn)
-      if (input.nextReviewOn && after && input.nextReviewOn > after.due) {
-        ruleFailed([
-          {
-            path: '/nextReviewOn',
-            code: 'next_review_too_late',
-            message:
-              `/nextReviewOn ${input.nextReviewOn} is later than the rule allows: ` +
-              `${after.due} (${after.explanation})`
-          }
-        ])
-      }
+      refuseIf(nextReviewRefusal(input.nextReviewOn, after))
 
       let extension: { newEnd: string } | undefined
       if (input.decision === 'EXTEND' && input.extension) {
