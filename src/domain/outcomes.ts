@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import type { FieldError } from '../platform/errors.js'
 import type { HalfTermInfo, SchoolCalendar } from './calendar.js'
+import type { Refusal } from './refusal.js'
 import { academicYearStart, endOfCompulsorySchoolAge } from './school-year.js'
 
 /**
@@ -394,4 +395,100 @@ export function sustainedStatus(
   const live = followUps.filter((f) => f.status !== 'SUPERSEDED')
   if (live.some((f) => f.status === 'RECORDED' && f.met === false)) return 'NOT_SUSTAINED'
   return live.some((f) => f.checkpoint === last && f.status === 'RECORDED' && f.met === true) ? 'SUSTAINED' : 'PENDING'
+}
+
+/**
+ * Who records a check: the school or the LA after a return to school; the LA or the provider after post-16
+ * transition.
+ */
+export const recordersOf = (checkpoint: string): ('coordinator' | 'school' | 'provider')[] =>
+  isPost16Checkpoint(checkpoint) ? ['coordinator', 'provider'] : ['coordinator', 'school']
+
+const REINTEGRATION_FIELDS = [
+  'onRoll',
+  'rollSchoolId',
+  'attendancePct',
+  'permanentlyExcluded',
+  'suspensionDays',
+  'newPlacement'
+] as const
+const POST16_FIELDS = [
+  'participating',
+  'destination',
+  'monthsInEducation',
+  'monthsInEmployment',
+  'apprenticeshipMonths'
+] as const
+type FollowUpField = (typeof REINTEGRATION_FIELDS)[number] | (typeof POST16_FIELDS)[number]
+
+/** What recording a follow-up check is weighed against: who records it, the check as stored, today. */
+export interface FollowUpFacts {
+  checkpoint: string
+  role: string
+  followUp: { status: string; recordedOn: string | null; opensOn: string; dueOn: string }
+  today: string
+  result: Partial<Record<FollowUpField, unknown>>
+  /** Whether the school named by rollSchoolId exists (undefined when none is named). */
+  rollSchoolKnown: boolean | undefined
+}
+
+/**
+ * The rules of recording a follow-up check (domain.md §5.6, §9): only its recorders (403); once (409); not before
+ * its window opens (422); then, all at once (422): the fields of its kind (reintegration or post-16) and no
+ * others, the months in education or employment only at the March check, the apprenticeship's run of months only
+ * there too, and a roll school that exists.
+ */
+export function followUpRefusal(f: FollowUpFacts): Refusal | undefined {
+  const { checkpoint, followUp } = f
+  const recorders = recordersOf(checkpoint)
+  if (!(recorders as string[]).includes(f.role))
+    return {
+      status: 403,
+      code: 'not_your_follow_up',
+      detail: `The ${checkpoint} check is recorded by the ${recorders.join(' or ')}`,
+      errors: []
+    }
+  if (followUp.status === 'RECORDED')
+    return {
+      status: 409,
+      code: 'already_recorded',
+      detail: `The ${checkpoint} check was recorded on ${followUp.recordedOn}`,
+      errors: []
+    }
+  if (f.today < followUp.opensOn)
+    return {
+      code: 'before_window',
+      detail: `The ${checkpoint} check opens on ${followUp.opensOn} and is due by ${followUp.dueOn}`,
+      errors: [{ path: '/', code: 'before_window', message: `the ${checkpoint} check opens on ${followUp.opensOn}` }]
+    }
+  const errors: FieldError[] = []
+  const post16 = isPost16Checkpoint(checkpoint)
+  const wanted = post16
+    ? POST16_FIELDS.filter(
+        (field) =>
+          field !== 'apprenticeshipMonths' &&
+          ((field !== 'monthsInEducation' && field !== 'monthsInEmployment') || checkpoint === 'POST16_MARCH')
+      )
+    : (['onRoll', 'attendancePct', 'permanentlyExcluded', 'suspensionDays'] as const)
+  // An apprenticeship's run of months belongs to the March check (sustained at any time from August to July).
+  if (checkpoint === 'POST16_OCTOBER' && f.result.apprenticeshipMonths !== undefined)
+    errors.push({
+      path: '/apprenticeshipMonths',
+      code: 'not_allowed',
+      message: `/apprenticeshipMonths is part of the POST16_MARCH check, not ${checkpoint}`
+    })
+  for (const field of wanted)
+    if (f.result[field] === undefined)
+      errors.push({ path: `/${field}`, code: 'required', message: `/${field} is required for the ${checkpoint} check` })
+  for (const field of post16 ? REINTEGRATION_FIELDS : POST16_FIELDS)
+    if (f.result[field] !== undefined)
+      errors.push({
+        path: `/${field}`,
+        code: 'not_allowed',
+        message: `/${field} is not part of the ${checkpoint} check`
+      })
+  if (f.rollSchoolKnown === false)
+    errors.push({ path: '/rollSchoolId', code: 'unknown_reference', message: '/rollSchoolId is not a known school' })
+  if (errors.length === 0) return undefined
+  return { code: 'validation_failed', detail: errors.map((e) => e.message).join('; '), errors }
 }

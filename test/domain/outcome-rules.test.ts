@@ -1,7 +1,10 @@
 import t from 'tap'
 import { type AcademicYearCalendar, estimatedYear, SchoolCalendar } from '../../src/domain/calendar.js'
 import {
+  type FollowUpFacts,
+  followUpRefusal,
   followUpSchedule,
+  recordersOf,
   halfTermsOfYear,
   isYear11Leaver,
   type OutcomeFacts,
@@ -636,5 +639,80 @@ t.test('post16Held: an apprenticeship sustained for 6 months at any time from Au
     post16Held('POST16_OCTOBER', { ...apprentice, apprenticeshipMonths: 6 }),
     { met: true, reasons: [] },
     'October: participating, as before'
+  )
+})
+
+const followUp = (over: Partial<FollowUpFacts> = {}) =>
+  followUpRefusal({
+    checkpoint: 'SIX_WEEKS',
+    role: 'school',
+    followUp: { status: 'PENDING', recordedOn: null, opensOn: '2026-03-02', dueOn: '2026-03-16' },
+    today: '2026-03-02',
+    result: { onRoll: true, attendancePct: 94, permanentlyExcluded: false, suspensionDays: 0 },
+    rollSchoolKnown: undefined,
+    ...over
+  })
+const fieldCodes = (r: ReturnType<typeof followUp>) => r?.errors.map((e) => `${e.path} ${e.code}`)
+
+t.test('a follow-up: who records each kind of check', async (t) => {
+  t.same(recordersOf('SIX_WEEKS'), ['coordinator', 'school'])
+  t.same(recordersOf('POST16_MARCH'), ['coordinator', 'provider'])
+  t.equal(followUp(), undefined, 'the school records a reintegration check')
+  t.match(followUp({ role: 'provider' }), {
+    status: 403,
+    code: 'not_your_follow_up',
+    detail: 'The SIX_WEEKS check is recorded by the coordinator or school'
+  })
+})
+
+t.test('a follow-up: once, and not before its window opens', async (t) => {
+  const recorded = { status: 'RECORDED', recordedOn: '2026-03-03', opensOn: '2026-03-02', dueOn: '2026-03-16' }
+  t.match(followUp({ followUp: recorded }), { status: 409, code: 'already_recorded' })
+  t.match(followUp({ today: '2026-03-01' }), {
+    status: undefined,
+    code: 'before_window',
+    detail: 'The SIX_WEEKS check opens on 2026-03-02 and is due by 2026-03-16'
+  })
+})
+
+t.test('a reintegration check: its four facts, no post-16 ones, a roll school that exists', async (t) => {
+  t.same(fieldCodes(followUp({ result: { onRoll: true } })), [
+    '/attendancePct required',
+    '/permanentlyExcluded required',
+    '/suspensionDays required'
+  ])
+  const withDestination = { onRoll: true, attendancePct: 90, permanentlyExcluded: false, suspensionDays: 0 }
+  t.same(fieldCodes(followUp({ result: { ...withDestination, destination: 'FE' } })), ['/destination not_allowed'])
+  t.same(fieldCodes(followUp({ rollSchoolKnown: false })), ['/rollSchoolId unknown_reference'])
+  t.equal(followUp({ rollSchoolKnown: true }), undefined)
+})
+
+t.test('a post-16 check: months only in March, an apprenticeship run only in March', async (t) => {
+  const october = { checkpoint: 'POST16_OCTOBER', role: 'provider' }
+  t.equal(followUp({ ...october, result: { participating: true, destination: 'FE' } }), undefined)
+  t.same(
+    fieldCodes(followUp({ ...october, result: { participating: true, destination: 'FE', apprenticeshipMonths: 3 } })),
+    ['/apprenticeshipMonths not_allowed']
+  )
+  t.same(fieldCodes(followUp({ ...october, result: { participating: true, destination: 'FE', onRoll: true } })), [
+    '/onRoll not_allowed'
+  ])
+  const march = { checkpoint: 'POST16_MARCH', role: 'coordinator' }
+  t.same(fieldCodes(followUp({ ...march, result: { participating: true, destination: 'FE' } })), [
+    '/monthsInEducation required',
+    '/monthsInEmployment required'
+  ])
+  t.equal(
+    followUp({
+      ...march,
+      result: {
+        participating: true,
+        destination: 'APPRENTICESHIP',
+        monthsInEducation: 0,
+        monthsInEmployment: 0,
+        apprenticeshipMonths: 6
+      }
+    }),
+    undefined
   )
 })

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { isPost16Checkpoint, isReintegration, sustainedStatus } from '../../domain/outcomes.js'
+import { isReintegration, recordersOf, sustainedStatus } from '../../domain/outcomes.js'
 import type { FollowUpRow, PlacementOutcomeRow } from '../../db/schema.js'
 import { toIso } from '../../platform/time.js'
 import type { CloseWithOutcome, FollowUp, Outcome } from './outcomes.schemas.js'
@@ -19,13 +19,6 @@ export type OutcomeInput = Omit<CloseWithOutcome, 'receiving'> & {
 
 /** The day before an outcome takes effect: the placement's last day. */
 export const lastDayBefore = (effectiveDate: string) => DateTime.fromISO(effectiveDate).minus({ days: 1 }).toISODate()!
-
-/**
- * Who records a check: the school or the LA after a return to school; the LA or the provider after post-16
- * transition.
- */
-export const recordersOf = (checkpoint: string): ('coordinator' | 'school' | 'provider')[] =>
-  isPost16Checkpoint(checkpoint) ? ['coordinator', 'provider'] : ['coordinator', 'school']
 
 const num = (v: string | number | null) => (v === null ? null : Number(v))
 

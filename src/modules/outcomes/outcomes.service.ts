@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
 import {
   type Checkpoint,
+  followUpRefusal,
   isPost16Checkpoint,
   type OutcomeCode,
   outcomeErrors,
@@ -14,7 +15,6 @@ import type { DB, PlacementRow, PupilRow } from '../../db/schema.js'
 import {
   conflict,
   type FieldError,
-  forbidden,
   notFound,
   preconditionFailed,
   refuseIf,
@@ -29,26 +29,10 @@ import { placementsRepository } from '../placements/index.js'
 import { reviewsRepository } from '../reviews/index.js'
 import { policyFor } from '../local-authorities/index.js'
 import { calendarForPupil } from '../pupils/index.js'
-import { lastDayBefore, type OutcomeInput, recordersOf, toFollowUp, toOutcome } from './outcomes.mapper.js'
+import { lastDayBefore, type OutcomeInput, toFollowUp, toOutcome } from './outcomes.mapper.js'
 import * as repo from './outcomes.repository.js'
 import { storeOutcome } from './outcomes.repository.js'
 import type { CorrectOutcome, FollowUpResult } from './outcomes.schemas.js'
-
-const REINTEGRATION_FIELDS = [
-  'onRoll',
-  'rollSchoolId',
-  'attendancePct',
-  'permanentlyExcluded',
-  'suspensionDays',
-  'newPlacement'
-] as const
-const POST16_FIELDS = [
-  'participating',
-  'destination',
-  'monthsInEducation',
-  'monthsInEmployment',
-  'apprenticeshipMonths'
-] as const
 
 export class OutcomesService {
   constructor(
@@ -332,53 +316,26 @@ export class OutcomesService {
       const placement = await placementsRepository.findInScope(trx, p, id, { lock: p.role === 'coordinator' })
       const followUp = await repo.lockFollowUp(trx, id, checkpoint)
       if (!followUp || !placement.outcome_id) throw notFound('follow_up')
-      if (!(recordersOf(checkpoint) as string[]).includes(p.role)) {
-        throw forbidden(
-          'not_your_follow_up',
-          `The ${checkpoint} check is recorded by the ${recordersOf(checkpoint).join(' or ')}`
-        )
-      }
-      if (followUp.status === 'RECORDED')
-        throw conflict('already_recorded', `The ${checkpoint} check was recorded on ${followUp.recorded_on}`)
-      if (today < followUp.opens_on) {
-        throw unprocessable(
-          'before_window',
-          `The ${checkpoint} check opens on ${followUp.opens_on} and is due by ${followUp.due_on}`,
-          [{ path: '/', code: 'before_window', message: `the ${checkpoint} check opens on ${followUp.opens_on}` }]
-        )
-      }
-      const outcome = await repo.findById(trx, placement.outcome_id)
-      const errors: FieldError[] = []
       const post16 = isPost16Checkpoint(checkpoint)
-      const wanted = post16
-        ? POST16_FIELDS.filter(
-            (f) =>
-              f !== 'apprenticeshipMonths' &&
-              ((f !== 'monthsInEducation' && f !== 'monthsInEmployment') || checkpoint === 'POST16_MARCH')
-          )
-        : (['onRoll', 'attendancePct', 'permanentlyExcluded', 'suspensionDays'] as const)
-      // An apprenticeship's run of months belongs to the March check (sustained at any time from August to July).
-      if (checkpoint === 'POST16_OCTOBER' && input.apprenticeshipMonths !== undefined)
-        errors.push({
-          path: '/apprenticeshipMonths',
-          code: 'not_allowed',
-          message: `/apprenticeshipMonths is part of the POST16_MARCH check, not ${checkpoint}`
+      const [outcome, rollSchoolKnown] = await Promise.all([
+        repo.findById(trx, placement.outcome_id),
+        !post16 && input.rollSchoolId ? repo.schoolExists(trx, input.rollSchoolId) : undefined
+      ])
+      refuseIf(
+        followUpRefusal({
+          checkpoint,
+          role: p.role,
+          followUp: {
+            status: followUp.status,
+            recordedOn: followUp.recorded_on,
+            opensOn: followUp.opens_on,
+            dueOn: followUp.due_on
+          },
+          today,
+          result: input,
+          rollSchoolKnown
         })
-      for (const f of wanted)
-        if (input[f] === undefined)
-          errors.push({ path: `/${f}`, code: 'required', message: `/${f} is required for the ${checkpoint} check` })
-      for (const f of post16 ? REINTEGRATION_FIELDS : POST16_FIELDS)
-        if (input[f] !== undefined)
-          errors.push({ path: `/${f}`, code: 'not_allowed', message: `/${f} is not part of the ${checkpoint} check` })
-      if (!post16 && input.rollSchoolId) {
-        if (!(await repo.schoolExists(trx, input.rollSchoolId)))
-          errors.push({
-            path: '/rollSchoolId',
-            code: 'unknown_reference',
-            message: '/rollSchoolId is not a known school'
-          })
-      }
-      if (errors.length > 0) ruleFailed(errors)
+      )
 
       let met: { met: boolean; reasons: string[] }
       let newPlacementId: string | null = null
