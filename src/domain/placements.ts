@@ -494,3 +494,83 @@ export function moveRefusal(f: MoveFacts, today: string): Refusal | undefined {
     }
   return undefined
 }
+
+/** The fields that shape a placement: they change only while it is PLANNED (after that, through a review). */
+export const STRUCTURAL_FIELDS = [
+  'startDate',
+  'plannedEndDate',
+  'sessionsAtProvider',
+  'sessionsAtHomeSchool',
+  'partTimePlan'
+] as const
+
+const NOTICE_DATES = ['laNotifiedOn', 'parentNoticeGivenOn', 'laNoticeGivenOn'] as const
+
+/** What a change to a placement is weighed against: its state, the fields sent, today and its referral. */
+export interface PlacementChangeFacts {
+  status: string
+  /** The names of the fields the change sends. */
+  changing: string[]
+  given: { startDate?: string | undefined } & Partial<Record<(typeof NOTICE_DATES)[number], string | null | undefined>>
+  today: string
+  /** The referral the placement came from, when the change needs it (a baseline or a start date). */
+  referral?: { id: string; receivedOn: string | null; baselineAttendancePct: number | null } | undefined
+}
+
+/**
+ * The rules of changing a placement (domain.md §9.2): its shape (STRUCTURAL_FIELDS) only while it is PLANNED
+ * (422); nothing once it is ENDED or CANCELLED (409); notice dates not in the future (400); no baseline when the
+ * referral carries one (422); no start before the referral was received (422).
+ */
+export function placementChangeRefusal(f: PlacementChangeFacts): Refusal | undefined {
+  const structural = STRUCTURAL_FIELDS.filter((k) => f.changing.includes(k))
+  if (structural.length > 0 && f.status !== 'PLANNED')
+    return {
+      code: 'placement_started',
+      detail:
+        `${structural.join(', ')} can change only while the placement is PLANNED; ` +
+        'an active placement is extended through a review',
+      errors: structural.map((k) => ({
+        path: `/${k}`,
+        code: 'placement_started',
+        message: `/${k} cannot change once the placement is ${f.status}`
+      }))
+    }
+  if (f.status === 'ENDED' || f.status === 'CANCELLED')
+    return { status: 409, code: 'placement_closed', detail: `The placement is ${f.status}`, errors: [] }
+  for (const field of NOTICE_DATES) {
+    const v = f.given[field]
+    if (v && v > f.today) {
+      const message = `/${field} cannot be in the future`
+      return {
+        status: 400,
+        code: 'validation_failed',
+        detail: message,
+        errors: [{ path: `/${field}`, code: 'date_in_future', message }]
+      }
+    }
+  }
+  const referral = f.referral
+  if (referral && f.changing.includes('baselineAttendancePct') && referral.baselineAttendancePct !== null)
+    return {
+      code: 'baseline_from_referral',
+      detail:
+        `The placement takes its baseline (${referral.baselineAttendancePct}%) ` +
+        `from referral ${referral.id}; it is not set here`,
+      errors: [
+        {
+          path: '/baselineAttendancePct',
+          code: 'baseline_from_referral',
+          message: `/baselineAttendancePct comes from referral ${referral.id}`
+        }
+      ]
+    }
+  const early = referral && f.given.startDate ? startBeforeReferral(f.given.startDate, referral.receivedOn) : undefined
+  if (early)
+    return {
+      code: 'start_before_referral',
+      detail: `The placement cannot start before its referral was received (${referral!.receivedOn})`,
+      errors: [early]
+    }
+  return undefined
+}

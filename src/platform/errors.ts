@@ -56,9 +56,9 @@ export function ruleFailed(errors: FieldError[]): never {
   throw new AppError(422, 'validation_failed', errors.map((e) => e.message).join('; '), errors)
 }
 
-/** Throws a domain rule's refusal when there is one: 422 unless it says 403 or 409, with its code, detail, errors. */
+/** Throws a domain rule's refusal when there is one: 422 unless it says otherwise, with its code, detail, errors. */
 export function refuseIf(
-  refusal: { status?: 403 | 409 | 422; code: string; detail: string; errors: FieldError[] } | undefined
+  refusal: { status?: 400 | 403 | 409 | 422; code: string; detail: string; errors: FieldError[] } | undefined
 ): void {
   if (refusal) throw new AppError(refusal.status ?? 422, refusal.code, refusal.detail, refusal.errors)
 }

@@ -1,6 +1,13 @@
 import t from 'tap'
 import { estimatedYear, SchoolCalendar } from '../../src/domain/calendar.js'
-import { moveRefusal, overlapping, overlapRefusal, type MoveFacts } from '../../src/domain/placements.js'
+import {
+  moveRefusal,
+  overlapping,
+  overlapRefusal,
+  type MoveFacts,
+  placementChangeRefusal,
+  type PlacementChangeFacts
+} from '../../src/domain/placements.js'
 import { registrationCheck } from '../../src/domain/registration.js'
 import {
   extensionRefusal,
@@ -213,4 +220,48 @@ t.test('the next review a review sets: no later than the schedule allows', async
       }
     ]
   })
+})
+
+const change = (over: Partial<PlacementChangeFacts>) =>
+  placementChangeRefusal({ status: 'PLANNED', changing: [], given: {}, today: '2026-03-02', ...over })
+
+t.test('changing a placement: its shape only while PLANNED, nothing once closed', async (t) => {
+  t.equal(change({ changing: ['startDate', 'plannedEndDate'], given: { startDate: '2026-03-09' } }), undefined)
+  t.match(change({ status: 'ACTIVE', changing: ['plannedEndDate', 'plan', 'sessionsAtProvider'] }), {
+    status: undefined,
+    code: 'placement_started',
+    detail:
+      'plannedEndDate, sessionsAtProvider can change only while the placement is PLANNED; ' +
+      'an active placement is extended through a review',
+    errors: [{ path: '/plannedEndDate' }, { path: '/sessionsAtProvider' }]
+  })
+  t.equal(change({ status: 'ACTIVE', changing: ['plan'] }), undefined, 'the plan may change while it runs')
+  t.match(change({ status: 'ENDED', changing: ['plan'] }), { status: 409, code: 'placement_closed' })
+  t.match(change({ status: 'CANCELLED', changing: ['startDate'] }), { code: 'placement_started' }, 'shape first')
+})
+
+t.test('changing a placement: notice dates by today', async (t) => {
+  t.match(change({ changing: ['parentNoticeGivenOn'], given: { parentNoticeGivenOn: '2026-03-03' } }), {
+    status: 400,
+    errors: [{ path: '/parentNoticeGivenOn', code: 'date_in_future' }]
+  })
+  t.equal(change({ changing: ['laNotifiedOn'], given: { laNotifiedOn: '2026-03-02' } }), undefined)
+  t.equal(change({ changing: ['laNoticeGivenOn'], given: { laNoticeGivenOn: null } }), undefined, 'cleared')
+})
+
+t.test("changing a placement: the referral's baseline and received date stand", async (t) => {
+  const referral = { id: '12', receivedOn: '2026-02-20', baselineAttendancePct: 61.5 }
+  t.match(change({ changing: ['baselineAttendancePct'], referral }), {
+    code: 'baseline_from_referral',
+    detail: 'The placement takes its baseline (61.5%) from referral 12; it is not set here'
+  })
+  t.equal(
+    change({ changing: ['baselineAttendancePct'], referral: { ...referral, baselineAttendancePct: null } }),
+    undefined
+  )
+  t.match(change({ changing: ['startDate'], given: { startDate: '2026-02-19' }, referral }), {
+    code: 'start_before_referral',
+    errors: [{ path: '/startDate', code: 'start_before_referral' }]
+  })
+  t.equal(change({ changing: ['startDate'], given: { startDate: '2026-02-20' }, referral }), undefined)
 })

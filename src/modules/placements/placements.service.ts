@@ -9,14 +9,15 @@ import {
   moveRefusal,
   overlapRefusal,
   pauseDateErrors,
+  placementChangeRefusal,
   type PlacementFacts,
   placementErrors,
+  STRUCTURAL_FIELDS,
   startBeforeReferral
 } from '../../domain/placements.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import {
   conflict,
-  fieldError,
   invalid,
   notFound,
   preconditionFailed,
@@ -343,61 +344,26 @@ export class PlacementsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.findInScope(trx, actor.principal, id, { lock: true })
       if (row.version !== version) throw preconditionFailed()
-      const structural = [
-        'startDate',
-        'plannedEndDate',
-        'sessionsAtProvider',
-        'sessionsAtHomeSchool',
-        'partTimePlan'
-      ].filter((k) => k in input)
-      if (structural.length > 0 && row.status !== 'PLANNED') {
-        throw unprocessable(
-          'placement_started',
-          `${structural.join(', ')} can change only while the placement is PLANNED; ` +
-            'an active placement is extended through a review',
-          structural.map((k) => ({
-            path: `/${k}`,
-            code: 'placement_started',
-            message: `/${k} cannot change once the placement is ${row.status}`
-          }))
-        )
-      }
-      if (row.status === 'ENDED' || row.status === 'CANCELLED')
-        throw conflict('placement_closed', `The placement is ${row.status}`)
+      const structural = STRUCTURAL_FIELDS.filter((k) => k in input)
       const today = this.#today()
-      for (const field of ['laNotifiedOn', 'parentNoticeGivenOn', 'laNoticeGivenOn'] as const) {
-        const v = input[field]
-        if (v && v > today) throw fieldError(`/${field}`, 'date_in_future', `/${field} cannot be in the future`)
-      }
       const referral =
         row.referral_id && (input.baselineAttendancePct !== undefined || input.startDate)
           ? await repo.referralOf(trx, row.referral_id)
           : undefined
-      if (input.baselineAttendancePct !== undefined && referral) {
-        if (referral.baseline_attendance_pct !== null) {
-          throw unprocessable(
-            'baseline_from_referral',
-            `The placement takes its baseline (${Number(referral.baseline_attendance_pct)}%) ` +
-              `from referral ${row.referral_id}; it is not set here`,
-            [
-              {
-                path: '/baselineAttendancePct',
-                code: 'baseline_from_referral',
-                message: `/baselineAttendancePct comes from referral ${row.referral_id}`
-              }
-            ]
-          )
-        }
-      }
-      if (input.startDate && referral) {
-        const early = startBeforeReferral(input.startDate, referral.received_on)
-        if (early)
-          throw unprocessable(
-            'start_before_referral',
-            `The placement cannot start before its referral was received (${referral.received_on})`,
-            [early]
-          )
-      }
+      refuseIf(
+        placementChangeRefusal({
+          status: row.status,
+          changing: Object.keys(input),
+          given: input,
+          today,
+          referral: referral && {
+            id: row.referral_id!,
+            receivedOn: referral.received_on,
+            baselineAttendancePct:
+              referral.baseline_attendance_pct === null ? null : Number(referral.baseline_attendance_pct)
+          }
+        })
+      )
       const datesChange = 'startDate' in input || 'plannedEndDate' in input
       // Locking the pupil serialises date changes against other placements of the same pupil.
       const pupil = await repo.pupilOf(trx, row.pupil_id, { lock: datesChange })
