@@ -574,3 +574,59 @@ export function placementChangeRefusal(f: PlacementChangeFacts): Refusal | undef
     }
   return undefined
 }
+
+/** What can be done to a placement, each from the statuses it starts from (domain.md §9.2). */
+const TRANSITIONS = {
+  activate: { from: ['PLANNED'], code: 'not_planned', detail: 'Only a PLANNED placement can be activated' },
+  pause: { from: ['ACTIVE'], code: 'not_active', detail: 'Only an ACTIVE placement can be paused' },
+  resume: { from: ['PAUSED'], code: 'not_paused', detail: 'Only a PAUSED placement can resume' },
+  cancel: { from: ['PLANNED'], code: 'not_planned', detail: 'Only a PLANNED placement can be cancelled' },
+  escalate: {
+    from: ['ACTIVE', 'PAUSED'],
+    code: 'not_active',
+    detail: 'Only an ACTIVE or PAUSED placement can escalate'
+  },
+  stepDown: {
+    from: ['ACTIVE', 'PAUSED'],
+    code: 'not_active',
+    detail: 'Only an ACTIVE or PAUSED placement can step down'
+  }
+} as const satisfies Record<string, { from: readonly string[]; code: string; detail: string }>
+export type PlacementAction = keyof typeof TRANSITIONS
+
+/**
+ * The placement state machine (domain.md §9.2): PLANNED → ACTIVE (activate) or CANCELLED (cancel); ACTIVE ⇄
+ * PAUSED (pause, resume); ACTIVE or PAUSED → ENDED by an escalation, a step-down or an outcome. Any other move is
+ * a 409 naming the status it found.
+ */
+export function transitionRefusal(action: PlacementAction, status: string): Refusal | undefined {
+  const t = TRANSITIONS[action]
+  if ((t.from as readonly string[]).includes(status)) return undefined
+  const tail = action === 'cancel' ? `; an ${status} one ends with an outcome` : `; this one is ${status}`
+  return { status: 409, code: t.code, detail: `${t.detail}${tail}`, errors: [] }
+}
+
+/**
+ * The referral state machine (domain.md §9.2): a SUBMITTED referral is decided once (accepted or declined); a
+ * SUBMITTED or ACCEPTED one may be withdrawn unless it has a live placement, which is cancelled or ended instead.
+ */
+export function referralTransitionRefusal(
+  action: 'decide' | 'withdraw',
+  status: string,
+  livePlacementId?: string | undefined
+): Refusal | undefined {
+  if (action === 'decide')
+    return status === 'SUBMITTED'
+      ? undefined
+      : { status: 409, code: 'referral_already_decided', detail: `The referral is already ${status}`, errors: [] }
+  if (status !== 'SUBMITTED' && status !== 'ACCEPTED')
+    return { status: 409, code: 'referral_closed', detail: `A ${status} referral cannot be withdrawn`, errors: [] }
+  if (livePlacementId !== undefined)
+    return {
+      status: 409,
+      code: 'referral_placed',
+      detail: `The referral has placement ${livePlacementId}; cancel or end that instead`,
+      errors: []
+    }
+  return undefined
+}

@@ -6,7 +6,9 @@ import {
   overlapRefusal,
   type MoveFacts,
   placementChangeRefusal,
-  type PlacementChangeFacts
+  type PlacementChangeFacts,
+  referralTransitionRefusal,
+  transitionRefusal
 } from '../../src/domain/placements.js'
 import { registrationCheck } from '../../src/domain/registration.js'
 import {
@@ -264,4 +266,49 @@ t.test("changing a placement: the referral's baseline and received date stand", 
     errors: [{ path: '/startDate', code: 'start_before_referral' }]
   })
   t.equal(change({ changing: ['startDate'], given: { startDate: '2026-02-20' }, referral }), undefined)
+})
+
+t.test('the placement state machine: each action from its statuses, else 409 naming the status', async (t) => {
+  const STATUSES = ['PLANNED', 'ACTIVE', 'PAUSED', 'ENDED', 'CANCELLED']
+  const allowed = (action: Parameters<typeof transitionRefusal>[0]) =>
+    STATUSES.filter((s) => transitionRefusal(action, s) === undefined)
+  t.same(allowed('activate'), ['PLANNED'])
+  t.same(allowed('cancel'), ['PLANNED'])
+  t.same(allowed('pause'), ['ACTIVE'])
+  t.same(allowed('resume'), ['PAUSED'])
+  t.same(allowed('escalate'), ['ACTIVE', 'PAUSED'])
+  t.same(allowed('stepDown'), ['ACTIVE', 'PAUSED'])
+  t.same(transitionRefusal('activate', 'ENDED'), {
+    status: 409,
+    code: 'not_planned',
+    detail: 'Only a PLANNED placement can be activated; this one is ENDED',
+    errors: []
+  })
+  t.match(transitionRefusal('cancel', 'ACTIVE'), {
+    code: 'not_planned',
+    detail: 'Only a PLANNED placement can be cancelled; an ACTIVE one ends with an outcome'
+  })
+  t.match(transitionRefusal('pause', 'PAUSED'), { code: 'not_active' })
+  t.match(transitionRefusal('resume', 'ACTIVE'), { code: 'not_paused' })
+  t.match(transitionRefusal('stepDown', 'PLANNED'), {
+    code: 'not_active',
+    detail: 'Only an ACTIVE or PAUSED placement can step down; this one is PLANNED'
+  })
+})
+
+t.test('the referral state machine: decided once, withdrawn while open and unplaced', async (t) => {
+  t.equal(referralTransitionRefusal('decide', 'SUBMITTED'), undefined)
+  t.match(referralTransitionRefusal('decide', 'ACCEPTED'), {
+    status: 409,
+    code: 'referral_already_decided',
+    detail: 'The referral is already ACCEPTED'
+  })
+  t.equal(referralTransitionRefusal('withdraw', 'SUBMITTED'), undefined)
+  t.equal(referralTransitionRefusal('withdraw', 'ACCEPTED'), undefined)
+  t.match(referralTransitionRefusal('withdraw', 'DECLINED'), { status: 409, code: 'referral_closed' })
+  t.match(referralTransitionRefusal('withdraw', 'ACCEPTED', '31'), {
+    status: 409,
+    code: 'referral_placed',
+    detail: 'The referral has placement 31; cancel or end that instead'
+  })
 })

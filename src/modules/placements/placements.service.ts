@@ -13,7 +13,8 @@ import {
   type PlacementFacts,
   placementErrors,
   STRUCTURAL_FIELDS,
-  startBeforeReferral
+  startBeforeReferral,
+  transitionRefusal
 } from '../../domain/placements.js'
 import type { DB, PlacementRow, PupilRow, ReferralRow } from '../../db/schema.js'
 import {
@@ -508,9 +509,8 @@ export class PlacementsService {
       to: 'ACTIVE',
       event: 'ACTIVATED',
       check: async (row, trx) => {
+        refuseIf(transitionRefusal('activate', row.status))
         const view = await placementView(trx, row, this.#today())
-        if (row.status !== 'PLANNED')
-          throw conflict('not_planned', `Only a PLANNED placement can be activated; this one is ${row.status}`)
         if (view.activationBlockers.length > 0) {
           throw unprocessable(
             'preconditions_unmet',
@@ -554,8 +554,7 @@ export class PlacementsService {
       onDate,
       set: { pause_reason: reason },
       check: async (row, trx) => {
-        if (row.status !== 'ACTIVE')
-          throw conflict('not_active', `Only an ACTIVE placement can be paused; this one is ${row.status}`)
+        refuseIf(transitionRefusal('pause', row.status))
         const [review, resumedOn] = await Promise.all([
           reviewsRepository.latest(trx, id),
           repo.lastEventOn(trx, id, 'RESUMED', 'date')
@@ -581,8 +580,7 @@ export class PlacementsService {
       onDate,
       set: { pause_reason: null },
       check: async (row, trx) => {
-        if (row.status !== 'PAUSED')
-          throw conflict('not_paused', `Only a PAUSED placement can resume; this one is ${row.status}`)
+        refuseIf(transitionRefusal('resume', row.status))
         const pausedFrom = await repo.lastEventOn(trx, id, 'PAUSED', 'entry')
         this.#refuseDate(pauseDateErrors('RESUME', onDate, { startDate: row.start_date, pausedFrom }, this.#today()))
       }
@@ -601,13 +599,7 @@ export class PlacementsService {
       event: 'CANCELLED',
       reason,
       set: { ended_reason: reason },
-      check: (row) => {
-        if (row.status !== 'PLANNED')
-          throw conflict(
-            'not_planned',
-            `Only a PLANNED placement can be cancelled; an ${row.status} one ends with an outcome`
-          )
-      }
+      check: (row) => refuseIf(transitionRefusal('cancel', row.status))
     })
   }
 
@@ -619,12 +611,7 @@ export class PlacementsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await repo.findInScope(trx, actor.principal, id, { lock: true })
       if (row.version !== version) throw preconditionFailed()
-      if (row.status !== 'ACTIVE' && row.status !== 'PAUSED')
-        throw conflict(
-          'not_active',
-          `Only an ACTIVE or PAUSED placement can ${kind === 'ESCALATED' ? 'escalate' : 'step down'}; ` +
-            `this one is ${row.status}`
-        )
+      refuseIf(transitionRefusal(kind === 'ESCALATED' ? 'escalate' : 'stepDown', row.status))
       const today = this.#today()
       refuseIf(
         moveRefusal(

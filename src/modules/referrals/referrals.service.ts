@@ -2,9 +2,9 @@ import type { Kysely } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import { sixthDayClocks, type StatutoryClock } from '../../domain/clocks.js'
-import { referralMissingItems, SCHOOL_BASES } from '../../domain/placements.js'
+import { referralMissingItems, referralTransitionRefusal, SCHOOL_BASES } from '../../domain/placements.js'
 import type { DB, ReferralRow } from '../../db/schema.js'
-import { AppError, conflict, fieldError, notFound, ruleFailed, unprocessable } from '../../platform/errors.js'
+import { AppError, conflict, fieldError, notFound, refuseIf, ruleFailed, unprocessable } from '../../platform/errors.js'
 import { paging } from '../../platform/schemas.js'
 import { type Clock, systemClock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
@@ -212,8 +212,7 @@ export class ReferralsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await referralsRepository.findInScope(trx, actor.principal, id, { lock: true })
       if (!row) throw notFound('referral')
-      if (row.status !== 'SUBMITTED')
-        throw conflict('referral_already_decided', `The referral is already ${row.status}`)
+      refuseIf(referralTransitionRefusal('decide', row.status))
       const updated = await referralsRepository.update(trx, id, {
         status: input.decision === 'ACCEPT' ? 'ACCEPTED' : 'DECLINED',
         decided_at: this.clock().toJSDate(),
@@ -238,11 +237,9 @@ export class ReferralsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await referralsRepository.findInScope(trx, actor.principal, id, { lock: true })
       if (!row) throw notFound('referral')
-      if (row.status !== 'SUBMITTED' && row.status !== 'ACCEPTED')
-        throw conflict('referral_closed', `A ${row.status} referral cannot be withdrawn`)
+      refuseIf(referralTransitionRefusal('withdraw', row.status))
       const placed = await referralsRepository.livePlacementOf(trx, id)
-      if (placed)
-        throw conflict('referral_placed', `The referral has placement ${placed.id}; cancel or end that instead`)
+      refuseIf(referralTransitionRefusal('withdraw', row.status, placed?.id))
       await referralsRepository.removeFromWaitingLists(trx, id)
       const updated = await referralsRepository.update(trx, id, {
         status: 'WITHDRAWN',
