@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs'
-import { PGlite, types as pgliteTypes } from '@electric-sql/pglite'
+import { readFile } from 'node:fs/promises'
+import { PGlite, type PGliteOptions, types as pgliteTypes } from '@electric-sql/pglite'
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
 import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
@@ -67,9 +68,12 @@ export function createDb(options: DatabaseOptions): Kysely<DB> {
   const db: Kysely<DB> = new Kysely<DB>({
     dialect: new PGliteDialect({
       pglite: async () => {
+        const { wasmModule, fsBundle } = await pgliteArtifacts()
         const pglite = await PGlite.create(dataDir, {
           parsers: pgliteParsers,
           extensions: { btree_gist },
+          pgliteWasmModule: wasmModule,
+          fsBundle,
           ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
         })
         PGLITE_OF.set(db, pglite)
@@ -81,6 +85,30 @@ export function createDb(options: DatabaseOptions): Kysely<DB> {
 }
 
 const PGLITE_OF = new WeakMap<Kysely<DB>, PGlite>()
+
+type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>
+// The WebAssembly global, which the @types/node release in use does not declare.
+const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly
+let artifacts: Promise<{ wasmModule: WasmModule; fsBundle: Blob }> | undefined
+/**
+ * PGlite's WebAssembly, compiled once per process, and its file-system bundle, read once: every embedded
+ * database the process opens shares them. Left to itself PGlite compiles its 9 MB module for each database,
+ * and V8 then frees that code when the database closes; on Node 24.22 freeing it can crash the process
+ * (`Check failed: jit_page_->allocations_.erase(addr) == 1` in `UnregisterWasmAllocation`, seen in a test
+ * process that opened and closed several databases). One module for the process is compiled once and never
+ * freed.
+ */
+function pgliteArtifacts() {
+  artifacts ??= (async () => {
+    const dist = new URL('.', import.meta.resolve('@electric-sql/pglite'))
+    const [code, data] = await Promise.all([
+      readFile(new URL('pglite.wasm', dist)),
+      readFile(new URL('pglite.data', dist))
+    ])
+    return { wasmModule: await wasm.compile(code), fsBundle: new Blob([data]) }
+  })()
+  return artifacts
+}
 
 /** A gzipped tarball of an embedded database's data folder, to load into a new one (`loadDataDir`). */
 export async function dumpPgliteDataDir(db: Kysely<DB>): Promise<Blob> {
