@@ -1,0 +1,4 @@
+/** The placements group's test files, in one process (test/fixtures/groups.ts). */
+import { runGroup } from '../fixtures/groups.js'
+
+await runGroup('placements')

@@ -1,0 +1,4 @@
+/** The records group's test files, in one process (test/fixtures/groups.ts). */
+import { runGroup } from '../fixtures/groups.js'
+
+await runGroup('records')
