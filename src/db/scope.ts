@@ -64,6 +64,21 @@ export function localAuthorityScope(p: Principal) {
     eb('local_authority.code', '=', p.laCode)
 }
 
+/** An LA's referrals: those it decides. What its coordinators see, and its LA-wide reports count. */
+export const laReferrals =
+  (laCode: string) =>
+  (eb: ExpressionBuilder<DB, 'referral'>): Expression<SqlBool> =>
+    eb('referral.la_code', '=', laCode)
+
+/**
+ * An LA's placements: those it arranged and those of its resident pupils another LA arranged. What its
+ * coordinators see, and its LA-wide reports count.
+ */
+export const laPlacements =
+  (laCode: string) =>
+  (eb: ExpressionBuilder<DB, 'placement'>): Expression<SqlBool> =>
+    eb.or([eb('placement.la_code', '=', laCode), eb('placement.pupil_home_la_code', '=', laCode)])
+
 /**
  * Referrals: the deciding LA's coordinators; the referring school, and the pupil's home school.
  * Providers and analysts see none.
@@ -72,7 +87,7 @@ export function referralScope(p: Principal) {
   return (eb: ExpressionBuilder<DB, 'referral'>): Expression<SqlBool> => {
     switch (p.role) {
       case 'coordinator':
-        return eb('referral.la_code', '=', p.laCode)
+        return laReferrals(p.laCode)(eb)
       case 'school':
         return eb.or([
           eb('referral.referring_school_id', '=', p.schoolId!),
@@ -100,9 +115,7 @@ export function placementScope(p: Principal, access: 'read' | 'write' = 'read') 
     switch (p.role) {
       case 'coordinator':
         // The pupil's home LA follows a placement another LA arranged, but only the arranging LA changes it.
-        return access === 'write'
-          ? eb('placement.la_code', '=', p.laCode)
-          : eb.or([eb('placement.la_code', '=', p.laCode), eb('placement.pupil_home_la_code', '=', p.laCode)])
+        return access === 'write' ? eb('placement.la_code', '=', p.laCode) : laPlacements(p.laCode)(eb)
       case 'school':
         return eb.or([
           eb('placement.commissioner_school_id', '=', p.schoolId!),

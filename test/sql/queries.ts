@@ -1347,6 +1347,11 @@ export const repositories: RepositoryQueries[] = [
       },
       {
         method: 'offSiteNoticePlacements',
+        variant: "one LA's whole, for its compliance report",
+        run: (db) => worklistRepository.offSiteNoticePlacements(db, { la: LA }, {})
+      },
+      {
+        method: 'offSiteNoticePlacements',
         variant: 'school, every filter',
         run: (db) =>
           worklistRepository.offSiteNoticePlacements(db, principals.school, {
@@ -1359,6 +1364,11 @@ export const repositories: RepositoryQueries[] = [
         method: 'referralsWithExclusions',
         variant: 'coordinator, no filters',
         run: (db) => worklistRepository.referralsWithExclusions(db, principals.coordinator, {})
+      },
+      {
+        method: 'referralsWithExclusions',
+        variant: "one LA's whole, for its compliance report",
+        run: (db) => worklistRepository.referralsWithExclusions(db, { la: LA }, {})
       },
       {
         method: 'referralsWithExclusions',

@@ -1009,6 +1009,24 @@ where ("placement"."la_code" = $1 or "placement"."pupil_home_la_code" = $2)
   and "placement"."status" = $3
   and "placement"."legal_basis" = $4;
 
+-- worklist.offSiteNoticePlacements (one LA's whole, for its compliance report)
+select "placement"."id" as "placement_id",
+  "placement"."pupil_id",
+  "placement"."provider_id",
+  "placement"."tier",
+  "placement"."commissioner_school_id",
+  "pupil"."home_school_id",
+  "pupil"."home_la_code",
+  "placement"."start_date",
+  "placement"."parent_notice_given_on",
+  "placement"."la_notice_given_on",
+  "pupil"."sen_provision"
+from "placement"
+inner join "pupil" on "pupil"."id" = "placement"."pupil_id"
+where ("placement"."la_code" = $1 or "placement"."pupil_home_la_code" = $2)
+  and "placement"."status" = $3
+  and "placement"."legal_basis" = $4;
+
 -- worklist.offSiteNoticePlacements (school, every filter)
 select "placement"."id" as "placement_id",
   "placement"."pupil_id",
@@ -1035,6 +1053,23 @@ where ("placement"."commissioner_school_id" = $1 or "placement"."pupil_id" in (
   and "placement"."legal_basis" = $8;
 
 -- worklist.referralsWithExclusions (coordinator, no filters)
+select "referral"."id",
+  "referral"."la_code",
+  "referral"."pupil_id",
+  "referral"."requested_tier",
+  "referral"."exclusions",
+  "referral"."referring_school_id",
+  "pupil"."home_school_id",
+  "pupil"."home_la_code",
+  "pupil"."date_of_birth",
+  "pupil"."nc_year_override"
+from "referral"
+inner join "pupil" on "pupil"."id" = "referral"."pupil_id"
+where "referral"."la_code" = $1
+  and "referral"."status" in ($2, $3)
+  and jsonb_array_length(referral.exclusions) > 0;
+
+-- worklist.referralsWithExclusions (one LA's whole, for its compliance report)
 select "referral"."id",
   "referral"."la_code",
   "referral"."pupil_id",

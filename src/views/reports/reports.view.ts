@@ -12,7 +12,7 @@ import { type Clock, todayIn } from '../../platform/time.js'
 import { type Actor, writeAudit } from '../../db/audit.js'
 import { registrationChecks } from '../registration/registration.view.js'
 import { policyFor } from '../../modules/local-authorities/index.js'
-import { worklist } from '../worklist/worklist.view.js'
+import { laClockBreaches } from '../worklist/worklist.view.js'
 import * as repo from './reports.repository.js'
 import {
   type ComplianceReport,
@@ -292,14 +292,8 @@ export async function complianceReport(
     })
     const { overdue, noPlan, noBaseline, partTime, notNotified, missing, followUps, providers } =
       await repo.complianceRows(trx, code, today)
-    // Statutory clocks run on each pupil's calendar: the worklist's computation, across the whole LA.
-    const coordinator: Principal = { ...p, role: 'coordinator', orgType: 'local_authority' }
-    const clocks = await worklist(
-      trx,
-      coordinator,
-      { page: 1, pageSize: 100_000, kind: 'CLOCK_BREACHED', withinSchoolDays: 0 },
-      today
-    )
+    // Statutory clocks run on each pupil's calendar: the worklist's computation, over the LA's records.
+    const clocks = await laClockBreaches(trx, code, today)
     const thresholds = await registrationChecks(trx, { laCode: code }, today)
     const checks: ComplianceReport['checks'] = [
       {
@@ -310,7 +304,7 @@ export async function complianceReport(
       { kind: 'NO_BASELINE', items: noBaseline.map((r) => item(r, r.start_date, 'no attendance baseline')) },
       {
         kind: 'SIXTH_DAY_BREACHED',
-        items: clocks.results
+        items: clocks
           .filter((c) => c.referralId !== null)
           .map((c) => ({
             placementId: null,
@@ -323,7 +317,7 @@ export async function complianceReport(
       },
       {
         kind: 'OFF_SITE_NOTICE_LATE',
-        items: clocks.results
+        items: clocks
           .filter((c) => c.placementId !== null)
           .map((c) => ({
             placementId: c.placementId,

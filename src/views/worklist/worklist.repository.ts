@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
-import { placementScope, referralScope } from '../../db/scope.js'
+import { laPlacements, laReferrals, placementScope, referralScope } from '../../db/scope.js'
 import type { DB } from '../../db/schema.js'
 import { fullTimeSql } from '../../modules/referrals/index.js'
 import { WORK_KINDS, type WorkKind, type WorklistQuery } from './worklist.schemas.js'
@@ -9,13 +9,16 @@ import { WORK_KINDS, type WorkKind, type WorklistQuery } from './worklist.schema
 
 type WorklistFilter = Pick<WorklistQuery, 'kind' | 'schoolId' | 'providerId' | 'tier'>
 
-/** The caller's placements and referrals, narrowed by the worklist's filters. */
-function bases(db: Kysely<DB>, p: Principal, q: WorklistFilter) {
+/** Whose records: the caller's (its scope), or one LA's whole, for that LA's compliance report. */
+export type ClockScope = Principal | { la: string }
+
+/** The caller's (or an LA's) placements and referrals, narrowed by the worklist's filters. */
+function bases(db: Kysely<DB>, p: ClockScope, q: WorklistFilter) {
   const placementBase = () =>
     db
       .selectFrom('placement')
       .innerJoin('pupil', 'pupil.id', 'placement.pupil_id')
-      .where(placementScope(p))
+      .where('la' in p ? laPlacements(p.la) : placementScope(p))
       .$if(q.providerId !== undefined, (qb) => qb.where('placement.provider_id', '=', q.providerId!))
       .$if(q.tier !== undefined, (qb) => qb.where('placement.tier', '=', q.tier!))
       .$if(q.schoolId !== undefined, (qb) =>
@@ -40,7 +43,7 @@ function bases(db: Kysely<DB>, p: Principal, q: WorklistFilter) {
     db
       .selectFrom('referral')
       .innerJoin('pupil', 'pupil.id', 'referral.pupil_id')
-      .where(referralScope(p))
+      .where('la' in p ? laReferrals(p.la) : referralScope(p))
       .$if(q.tier !== undefined, (qb) => qb.where('referral.requested_tier', '=', q.tier!))
       .$if(q.schoolId !== undefined, (qb) =>
         qb.where((eb) =>
@@ -223,7 +226,7 @@ export async function queue(
 }
 
 /** PLANNED off-site direction placements in scope: their notice clocks run before the start. */
-export function offSiteNoticePlacements(db: Kysely<DB>, p: Principal, q: WorklistFilter) {
+export function offSiteNoticePlacements(db: Kysely<DB>, p: ClockScope, q: WorklistFilter) {
   const { placementBase, common } = bases(db, p, q)
   return placementBase()
     .select([
@@ -239,7 +242,7 @@ export function offSiteNoticePlacements(db: Kysely<DB>, p: Principal, q: Worklis
 }
 
 /** Submitted and accepted referrals in scope with exclusions: their sixth-day clocks. */
-export function referralsWithExclusions(db: Kysely<DB>, p: Principal, q: WorklistFilter) {
+export function referralsWithExclusions(db: Kysely<DB>, p: ClockScope, q: WorklistFilter) {
   const { referralBase } = bases(db, p, q)
   return referralBase()
     .select([

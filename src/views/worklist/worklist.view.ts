@@ -83,84 +83,10 @@ export async function worklist(
     }
   }
 
-  // Statutory clocks, on each pupil's calendar: sixth-day provision and off-site direction notice.
   const calendarOf = calendarLoader(db)
-  const clocks: Candidate[] = []
-  if (wantAny('CLOCK_PENDING', 'CLOCK_BREACHED')) {
-    const offSite = await repo.offSiteNoticePlacements(db, p, q)
-    for (const pl of offSite) {
-      for (const c of offSiteNoticeClocks(
-        await calendarOf(pl),
-        {
-          startDate: pl.start_date,
-          parentNoticeOn: pl.parent_notice_given_on,
-          laNoticeOn: pl.la_notice_given_on,
-          hasEhcp: pl.sen_provision === 'E'
-        },
-        today
-      )) {
-        if (c.status === 'breached' || c.status === 'pending')
-          clocks.push({
-            kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING',
-            dueDate: c.deadline,
-            placementId: pl.placement_id,
-            referralId: null,
-            pupilId: pl.pupil_id,
-            schoolId: pl.commissioner_school_id ?? pl.home_school_id,
-            providerId: pl.provider_id,
-            tier: pl.tier,
-            detail: c.rule,
-            home_school_id: pl.home_school_id,
-            home_la_code: pl.home_la_code
-          })
-      }
-    }
-    if (repo.referralsInScope(p, q)) {
-      const referrals = await repo.referralsWithExclusions(db, p, q)
-      const ids = referrals.map((r) => r.id)
-      // Each LA's end of Year 11 examinations, for the sixth-day exemption.
-      const examsEnd = new Map<string, Promise<string | null>>()
-      const examsEndOf = (la: string) => {
-        let v = examsEnd.get(la)
-        if (!v) {
-          v = policyFor(db, la).then((p) => p.year11_exams_end)
-          examsEnd.set(la, v)
-        }
-        return v
-      }
-      const starts = await repo.fullTimeStarts(db, ids)
-      for (const r of referrals) {
-        const exclusions = r.exclusions.map((e) => ({
-          kind: e.kind,
-          firstDay: e.firstDay,
-          lengthSchoolDays: e.lengthSchoolDays ?? null
-        }))
-        const start = starts.find((s) => s.referral_id === r.id)?.start_date ?? null
-        const year11 = {
-          dateOfBirth: r.date_of_birth,
-          ncYearOverride: r.nc_year_override,
-          examsEnd: await examsEndOf(r.la_code),
-          today
-        }
-        for (const c of sixthDayClocks(await calendarOf(r), exclusions, start, today, year11)) {
-          if (c.status === 'breached' || c.status === 'pending')
-            clocks.push({
-              kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING',
-              dueDate: c.deadline,
-              placementId: null,
-              referralId: r.id,
-              pupilId: r.pupil_id,
-              schoolId: r.referring_school_id ?? r.home_school_id,
-              providerId: null,
-              tier: r.requested_tier,
-              detail: c.rule,
-              home_school_id: r.home_school_id,
-              home_la_code: r.home_la_code
-            })
-        }
-      }
-    }
-  }
+  const clocks = wantAny('CLOCK_PENDING', 'CLOCK_BREACHED')
+    ? await clockItems(db, p, q, today, calendarOf, repo.referralsInScope(p, q))
+    : []
   const wanted = clocks.filter((c) => want(c.kind))
   const page = [...candidates, ...wanted].sort(byUrgency).slice((q.page - 1) * q.pageSize, limit)
   const results: WorkItem[] = []
@@ -175,6 +101,108 @@ export async function worklist(
     results.push({ ...item, overdueSchoolDays: overdue })
   }
   return { results, total: sqlTotal + wanted.length }
+}
+
+/**
+ * The statutory clocks pending or breached in a scope (the caller's, or one LA's whole), each on its pupil's
+ * school calendar: off-site direction notices of planned placements, and sixth-day provision for referrals with
+ * exclusions (when `withReferrals`).
+ */
+async function clockItems(
+  db: Kysely<DB>,
+  p: repo.ClockScope,
+  q: Pick<WorklistQuery, 'kind' | 'schoolId' | 'providerId' | 'tier'>,
+  today: string,
+  calendarOf: ReturnType<typeof calendarLoader>,
+  withReferrals: boolean
+): Promise<Candidate[]> {
+  const clocks: Candidate[] = []
+  const offSite = await repo.offSiteNoticePlacements(db, p, q)
+  for (const pl of offSite) {
+    for (const c of offSiteNoticeClocks(
+      await calendarOf(pl),
+      {
+        startDate: pl.start_date,
+        parentNoticeOn: pl.parent_notice_given_on,
+        laNoticeOn: pl.la_notice_given_on,
+        hasEhcp: pl.sen_provision === 'E'
+      },
+      today
+    )) {
+      if (c.status === 'breached' || c.status === 'pending')
+        clocks.push({
+          kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING',
+          dueDate: c.deadline,
+          placementId: pl.placement_id,
+          referralId: null,
+          pupilId: pl.pupil_id,
+          schoolId: pl.commissioner_school_id ?? pl.home_school_id,
+          providerId: pl.provider_id,
+          tier: pl.tier,
+          detail: c.rule,
+          home_school_id: pl.home_school_id,
+          home_la_code: pl.home_la_code
+        })
+    }
+  }
+  if (withReferrals) {
+    const referrals = await repo.referralsWithExclusions(db, p, q)
+    const ids = referrals.map((r) => r.id)
+    // Each LA's end of Year 11 examinations, for the sixth-day exemption.
+    const examsEnd = new Map<string, Promise<string | null>>()
+    const examsEndOf = (la: string) => {
+      let v = examsEnd.get(la)
+      if (!v) {
+        v = policyFor(db, la).then((p) => p.year11_exams_end)
+        examsEnd.set(la, v)
+      }
+      return v
+    }
+    const starts = await repo.fullTimeStarts(db, ids)
+    for (const r of referrals) {
+      const exclusions = r.exclusions.map((e) => ({
+        kind: e.kind,
+        firstDay: e.firstDay,
+        lengthSchoolDays: e.lengthSchoolDays ?? null
+      }))
+      const start = starts.find((s) => s.referral_id === r.id)?.start_date ?? null
+      const year11 = {
+        dateOfBirth: r.date_of_birth,
+        ncYearOverride: r.nc_year_override,
+        examsEnd: await examsEndOf(r.la_code),
+        today
+      }
+      for (const c of sixthDayClocks(await calendarOf(r), exclusions, start, today, year11)) {
+        if (c.status === 'breached' || c.status === 'pending')
+          clocks.push({
+            kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING',
+            dueDate: c.deadline,
+            placementId: null,
+            referralId: r.id,
+            pupilId: r.pupil_id,
+            schoolId: r.referring_school_id ?? r.home_school_id,
+            providerId: null,
+            tier: r.requested_tier,
+            detail: c.rule,
+            home_school_id: r.home_school_id,
+            home_la_code: r.home_la_code
+          })
+      }
+    }
+  }
+  return clocks
+}
+
+/**
+ * The statutory clocks breached across one LA's records (its placements and referrals, whoever can see them),
+ * most urgent first: the compliance report's sixth-day and off-site notice checks.
+ */
+export async function laClockBreaches(db: Kysely<DB>, laCode: string, today: string) {
+  const clocks = await clockItems(db, { la: laCode }, {}, today, calendarLoader(db), true)
+  return clocks
+    .filter((c) => c.kind === 'CLOCK_BREACHED')
+    .sort(byUrgency)
+    .map(({ home_school_id: _s, home_la_code: _l, ...item }) => item)
 }
 
 /** The caller's worklist page in one transaction, with a list audit row for each pupil on it. */
