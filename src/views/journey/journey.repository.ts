@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.js'
 export function pupilInScope(db: Kysely<DB>, p: Principal, pupilId: string) {
   return db
     .selectFrom('pupil')
-    .select(['id', 'home_school_id', 'home_la_code'])
+    .select(['id', 'home_school_id', 'home_la_code', 'date_of_birth', 'nc_year_override'])
     .where(pupilScope(p))
     .where('id', '=', pupilId)
     .executeTakeFirst()

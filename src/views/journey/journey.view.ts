@@ -12,6 +12,7 @@ import * as repo from './journey.repository.js'
 import { attendanceSummary } from '../../domain/attendance.js'
 import { sustainedStatus } from '../../domain/outcomes.js'
 import { attendanceRepository } from '../../modules/attendance/index.js'
+import { policyFor } from '../../modules/local-authorities/index.js'
 import { calendarForPupil } from '../../modules/pupils/index.js'
 
 export const JourneyEvent = Type.Object(
@@ -76,8 +77,13 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
     const add = (e: Added) => events.push({ ...e, seq: seq++ })
     const referrals = await repo.referralsInScope(trx, p, pupilId)
     const placements = await repo.placementsInScope(trx, p, pupilId)
-    const calendar = await calendarForPupil(trx, pupil)
     const today = todayIn(clock)
+    // The sixth-day duty's Year 11 exemption needs each deciding LA's end of examinations.
+    const [calendar, policies] = await Promise.all([
+      calendarForPupil(trx, pupil),
+      Promise.all([...new Set(referrals.map((r) => r.la_code))].map((la) => policyFor(trx, la)))
+    ])
+    const examsEnd = new Map(policies.map((policy) => [policy.la_code, policy.year11_exams_end]))
     for (const r of referrals) {
       add({
         occurredOn: r.received_on,
@@ -116,7 +122,13 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
         placements
           .filter((pl) => pl.referral_id === r.id && pl.status !== 'CANCELLED' && isFullTime(pl))
           .map((pl) => pl.start_date)[0] ?? null
-      for (const c of sixthDayClocks(calendar, exclusions, start, today)) {
+      const year11 = {
+        dateOfBirth: pupil.date_of_birth,
+        ncYearOverride: pupil.nc_year_override,
+        examsEnd: examsEnd.get(r.la_code) ?? null,
+        today
+      }
+      for (const c of sixthDayClocks(calendar, exclusions, start, today, year11)) {
         add({
           occurredOn: c.deadline,
           recordedAt: r.created_at,

@@ -114,6 +114,21 @@ t.test('Year 11 pupils excluded after their last public examination: no sixth-da
     'the compliance report counts only the breach'
   )
 
+  const journey = async (pupilId: string) =>
+    (await app.inject({ method: 'GET', url: `/v1/pupils/${pupilId}/journey`, headers: coordinator }))
+      .json()
+      .events.filter((e: { kind: string }) => e.kind === 'CLOCK_DEADLINE')
+  t.match(
+    await journey(after.pupilId),
+    [{ referralId: after.id, detail: 'SIXTH_DAY_PERMANENT_EXCLUSION: not_applicable' }],
+    "the pupil's journey shows the exemption too"
+  )
+  t.match(
+    await journey(before.pupilId),
+    [{ referralId: before.id, detail: 'SIXTH_DAY_PERMANENT_EXCLUSION: breached' }],
+    'and the duty that applies'
+  )
+
   const cleared = await put({ ...fields, year11ExamsEnd: null }, set.headers.etag as string)
   t.equal(cleared.json().year11ExamsEnd, null, 'null clears it')
   const again = await app.inject({ method: 'GET', url: `/v1/referrals/${after.id}`, headers: coordinator })
