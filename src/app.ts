@@ -36,7 +36,7 @@ import { pupilRoutes } from './modules/pupils/pupils.routes.js'
 import { schoolRoutes } from './modules/schools/schools.routes.js'
 import { tokenRoutes } from './modules/tokens/tokens.routes.js'
 import { authPlugin, bearerToken } from './platform/plugins/auth.js'
-import { errorsPlugin, redispatchRouterError } from './platform/plugins/errors.js'
+import { answerClientError, errorsPlugin, redispatchRouterError } from './platform/plugins/errors.js'
 import { idempotencyPlugin } from './platform/plugins/idempotency.js'
 import { docsCspPlugin, finishDocument } from './platform/plugins/openapi-docs.js'
 import { AppError } from './platform/errors.js'
@@ -218,6 +218,8 @@ export async function buildApp(deps: AppDeps) {
       }
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // Errors of Node's HTTP parser (431 headers too large, 400 unreadable, 408 too slow) as problem documents.
+    clientErrorHandler: answerClientError,
     // Bad percent-encoding and over-long path parameters are refused by the router before any hook runs;
     // they are answered through the not-found handler instead, as problem documents with the usual headers.
     frameworkErrors: (error, request, reply) => {

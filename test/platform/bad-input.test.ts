@@ -940,3 +940,41 @@ t.test('an oversize attendance body over a real socket → a complete, readable 
   })
   await served.close()
 })
+
+t.test("errors of Node's HTTP parser → problem+json on the socket, then the connection closes", async (t) => {
+  const { connect } = await import('node:net')
+  const { app: served } = await buildTestApp(t, { db, clock })
+  const address = new URL(await served.listen({ port: 0, host: '127.0.0.1' }))
+  const raw = (request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(address.port), address.hostname)
+      let answer = ''
+      socket.setEncoding('utf8')
+      socket.on('data', (c: string) => {
+        answer += c
+      })
+      socket.on('close', () => resolve(answer))
+      socket.on('error', reject)
+      socket.write(request)
+    })
+  const cases: [string, string, number, string][] = [
+    [
+      'headers over the size limit',
+      `GET /v1/pupils HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+      'header_fields_too_large'
+    ],
+    ['a request that is not HTTP', 'NOT HTTP AT ALL\r\n\r\n', 400, 'bad_request']
+  ]
+  for (const [what, request, status, code] of cases) {
+    const answer = await raw(request)
+    const [head = '', body = ''] = answer.split('\r\n\r\n')
+    t.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), `${what}: ${status}`)
+    t.match(head, /content-type: application\/problem\+json/i, `${what}: problem+json`)
+    t.match(head, /cache-control: no-store/i, `${what}: no-store`)
+    t.match(head, /x-content-type-options: nosniff/i, `${what}: nosniff`)
+    t.match(head, /connection: close/i, `${what}: closes`)
+    t.match(JSON.parse(body), { status, code, errors: [] }, `${what}: the problem document`)
+    t.notMatch(body, /aaaa/, `${what}: nothing of the request echoed`)
+  }
+})

@@ -1,4 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { randomUUID } from 'node:crypto'
+import type { Socket } from 'node:net'
 import fp from 'fastify-plugin'
 import { isDatabaseUnavailable } from '../../db/database.js'
 import { AppError, type FieldError } from '../errors.js'
@@ -11,6 +13,7 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
@@ -19,6 +22,7 @@ const TITLES: Record<number, string> = {
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable'
 }
@@ -71,6 +75,45 @@ export function sendProblem(
     errors
   }
   return reply.code(status).type('application/problem+json').send(body)
+}
+
+/**
+ * Errors Node's HTTP parser raises before Fastify sees a request (headers over the size limit, a malformed
+ * request, a request too slow to arrive) are answered here, on the socket, as problem documents with the
+ * headers every answer carries, then the connection is closed. As Fastify's own handler does, nothing is written
+ * to a socket that is gone or has already been answered.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return
+  const [status, code, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'header_fields_too_large', 'The request headers are larger than the server accepts']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'The request did not arrive in time']
+        : [400, 'bad_request', 'The request could not be read as HTTP']
+  const title = TITLES[status] ?? 'Error'
+  const body = JSON.stringify({
+    type: `https://ap-tracker.example/problems/${code.replaceAll('_', '-')}`,
+    title,
+    status,
+    detail,
+    code,
+    instance: randomUUID(),
+    errors: []
+  } satisfies Problem)
+  if (socket.writable && socket.bytesWritten === 0) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\n` +
+        'Content-Type: application/problem+json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        'Cache-Control: no-store\r\n' +
+        "Content-Security-Policy: default-src 'none'\r\n" +
+        'X-Content-Type-Options: nosniff\r\n' +
+        'Connection: close\r\n\r\n' +
+        body
+    )
+  }
+  socket.destroy(err)
 }
 
 // PostgreSQL unique constraints → the request field they protect.
