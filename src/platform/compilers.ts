@@ -3,7 +3,9 @@
  * built. A server builds one app, but the test suite builds hundreds in each process, and compiling the same
  * schemas again is most of the cost of building one. A compiled validator or serializer is a pure function of the
  * schema, the shared schemas and the compiler options, so `compiledOnce` keeps each in a process-wide map keyed
- * by exactly those (as JSON) and a later app with the same schemas reuses it.
+ * by exactly those (as JSON) and a later app with the same schemas reuses it. JSON leaves out functions: an option
+ * that is a function (Ajv's format validators, `requestFormats`) must be the same in every app the process builds,
+ * as it is here, or two apps would share what only one of them compiled.
  */
 
 type Factory<Route> = (externalSchemas: unknown, options: unknown) => (route: Route) => unknown
