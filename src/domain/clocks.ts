@@ -94,19 +94,20 @@ export function sixthDayExemption(firstDay: string, pupil: Year11Facts): string 
 /**
  * Sixth-day provision: for a suspension (or consecutive suspensions) of more than 5 school days, and for a
  * permanent exclusion, full-time provision from the 6th school day counting the first day of exclusion as
- * day 1. `provisionStart` is the start date of the placement that meets it, if any. With the pupil's facts, a
- * duty the Year 11 exemption lifts is reported `not_applicable`, its rule giving the reason.
+ * day 1. `provisionStart` is the start date of the placement that meets it, if any. The pupil's facts are always
+ * given (a caller that left them out once showed a Year 11 pupil a duty the LA did not have): a duty the Year 11
+ * exemption lifts is reported `not_applicable`, its rule giving the reason.
  */
 export function sixthDayClocks(
   calendar: SchoolCalendar,
   exclusions: Exclusion[],
   provisionStart: string | null,
   today: string,
-  pupil?: Year11Facts
+  pupil: Year11Facts
 ): StatutoryClock[] {
   const clocks: StatutoryClock[] = []
   const exempt = (clock: StatutoryClock, firstDay: string): StatutoryClock => {
-    const reason = pupil ? sixthDayExemption(firstDay, pupil) : null
+    const reason = sixthDayExemption(firstDay, pupil)
     return reason ? { ...clock, status: 'not_applicable', metOn: null, rule: reason } : clock
   }
   for (const run of suspensionRuns(calendar, exclusions)) {

@@ -13,6 +13,9 @@ const calendar = new SchoolCalendar((y): AcademicYearCalendar =>
   y === 2025 ? { startYear: y, source: 'la', halfTerms: STAFFORDSHIRE_2025_26, closures: [] } : estimatedYear(y)
 )
 
+/** A pupil whom the Year 11 exemption never touches: the NC year is fixed at 9. */
+const YEAR_9 = { dateOfBirth: '2012-05-01', ncYearOverride: 9, examsEnd: null, today: '2025-11-03' }
+
 t.test('subtracting school days', async (t) => {
   t.equal(calendar.subtractSchoolDays('2025-11-05', 2), '2025-11-03')
   t.equal(calendar.subtractSchoolDays('2025-11-04', 2), '2025-10-24', 'across October half-term')
@@ -27,21 +30,27 @@ t.test('subtracting school days', async (t) => {
 t.test('sixth-day provision after suspension', async (t) => {
   const friday = '2025-10-24'
   const long = [{ kind: 'SUSPENSION' as const, firstDay: friday, lengthSchoolDays: 10 }]
-  const [clock] = sixthDayClocks(calendar, long, null, '2025-11-03')
+  const [clock] = sixthDayClocks(calendar, long, null, '2025-11-03', YEAR_9)
   t.match(
     clock,
     { kind: 'SIXTH_DAY_SUSPENSION', deadline: '2025-11-07', status: 'pending', metOn: null },
     'a Friday suspension before half-term: 6th school day is Friday 7 November'
   )
-  t.equal(sixthDayClocks(calendar, long, null, '2025-11-10')[0]!.status, 'breached')
-  t.equal(sixthDayClocks(calendar, long, '2025-11-07', '2025-11-10')[0]!.status, 'met')
+  t.equal(sixthDayClocks(calendar, long, null, '2025-11-10', YEAR_9)[0]!.status, 'breached')
+  t.equal(sixthDayClocks(calendar, long, '2025-11-07', '2025-11-10', YEAR_9)[0]!.status, 'met')
   t.equal(
-    sixthDayClocks(calendar, long, '2025-11-10', '2025-11-10')[0]!.status,
+    sixthDayClocks(calendar, long, '2025-11-10', '2025-11-10', YEAR_9)[0]!.status,
     'breached',
     'provision from day 7 is late'
   )
   t.same(
-    sixthDayClocks(calendar, [{ kind: 'SUSPENSION', firstDay: friday, lengthSchoolDays: 5 }], null, '2025-12-01'),
+    sixthDayClocks(
+      calendar,
+      [{ kind: 'SUSPENSION', firstDay: friday, lengthSchoolDays: 5 }],
+      null,
+      '2025-12-01',
+      YEAR_9
+    ),
     [],
     '5 days or fewer: no sixth-day duty'
   )
@@ -55,9 +64,9 @@ t.test('sixth-day provision after suspension', async (t) => {
     [{ firstDay: '2025-11-03', total: 6 }],
     'consecutive suspensions add up'
   )
-  t.match(sixthDayClocks(calendar, consecutive, null, '2025-11-03')[0], { deadline: '2025-11-10' })
+  t.match(sixthDayClocks(calendar, consecutive, null, '2025-11-03', YEAR_9)[0], { deadline: '2025-11-10' })
   const apart = [consecutive[0]!, { ...consecutive[1]!, firstDay: '2025-11-17' }]
-  t.same(sixthDayClocks(calendar, apart, null, '2025-12-01'), [], 'separate short suspensions do not')
+  t.same(sixthDayClocks(calendar, apart, null, '2025-12-01', YEAR_9), [], 'separate short suspensions do not')
 })
 
 t.test('sixth-day provision after permanent exclusion', async (t) => {
@@ -65,7 +74,8 @@ t.test('sixth-day provision after permanent exclusion', async (t) => {
     calendar,
     [{ kind: 'PERMANENT', firstDay: '2025-12-17', lengthSchoolDays: null }],
     null,
-    '2025-12-17'
+    '2025-12-17',
+    YEAR_9
   )
   t.match(
     clock,
@@ -160,8 +170,8 @@ t.test('Year 11 with no further public examinations: no sixth-day duty', async (
   )
   t.equal(suspended!.status, 'not_applicable', 'a long suspension after the examinations too')
   t.equal(
-    sixthDayClocks(calendar, pex, null, '2026-07-10')[0]!.status,
+    sixthDayClocks(calendar, pex, null, '2026-07-10', { ...pupil, dateOfBirth: '2011-03-14' })[0]!.status,
     'breached',
-    "without the pupil's facts no exemption is assumed"
+    'a Year 10 pupil excluded after the examinations keeps the duty'
   )
 })

@@ -43,15 +43,10 @@ export function placementClocks(
     )
   }
   if (referral) {
-    const exclusions = referral.exclusions.map((e) => ({
-      kind: e.kind,
-      firstDay: e.firstDay,
-      lengthSchoolDays: e.lengthSchoolDays ?? null
-    }))
     // Only full-time provision (10 sessions a week across provider and home school) meets a sixth-day duty.
     const started = row.status === 'CANCELLED' || !isFullTime(row) ? null : row.start_date
     clocks.push(
-      ...sixthDayClocks(calendar, exclusions, started, today, {
+      ...sixthDayClocks(calendar, referral.exclusions, started, today, {
         dateOfBirth: pupil.date_of_birth,
         ncYearOverride: pupil.nc_year_override,
         examsEnd: year11ExamsEnd ?? null,

@@ -25,11 +25,7 @@ export class ReferralsService {
     const today = todayIn(this.clock)
     const pupil = await pupilsRepository.findById(db, row.pupil_id)
     const cal = calendar ?? (await calendarForPupil(db, pupil))
-    const exclusions = row.exclusions.map((e) => ({
-      kind: e.kind,
-      firstDay: e.firstDay,
-      lengthSchoolDays: e.lengthSchoolDays ?? null
-    }))
+    const exclusions = row.exclusions
     const first = exclusions.map((e) => e.firstDay).sort()[0]
     const year11 = {
       dateOfBirth: pupil.date_of_birth,
@@ -237,7 +233,6 @@ export class ReferralsService {
     return this.db.transaction().execute(async (trx) => {
       const row = await referralsRepository.findInScope(trx, actor.principal, id, { lock: true })
       if (!row) throw notFound('referral')
-      refuseIf(referralTransitionRefusal('withdraw', row.status))
       const placed = await referralsRepository.livePlacementOf(trx, id)
       refuseIf(referralTransitionRefusal('withdraw', row.status, placed?.id))
       await referralsRepository.removeFromWaitingLists(trx, id)

@@ -113,11 +113,6 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
           tier: r.requested_tier,
           detail: r.decision_reason ?? r.status.toLowerCase()
         })
-      const exclusions = r.exclusions.map((e) => ({
-        kind: e.kind,
-        firstDay: e.firstDay,
-        lengthSchoolDays: e.lengthSchoolDays ?? null
-      }))
       const start =
         placements
           .filter((pl) => pl.referral_id === r.id && pl.status !== 'CANCELLED' && isFullTime(pl))
@@ -128,7 +123,7 @@ export async function pupilJourney(db: Kysely<DB>, actor: Actor, pupilId: string
         examsEnd: examsEnd.get(r.la_code) ?? null,
         today
       }
-      for (const c of sixthDayClocks(calendar, exclusions, start, today, year11)) {
+      for (const c of sixthDayClocks(calendar, r.exclusions, start, today, year11)) {
         add({
           occurredOn: c.deadline,
           recordedAt: r.created_at,

@@ -148,31 +148,21 @@ async function clockItems(
   if (withReferrals) {
     const referrals = await repo.referralsWithExclusions(db, p, q)
     const ids = referrals.map((r) => r.id)
-    // Each LA's end of Year 11 examinations, for the sixth-day exemption.
-    const examsEnd = new Map<string, Promise<string | null>>()
-    const examsEndOf = (la: string) => {
-      let v = examsEnd.get(la)
-      if (!v) {
-        v = policyFor(db, la).then((p) => p.year11_exams_end)
-        examsEnd.set(la, v)
-      }
-      return v
-    }
-    const starts = await repo.fullTimeStarts(db, ids)
+    // Each deciding LA's end of Year 11 examinations, for the sixth-day exemption, read with the starts.
+    const [starts, policies] = await Promise.all([
+      repo.fullTimeStarts(db, ids),
+      Promise.all([...new Set(referrals.map((r) => r.la_code))].map((la) => policyFor(db, la)))
+    ])
+    const examsEnd = new Map(policies.map((policy) => [policy.la_code, policy.year11_exams_end]))
     for (const r of referrals) {
-      const exclusions = r.exclusions.map((e) => ({
-        kind: e.kind,
-        firstDay: e.firstDay,
-        lengthSchoolDays: e.lengthSchoolDays ?? null
-      }))
       const start = starts.find((s) => s.referral_id === r.id)?.start_date ?? null
       const year11 = {
         dateOfBirth: r.date_of_birth,
         ncYearOverride: r.nc_year_override,
-        examsEnd: await examsEndOf(r.la_code),
+        examsEnd: examsEnd.get(r.la_code) ?? null,
         today
       }
-      for (const c of sixthDayClocks(await calendarOf(r), exclusions, start, today, year11)) {
+      for (const c of sixthDayClocks(await calendarOf(r), r.exclusions, start, today, year11)) {
         if (c.status === 'breached' || c.status === 'pending')
           clocks.push({
             kind: c.status === 'breached' ? 'CLOCK_BREACHED' : 'CLOCK_PENDING',
