@@ -65,16 +65,29 @@ export function sendProblem(
   detail: string,
   errors: FieldError[] = []
 ) {
-  const body: Problem = {
+  return reply
+    .code(status)
+    .type('application/problem+json')
+    .send(problemDocument(status, code, detail, request.id, errors))
+}
+
+/** An RFC 9457 problem document: its type URL from the code, its title from the status. */
+function problemDocument(
+  status: number,
+  code: string,
+  detail: string,
+  instance: string,
+  errors: FieldError[] = []
+): Problem {
+  return {
     type: `https://ap-tracker.example/problems/${code.replaceAll('_', '-')}`,
     title: TITLES[status] ?? 'Error',
     status,
     detail,
     code,
-    instance: request.id,
+    instance,
     errors
   }
-  return reply.code(status).type('application/problem+json').send(body)
 }
 
 /**
@@ -91,19 +104,11 @@ export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): v
       : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, 'request_timeout', 'The request did not arrive in time']
         : [400, 'bad_request', 'The request could not be read as HTTP']
-  const title = TITLES[status] ?? 'Error'
-  const body = JSON.stringify({
-    type: `https://ap-tracker.example/problems/${code.replaceAll('_', '-')}`,
-    title,
-    status,
-    detail,
-    code,
-    instance: randomUUID(),
-    errors: []
-  } satisfies Problem)
+  const problem = problemDocument(status, code, detail, randomUUID())
+  const body = JSON.stringify(problem)
   if (socket.writable && socket.bytesWritten === 0) {
     socket.write(
-      `HTTP/1.1 ${status} ${title}\r\n` +
+      `HTTP/1.1 ${status} ${problem.title}\r\n` +
         'Content-Type: application/problem+json; charset=utf-8\r\n' +
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         'Cache-Control: no-store\r\n' +
