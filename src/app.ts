@@ -42,12 +42,16 @@ import { docsCspPlugin, finishDocument } from './platform/plugins/openapi-docs.j
 import { AppError } from './platform/errors.js'
 import { Links, Paging, requestFormats } from './platform/schemas.js'
 import { type Clock, systemClock } from './platform/time.js'
+import { Oidc } from './web/oidc.js'
+import { webPlugin } from './web/web.plugin.js'
 
 export interface AppDeps {
   db: Kysely<DB>
   config: Config
   clock?: Clock
   logger?: FastifyServerOptions['logger']
+  /** The demo sign-in page: only for the embedded PGlite demo (server.ts), never on PostgreSQL. */
+  demoSignIn?: boolean
 }
 
 declare module 'fastify' {
@@ -229,6 +233,7 @@ export async function buildApp(deps: AppDeps) {
 
   app.decorate('db', db)
   app.decorate('config', config)
+  const tokens = new TokenVerifier(db, config.TOKEN_CACHE_MS)
   app.decorate('clock', deps.clock ?? systemClock)
 
   // Unknown query parameters are refused as unknown body fields are: 400 naming /querystring/<name>.
@@ -260,7 +265,10 @@ export async function buildApp(deps: AppDeps) {
     timeWindow: config.RATE_LIMIT_WINDOW_MS,
     keyGenerator: (request) => {
       const token = bearerToken(request)
-      return token ? `t:${hashToken(token).slice(0, 32)}` : `ip:${request.ip}`
+      if (!token) return `ip:${request.ip}`
+      // A page's in-process API calls count against the signed-in user, not against each call's lent bearer.
+      const lent = tokens.lent(token)
+      return lent ? `u:${lent.subject}` : `t:${hashToken(token).slice(0, 32)}`
     },
     errorResponseBuilder: (_req, context) =>
       new AppError(
@@ -345,7 +353,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: false })
   await app.register(docsCspPlugin, { docsPrefix: '/docs' })
 
-  await app.register(authPlugin, { tokens: new TokenVerifier(db, config.TOKEN_CACHE_MS) })
+  await app.register(authPlugin, { tokens })
   await app.register(idempotencyPlugin, { db, leaseMs: config.IDEMPOTENCY_LEASE_MS })
   app.addSchema(Paging)
   app.addSchema(Links)
@@ -381,6 +389,24 @@ export async function buildApp(deps: AppDeps) {
     },
     { prefix: '/v1' }
   )
+
+  // The screens at `/`, reading and writing through the routes above as the signed-in user.
+  const oidc =
+    config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+      ? new Oidc({
+          issuer: config.OIDC_ISSUER,
+          clientId: config.OIDC_CLIENT_ID,
+          clientSecret: config.OIDC_CLIENT_SECRET,
+          scopes: config.OIDC_SCOPES,
+          redirectUri: new URL('/auth/callback', config.PUBLIC_URL).href,
+          clock: app.clock
+        })
+      : undefined
+  await app.register(webPlugin, {
+    demo: deps.demoSignIn ?? false,
+    oidc,
+    secureCookies: config.PUBLIC_URL.startsWith('https:')
+  })
 
   return app
 }

@@ -89,6 +89,7 @@ if (config.DATABASE_URL) {
 const app = await buildApp({
   db,
   config,
+  demoSignIn: !config.DATABASE_URL && config.DEMO_SEED,
   logger: { level: config.LOG_LEVEL, redact: { paths: logRedactPaths, censor: '[redacted]' } }
 })
 

@@ -11,6 +11,18 @@ export type Generated<T> =
 
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>
 
+export type Json = JsonValue
+
+export type JsonArray = JsonValue[]
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined
+}
+
+export type JsonPrimitive = boolean | number | string | null
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive
+
 export type Numeric = ColumnType<number | string>
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>
@@ -82,6 +94,7 @@ export interface AuditEvent {
   org_type: string
   pupil_id: Int8 | null
   pupil_la_code: string | null
+  reason: string | null
   request_id: string | null
   role: string
 }
@@ -468,6 +481,16 @@ export interface School {
   version: Generated<number>
 }
 
+export interface SignInRole {
+  created_at: Generated<Timestamp>
+  email: string | null
+  id: Generated<Int8>
+  la_code: string
+  org_id: string
+  org_type: 'local_authority' | 'school' | 'provider'
+  role: 'la_admin' | 'coordinator' | 'school' | 'provider' | 'analyst'
+}
+
 export interface TermCalendar {
   academic_year: string
   created_at: Generated<Timestamp>
@@ -483,6 +506,17 @@ export interface WaitingListEntry {
   provider_id: Int8
   referral_id: Int8
   tier: number
+}
+
+export interface WebSession {
+  created_at: Generated<Timestamp>
+  display_name: string
+  expires_at: Timestamp
+  id_hash: string
+  id_token: string | null
+  last_seen_at: Generated<Timestamp>
+  principal: Json
+  sign_in_role_id: Int8 | null
 }
 
 export interface DB {
@@ -510,6 +544,8 @@ export interface DB {
   review: Review
   review_request: ReviewRequest
   school: School
+  sign_in_role: SignInRole
   term_calendar: TermCalendar
   waiting_list_entry: WaitingListEntry
+  web_session: WebSession
 }

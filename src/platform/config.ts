@@ -70,7 +70,41 @@ export const ConfigSchema = Type.Object(
       default: true,
       description: 'On embedded PGlite, fill an empty database with the demo data at start and print a token per role.'
     }),
-    SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 })
+    SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 10_000 }),
+    OIDC_ISSUER: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        description: 'OpenID Connect issuer for sign-in to the screens (DfE Sign-in or any other); unset: no OIDC.'
+      })
+    ),
+    OIDC_CLIENT_ID: Type.Optional(Type.String({ minLength: 1, description: 'The client id at the OIDC issuer.' })),
+    OIDC_CLIENT_SECRET: Type.Optional(
+      Type.String({ minLength: 1, description: 'The client secret at the OIDC issuer (client_secret_basic).' })
+    ),
+    OIDC_SCOPES: Type.String({
+      default: 'openid email profile organisation',
+      pattern: '(^| )openid( |$)',
+      description: 'Scopes asked of the issuer; DfE Sign-in gives the organisation claim for `organisation`.'
+    }),
+    SESSION_SECRET: Type.Optional(
+      Type.String({
+        minLength: 32,
+        description:
+          'Key of the CSRF tokens on the screens\' forms; the same on every instance. Required with OIDC_ISSUER.'
+      })
+    ),
+    SESSION_IDLE_MINUTES: Type.Integer({
+      minimum: 5,
+      maximum: 480,
+      default: 30,
+      description: 'A signed-in session ends after this long without a request.'
+    }),
+    SESSION_MAX_HOURS: Type.Integer({
+      minimum: 1,
+      maximum: 24,
+      default: 10,
+      description: 'A signed-in session ends this long after sign-in, however active.'
+    })
   },
   { additionalProperties: true }
 )
@@ -80,7 +114,13 @@ export type Config = Static<typeof ConfigSchema>
 /** Reads and validates the environment once; throws with the variable named when a value is bad. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
-    return envSchema<Config>({ schema: ConfigSchema as object, data: env, dotenv: false })
+    const config = envSchema<Config>({ schema: ConfigSchema as object, data: env, dotenv: false })
+    const oidc = [config.OIDC_ISSUER, config.OIDC_CLIENT_ID, config.OIDC_CLIENT_SECRET]
+    if (oidc.some(Boolean) && !oidc.every(Boolean))
+      throw new Error('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set together or not at all')
+    if (config.OIDC_ISSUER && !config.SESSION_SECRET)
+      throw new Error('SESSION_SECRET (at least 32 characters, the same on every instance) is required with OIDC_ISSUER')
+    return config
   } catch (err) {
     throw new Error(`Invalid configuration: ${(err as Error).message}`)
   }

@@ -245,6 +245,12 @@ export const repositories: RepositoryQueries[] = [
           pupilsRepository.page(db, principals.coordinator, { page: 1, pageSize: 50, homeSchoolId: SCHOOL_ID })
       },
       {
+        method: 'page',
+        variant: 'these pupils',
+        rows: ({ index }) => (index === 0 ? [{ total: '0' }] : []),
+        run: (db) => pupilsRepository.page(db, principals.coordinator, { page: 1, pageSize: 100, id: [PUPIL_ID, '302'] })
+      },
+      {
         method: 'schoolInScope',
         variant: 'an LA',
         run: (db) => pupilsRepository.schoolInScope(db, principals.coordinator, SCHOOL_ID)

@@ -102,12 +102,13 @@ export async function findByUpn(db: Kysely<DB>, p: Principal, upn: string): Prom
 export async function page(
   db: Kysely<DB>,
   p: Principal,
-  query: { page: number; pageSize: number; homeSchoolId?: string | undefined }
+  query: { page: number; pageSize: number; homeSchoolId?: string | undefined; id?: string[] | undefined }
 ): Promise<{ rows: PupilRow[]; total: number }> {
   const base = db
     .selectFrom('pupil')
     .where(pupilScope(p))
     .$if(query.homeSchoolId !== undefined, (qb) => qb.where('home_school_id', '=', query.homeSchoolId!))
+    .$if(query.id !== undefined, (qb) => qb.where('id', 'in', query.id!))
   const { total } = await base.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
   const rows = await base
     .selectAll()

@@ -106,7 +106,14 @@ export const PupilPage = pageOf('PupilPage', Pupil)
 export const PupilListQuery = Type.Object(
   {
     ...PageQuery,
-    homeSchoolId: Type.Optional(Id)
+    homeSchoolId: Type.Optional(Id),
+    id: Type.Optional(
+      Type.Array(Id, {
+        minItems: 1,
+        maxItems: 100,
+        description: 'Only these pupils (repeat the parameter: `?id=1&id=2`), as far as the caller may see them.'
+      })
+    )
   },
   { additionalProperties: false }
 )

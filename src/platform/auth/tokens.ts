@@ -5,6 +5,7 @@ import { type Principal, principalFor } from './principal.js'
 
 export const TOKEN_PREFIX = 'apt_'
 const TOKEN_SHAPE = /^apt_[A-Za-z0-9_-]{43}$/
+const LOAN_PREFIX = 'apl_'
 
 /** A new random bearer token (256 bits). It is shown once and only its hash is stored. */
 export const newToken = (): string => TOKEN_PREFIX + randomBytes(32).toString('base64url')
@@ -24,6 +25,7 @@ interface CacheEntry {
  */
 export class TokenVerifier {
   readonly #cache = new Map<string, CacheEntry>()
+  readonly #loans = new Map<string, Principal>()
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -31,7 +33,29 @@ export class TokenVerifier {
     private readonly now: () => number = Date.now
   ) {}
 
+  /**
+   * Lends a signed-in screen user's principal to the API calls one page makes in-process (`src/web/api.ts`):
+   * a random 256-bit bearer that lives in this process's memory only, until `endLoan`. A page thereby sees
+   * exactly what the same principal's API call answers, with the same scope, checks and audit rows.
+   */
+  lend(principal: Principal): string {
+    const token = LOAN_PREFIX + randomBytes(32).toString('base64url')
+    this.#loans.set(token, principal)
+    return token
+  }
+
+  endLoan(token: string): void {
+    this.#loans.delete(token)
+  }
+
+  /** The principal a lent bearer stands for, if it is one still lent. */
+  lent(token: string): Principal | undefined {
+    return token.startsWith(LOAN_PREFIX) ? this.#loans.get(token) : undefined
+  }
+
   async verify(token: string): Promise<Principal | undefined> {
+    const lent = this.lent(token)
+    if (lent) return lent
     if (!looksLikeToken(token)) return undefined
     const hash = hashToken(token)
     const now = this.now()

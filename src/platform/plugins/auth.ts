@@ -39,6 +39,8 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
+const PUBLIC_FILES = ['/docs', '/assets/', '/moj/assets/', '/static/']
+
 const withErrors = (schema: Record<string, unknown>, route: RouteOptions) => {
   const response = { ...(schema.response as Record<string, unknown> | undefined) }
   for (const [status, problem] of Object.entries(commonErrors)) response[status] ??= problem
@@ -64,7 +66,8 @@ export const authPlugin = fp(
     app.decorateRequest('principal', null)
 
     app.addHook('onRoute', (route) => {
-      if (route.url.startsWith('/docs')) {
+      // Swagger UI and the screens' static assets (fonts, images, scripts) are public files.
+      if (PUBLIC_FILES.some((prefix) => route.url.startsWith(prefix))) {
         route.config = { ...route.config, access: 'public' }
         return
       }
