@@ -17,7 +17,8 @@ import { Sessions } from './session.js'
 import { signInRoutes } from './pages/sign-in.js'
 import { coordinatorPages } from './pages/coordinator.js'
 import { placementPages } from './pages/placements.js'
-import { schoolPages } from './pages/school.js'
+import { referralPages } from './pages/referrals.js'
+import { placementFormPages } from './pages/placement-forms.js'
 import { providerPages } from './pages/provider.js'
 import { analystPages } from './pages/analyst.js'
 import { adminPages } from './pages/admin.js'
@@ -187,7 +188,8 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
   })
   await app.register(coordinatorPages)
   await app.register(placementPages)
-  await app.register(schoolPages)
+  await app.register(referralPages)
+  await app.register(placementFormPages)
   await app.register(providerPages)
   await app.register(analystPages)
   await app.register(adminPages)

@@ -1,3 +1,0 @@
-import type { FastifyInstance } from 'fastify'
-
-export async function schoolPages(_app: FastifyInstance) {}
