@@ -35,6 +35,7 @@ import { providerRoutes } from './modules/providers/providers.routes.js'
 import { pupilRoutes } from './modules/pupils/pupils.routes.js'
 import { schoolRoutes } from './modules/schools/schools.routes.js'
 import { tokenRoutes } from './modules/tokens/tokens.routes.js'
+import { signInRoleRoutes } from './modules/sign-in-roles/sign-in-roles.routes.js'
 import { authPlugin, bearerToken } from './platform/plugins/auth.js'
 import { answerClientError, errorsPlugin, redispatchRouterError } from './platform/plugins/errors.js'
 import { idempotencyPlugin } from './platform/plugins/idempotency.js'
@@ -375,6 +376,7 @@ export async function buildApp(deps: AppDeps) {
       await v1.register(providerRoutes, { prefix: '/providers' })
       await v1.register(pupilRoutes, { prefix: '/pupils' })
       await v1.register(tokenRoutes, { prefix: '/tokens' })
+      await v1.register(signInRoleRoutes, { prefix: '/sign-in-roles' })
       await v1.register(auditRoutes, { prefix: '/audit' })
       await v1.register(calendarRoutes)
       await v1.register(referralRoutes)

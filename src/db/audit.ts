@@ -19,6 +19,8 @@ export interface AuditEntry {
   pupilId?: string | null
   pupilLaCode?: string | null
   changedFields?: string[] | null
+  /** Why the user opened special-category detail (SEND, health), as they gave it (domain.md §9.9). */
+  reason?: string | null
 }
 
 export function auditRow(actor: Actor, entry: AuditEntry): NewAuditEvent {
@@ -35,7 +37,8 @@ export function auditRow(actor: Actor, entry: AuditEntry): NewAuditEvent {
     entity_id: entry.entityId ?? null,
     pupil_id: entry.pupilId ?? null,
     pupil_la_code: entry.pupilLaCode ?? null,
-    changed_fields: entry.changedFields ?? null
+    changed_fields: entry.changedFields ?? null,
+    reason: entry.reason ?? null
   }
 }
 

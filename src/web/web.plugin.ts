@@ -8,10 +8,10 @@ import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import nunjucks from 'nunjucks'
-import type { Principal, Role } from '../platform/auth/principal.js'
-import { PageApi, PageError } from './api.js'
+import type { Role } from '../platform/auth/principal.js'
+import { PageError } from './api.js'
+import { csrfUserInfo, page, principalOfPage, renderPage } from './page.js'
 import { configureNunjucks } from './filters.js'
-import { navigationFor } from './navigation.js'
 import type { Oidc } from './oidc.js'
 import { Sessions } from './session.js'
 import { signInRoutes } from './pages/sign-in.js'
@@ -22,6 +22,9 @@ import { placementFormPages } from './pages/placement-forms.js'
 import { providerPages } from './pages/provider.js'
 import { analystPages } from './pages/analyst.js'
 import { adminPages } from './pages/admin.js'
+
+// Pages import these from './page.js'; re-exported while pages are being moved to it.
+export { apiOf, page, principalOfPage, renderPage } from './page.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,21 +50,6 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const modules = path.resolve(here, '../../node_modules')
 const GOVUK = path.join(modules, 'govuk-frontend/dist')
 const MOJ = path.join(modules, '@ministryofjustice/frontend')
-
-const csrfUserInfo = (request: FastifyRequest) => request.webSession?.idHash ?? 'signed-out'
-
-/** The route config of a screen open to these roles (`access: 'public'` to the API's bearer check). */
-export const page = (roles: readonly Role[] | 'signed-out') => ({ access: 'public' as const, page: roles })
-
-/** The API, as the signed-in user, for one page request. */
-export function apiOf(app: FastifyInstance, request: FastifyRequest): PageApi {
-  return new PageApi(app, request, principalOfPage(request))
-}
-
-export function principalOfPage(request: FastifyRequest): Principal {
-  if (!request.webSession) throw new PageError(401, { status: 401, title: 'Sign in' })
-  return request.webSession.principal
-}
 
 /**
  * The screens, served by the same app at `/` (the API stays under `/v1`): server-rendered Nunjucks with the
@@ -112,7 +100,7 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
     'moj-frontend.min.css': path.join(MOJ, 'moj/moj-frontend.min.css'),
     'moj-frontend.min.js': path.join(MOJ, 'moj/moj-frontend.min.js')
   }
-  app.get('/frontend/:file', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
+  app.get('/frontend/:file', { schema: { hide: true } }, async (request, reply) => {
     const file = files[(request.params as { file: string }).file]
     if (!file) return reply.code(404).type('text/plain').send('Not found')
     reply.header('cache-control', 'public, max-age=3600')
@@ -195,24 +183,3 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
   await app.register(adminPages)
 }
 
-/**
- * Renders a screen with what every page needs: the signed-in user and their role's navigation, the CSP nonce for
- * the template's one inline script, and a CSRF token for its forms.
- */
-export async function renderPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  template: string,
-  data: Record<string, unknown>
-): Promise<FastifyReply> {
-  const session = request.webSession
-  const context = {
-    ...data,
-    cspNonce: request.cspNonce || undefined,
-    csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(request) } as never),
-    user: session ? { name: session.displayName, role: session.principal.role } : null,
-    navigation: session ? navigationFor(session.principal.role, request.url) : [],
-    currentUrl: request.url
-  }
-  return reply.type('text/html; charset=utf-8').view(template, context)
-}

@@ -658,6 +658,15 @@ t.test('access matrix', async (t) => {
       ownNotVisibleTo: { roles: ['provider'], why: 'a provider sees only pupils placed with it, and none is placed' },
       request: ({ target }) => ({ method: 'GET', url: `/v1/pupils/${pupilOf(target).id}` })
     },
+    'POST /v1/pupils/:id/sensitive-views': {
+      ok: 200,
+      ownNotVisibleTo: { roles: ['provider'], why: 'a provider sees only pupils placed with it, and none is placed' },
+      request: ({ target }) => ({
+        method: 'POST',
+        url: `/v1/pupils/${pupilOf(target).id}/sensitive-views`,
+        payload: { reason: 'Planning the review meeting' }
+      })
+    },
     'PATCH /v1/pupils/:id': {
       ok: 200,
       request: async ({ target }) => ({
@@ -693,6 +702,27 @@ t.test('access matrix', async (t) => {
           .returning('id')
           .executeTakeFirstOrThrow()
         return { method: 'DELETE', url: `/v1/tokens/${row.id}` }
+      }
+    },
+    'GET /v1/sign-in-roles': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/sign-in-roles' }) },
+    'POST /v1/sign-in-roles': {
+      ok: 201,
+      otherStatus: 422,
+      request: ({ target }) => ({
+        method: 'POST',
+        url: '/v1/sign-in-roles',
+        payload: { orgType: 'school', orgId: target.schoolId, email: `matrix${serial++}@example.org`, role: 'school' }
+      })
+    },
+    'DELETE /v1/sign-in-roles/:id': {
+      ok: 204,
+      request: async ({ target }) => {
+        const row = await db
+          .insertInto('sign_in_role')
+          .values({ la_code: target.laCode, org_type: 'provider', org_id: target.providerId, email: `m${serial++}@example.org`, role: 'provider' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        return { method: 'DELETE', url: `/v1/sign-in-roles/${row.id}` }
       }
     },
     'GET /v1/audit': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/audit' }) },

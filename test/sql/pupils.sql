@@ -214,6 +214,44 @@ order by "legal_surname", "legal_forename", "id"
 limit $4
 offset $5;
 
+-- pupils.sendHealthDetail
+select "id", "sen_provision", "home_la_code"
+from "pupil"
+where "pupil"."home_school_id" = $1
+  and "id" = $2;
+
+select "referral"."id", "referral"."received_on", "referral"."needs_summary"
+from "referral"
+where ("referral"."referring_school_id" = $1 or "referral"."pupil_id" in (
+  select "pupil"."id"
+  from "pupil"
+  where "pupil"."home_school_id" = $2
+))
+  and "referral"."pupil_id" = $3
+order by "referral"."received_on" desc, "referral"."id" desc;
+
+-- pupils.page (these pupils)
+select count(*) as "total"
+from "pupil"
+where ("pupil"."home_la_code" = $1 or "pupil"."home_school_id" in (
+  select "school"."id"
+  from "school"
+  where "school"."la_code" = $2
+))
+  and "id" in ($3, $4);
+
+select *
+from "pupil"
+where ("pupil"."home_la_code" = $1 or "pupil"."home_school_id" in (
+  select "school"."id"
+  from "school"
+  where "school"."la_code" = $2
+))
+  and "id" in ($3, $4)
+order by "legal_surname", "legal_forename", "id"
+limit $5
+offset $6;
+
 -- pupils.schoolInScope (an LA)
 select "la_code"
 from "school"

@@ -18,6 +18,8 @@ import * as localAuthoritiesRepository from '../../src/modules/local-authorities
 import * as providersRepository from '../../src/modules/providers/providers.repository.js'
 import * as referralsRepository from '../../src/modules/referrals/referrals.repository.js'
 import * as tokensRepository from '../../src/modules/tokens/tokens.repository.js'
+import * as signInRolesRepository from '../../src/modules/sign-in-roles/sign-in-roles.repository.js'
+import * as webRepository from '../../src/web/web.repository.js'
 import * as auditRepository from '../../src/modules/audit/audit.repository.js'
 import * as journeyRepository from '../../src/views/journey/journey.repository.js'
 import * as worklistRepository from '../../src/views/worklist/worklist.repository.js'
@@ -243,6 +245,11 @@ export const repositories: RepositoryQueries[] = [
         rows: ({ index }) => (index === 0 ? [{ total: '0' }] : []),
         run: (db) =>
           pupilsRepository.page(db, principals.coordinator, { page: 1, pageSize: 50, homeSchoolId: SCHOOL_ID })
+      },
+      {
+        method: 'sendHealthDetail',
+        rows: ({ index }) => (index === 0 ? [{ id: PUPIL_ID, sen_provision: 'E', home_la_code: LA }] : []),
+        run: (db) => pupilsRepository.sendHealthDetail(db, principals.school, PUPIL_ID)
       },
       {
         method: 'page',
@@ -1239,6 +1246,85 @@ export const repositories: RepositoryQueries[] = [
       {
         method: 'revokeInScope',
         run: (db) => tokensRepository.revokeInScope(db, principals.la_admin, '3')
+      }
+    ]
+  },
+  {
+    name: 'sign-in-roles',
+    cases: [
+      { method: 'listOfLa', run: (db) => signInRolesRepository.listOfLa(db, principals.la_admin) },
+      { method: 'findInScope', run: (db) => signInRolesRepository.findInScope(db, principals.la_admin, '7') },
+      {
+        method: 'insert',
+        rows: oneRow,
+        run: (db) =>
+          signInRolesRepository.insert(db, {
+            laCode: LA,
+            orgType: 'school',
+            orgId: SCHOOL_ID,
+            email: 'head@hillside.sch.uk',
+            role: 'school'
+          })
+      },
+      {
+        method: 'removeInScope',
+        rows: () => [],
+        run: (db) => signInRolesRepository.removeInScope(db, principals.la_admin, '7')
+      },
+      {
+        method: 'exists',
+        variant: 'an organisation',
+        run: (db) => signInRolesRepository.exists(db, { orgType: 'local_authority', orgId: LA }, null)
+      },
+      {
+        method: 'exists',
+        variant: 'one user',
+        run: (db) => signInRolesRepository.exists(db, { orgType: 'school', orgId: SCHOOL_ID }, 'head@hillside.sch.uk')
+      },
+      {
+        method: 'organisationInLa',
+        variant: 'a school',
+        run: (db) => signInRolesRepository.organisationInLa(db, principals.la_admin, 'school', SCHOOL_ID)
+      },
+      {
+        method: 'organisationInLa',
+        variant: 'a provider',
+        run: (db) => signInRolesRepository.organisationInLa(db, principals.la_admin, 'provider', PROVIDER_ID)
+      }
+    ]
+  },
+  {
+    name: 'web',
+    cases: [
+      {
+        method: 'insertSession',
+        run: (db) =>
+          webRepository.insertSession(db, {
+            idHash: '0'.repeat(64),
+            principal: principals.coordinator,
+            signInRoleId: '7',
+            displayName: 'A Coordinator',
+            idToken: null,
+            expiresAt: NOW
+          })
+      },
+      { method: 'findSession', run: (db) => webRepository.findSession(db, '0'.repeat(64), NOW) },
+      { method: 'touchSession', run: (db) => webRepository.touchSession(db, '0'.repeat(64), NOW, NOW) },
+      { method: 'deleteSession', run: (db) => webRepository.deleteSession(db, '0'.repeat(64), NOW) },
+      { method: 'organisationOf', variant: 'an LA', run: (db) => webRepository.organisationOf(db, { laCode: LA }) },
+      {
+        method: 'organisationOf',
+        variant: 'a URN and a UKPRN',
+        run: (db) => webRepository.organisationOf(db, { urn: '123456', ukprn: '10012345' })
+      },
+      {
+        method: 'signInRoleFor',
+        run: (db) => webRepository.signInRoleFor(db, { orgType: 'school', orgId: SCHOOL_ID }, 'head@hillside.sch.uk')
+      },
+      {
+        method: 'demoOrganisations',
+        rows: ({ index }) => (index === 0 ? [{ code: LA, name: 'Hertfordshire' }] : []),
+        run: (db) => webRepository.demoOrganisations(db)
       }
     ]
   },

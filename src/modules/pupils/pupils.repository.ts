@@ -1,6 +1,6 @@
 import { type Insertable, type Kysely, sql, type Updateable } from 'kysely'
 import type { Principal } from '../../platform/auth/principal.js'
-import { pupilScope } from '../../db/scope.js'
+import { pupilScope, referralScope } from '../../db/scope.js'
 import type { SchoolCalendar } from '../../domain/calendar.js'
 import type { DB, PupilRow, PupilTable } from '../../db/schema.js'
 import { type Actor, auditRow } from '../../db/audit.js'
@@ -204,4 +204,37 @@ export function factsByIds(db: Kysely<DB>, ids: string[]) {
     .select(['id', 'home_school_id', 'home_la_code', 'sen_provision', 'date_of_birth', 'nc_year_override'])
     .where('id', 'in', ids)
     .execute()
+}
+
+/**
+ * The pupil's SEND and health detail (SEN provision and the needs summary of each referral the principal may
+ * see), undefined when the pupil is out of scope.
+ */
+export async function sendHealthDetail(
+  db: Kysely<DB>,
+  p: Principal,
+  id: string
+): Promise<
+  | {
+      pupil: { id: string; sen_provision: 'N' | 'K' | 'E'; home_la_code: string }
+      needs: { id: string; received_on: string; needs_summary: string | null }[]
+    }
+  | undefined
+> {
+  const pupil = await db
+    .selectFrom('pupil')
+    .select(['id', 'sen_provision', 'home_la_code'])
+    .where(pupilScope(p))
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!pupil) return undefined
+  const needs = await db
+    .selectFrom('referral')
+    .select(['referral.id', 'referral.received_on', 'referral.needs_summary'])
+    .where(referralScope(p))
+    .where('referral.pupil_id', '=', id)
+    .orderBy('referral.received_on', 'desc')
+    .orderBy('referral.id', 'desc')
+    .execute()
+  return { pupil, needs }
 }

@@ -9,6 +9,8 @@ import {
   PupilPage,
   PupilParams,
   PupilSearch,
+  SendHealthDetail,
+  SendHealthRequest,
   UpdatePupil
 } from './pupils.schemas.js'
 import { PupilsService } from './pupils.service.js'
@@ -20,6 +22,7 @@ const WRITERS = ['coordinator', 'school'] as const
 export const pupilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(Pupil)
   app.addSchema(PupilPage)
+  app.addSchema(SendHealthDetail)
   const service = new PupilsService(app.db, app.clock)
 
   app.get(
@@ -91,6 +94,25 @@ export const pupilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { body, version } = await service.get(actorOf(request), request.params.id)
       return sendWithEtag(reply, version, body)
     }
+  )
+
+  app.post(
+    '/:id/sensitive-views',
+    {
+      config: { access: READERS },
+      schema: {
+        tags,
+        operationId: 'viewPupilSendHealth',
+        summary: "Open a pupil's SEND and health detail, giving the reason",
+        description:
+          'SEN provision and the needs summary of each referral the caller may see. The reason is kept on the ' +
+          'audit row of this read (domain.md §9.9); the screens show this detail only through it.',
+        params: PupilParams,
+        body: SendHealthRequest,
+        response: { 200: ref(SendHealthDetail) }
+      }
+    },
+    async (request) => service.sendHealth(actorOf(request), request.params.id, request.body.reason)
   )
 
   app.patch(

@@ -119,3 +119,33 @@ export const PupilListQuery = Type.Object(
 )
 export type PupilListQuery = Static<typeof PupilListQuery>
 export const PupilParams = Type.Object({ id: Id })
+
+export const SendHealthRequest = Type.Object(
+  {
+    reason: Text({
+      minLength: 5,
+      maxLength: 500,
+      description: 'Why the user needs to see SEND and health detail; kept on the audit row.'
+    })
+  },
+  { additionalProperties: false }
+)
+
+export const SendHealthDetail = Type.Object(
+  {
+    pupilId: Id,
+    senProvision: SenProvision,
+    needs: Type.Array(
+      Type.Object(
+        {
+          referralId: Id,
+          receivedOn: IsoDate,
+          needsSummary: Type.Union([Type.String(), Type.Null()])
+        },
+        { additionalProperties: false }
+      ),
+      { description: 'The needs summary of each referral of the pupil the caller may see, newest first.' }
+    )
+  },
+  { $id: 'SendHealthDetail', additionalProperties: false }
+)

@@ -45,6 +45,32 @@ export class PupilsService {
     return { body: toPupil(row, this.#today()), version: row.version }
   }
 
+  /**
+   * SEND and health detail, opened with a reason: the reason is kept on the read's audit row (domain.md §9.9), so
+   * the trail says who looked at special-category detail and why.
+   */
+  async sendHealth(actor: Actor, id: string, reason: string) {
+    return this.db.transaction().execute(async (trx) => {
+      const found = await pupilsRepository.sendHealthDetail(trx, actor.principal, id)
+      if (!found) throw notFound('pupil')
+      await writeAudit(trx, actor, [
+        {
+          action: 'read',
+          entity: 'pupil_send_health',
+          entityId: id,
+          pupilId: id,
+          pupilLaCode: found.pupil.home_la_code,
+          reason
+        }
+      ])
+      return {
+        pupilId: id,
+        senProvision: found.pupil.sen_provision,
+        needs: found.needs.map((n) => ({ referralId: n.id, receivedOn: n.received_on, needsSummary: n.needs_summary }))
+      }
+    })
+  }
+
   async list(actor: Actor, query: PupilListQuery) {
     return this.db.transaction().execute(async (trx) => {
       const { rows, total } = await pupilsRepository.page(trx, actor.principal, query)

@@ -39,7 +39,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1]
 }
 
-const PUBLIC_FILES = ['/docs', '/assets/', '/moj/assets/', '/static/']
+const PUBLIC_FILES = ['/docs', '/assets/', '/moj/assets/', '/static/', '/frontend/']
 
 const withErrors = (schema: Record<string, unknown>, route: RouteOptions) => {
   const response = { ...(schema.response as Record<string, unknown> | undefined) }
@@ -83,6 +83,8 @@ export const authPlugin = fp(
         schema.response = withErrors(schema, route)
       }
       route.schema = schema
+      // A screen is not an API operation: it answers to a signed-in session (src/web), not to a bearer token.
+      if ((route.config as { page?: unknown } | undefined)?.page) return
       for (const method of [route.method].flat()) {
         if (method === 'HEAD') continue
         app.routeTable.push({

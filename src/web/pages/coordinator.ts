@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { WORK_KINDS } from '../../views/worklist/worklist.schemas.js'
 import { words } from '../filters.js'
 import { organisations, pupilNames, queryString, selectItems } from '../lookups.js'
-import { apiOf, page, principalOfPage, renderPage } from '../web.plugin.js'
+import { apiOf, page, principalOfPage, renderPage } from '../page.js'
 
 const WorklistFilters = Type.Object(
   {

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import { principalFor, type Role } from '../../platform/auth/principal.js'
 import { ROLE_NAMES } from '../navigation.js'
 import { organisationClaim, refusalReason, type Oidc, type Pending } from '../oidc.js'
-import { page, renderPage } from '../web.plugin.js'
+import { page, renderPage } from '../page.js'
 import * as repo from '../web.repository.js'
 
 const PENDING_COOKIE = 'apt_oidc'
