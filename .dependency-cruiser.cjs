@@ -11,7 +11,7 @@ module.exports = {
       comment: 'platform/ and db/ are below every module and view.',
       severity: 'error',
       from: { path: '^src/(platform|db)/' },
-      to: { path: '^src/(modules|views)/' }
+      to: { path: '^src/(modules|views|web)/' }
     },
     {
       name: 'domain-is-pure',
@@ -61,10 +61,23 @@ module.exports = {
       to: { path: '\\.service\\.ts$' }
     },
     {
+      name: 'screens-through-the-api',
+      comment:
+        'A screen reads and writes through the API in process (web/api.ts), so scope, rules and audit are the ' +
+        "API's: from modules, views and domain it takes only schemas and pure constant lists, never a service, " +
+        'repository, route or view function.',
+      severity: 'error',
+      from: { path: '^src/web/' },
+      to: {
+        path: '^src/(modules|views)/',
+        pathNot: '\\.schemas\\.ts$'
+      }
+    },
+    {
       name: 'sql-only-in-repositories',
       comment: 'In a module, only *.repository.ts imports values (not types) from kysely.',
       severity: 'error',
-      from: { path: '^src/(modules|views)/', pathNot: '\\.repository\\.ts$' },
+      from: { path: '^src/(modules|views|web)/', pathNot: '\\.repository\\.ts$' },
       to: { path: 'node_modules/kysely/', dependencyTypesNot: ['type-only'] }
     }
   ],

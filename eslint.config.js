@@ -31,7 +31,7 @@ export default tseslint.config(
   {
     // SQL only in repositories (architecture rule 3): a module's or view's other files build no query. The import
     // rules of .dependency-cruiser.cjs catch values imported from kysely; this catches a query built on a `db`.
-    files: ['src/modules/**/*.ts', 'src/views/**/*.ts'],
+    files: ['src/modules/**/*.ts', 'src/views/**/*.ts', 'src/web/**/*.ts'],
     ignores: ['src/**/*.repository.ts'],
     rules: {
       'no-restricted-syntax': [

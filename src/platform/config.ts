@@ -90,7 +90,7 @@ export const ConfigSchema = Type.Object(
       Type.String({
         minLength: 32,
         description:
-          'Key of the CSRF tokens on the screens\' forms; the same on every instance. Required with OIDC_ISSUER.'
+          "Key of the CSRF tokens on the screens' forms; the same on every instance. Required with OIDC_ISSUER."
       })
     ),
     SESSION_IDLE_MINUTES: Type.Integer({
@@ -119,7 +119,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (oidc.some(Boolean) && !oidc.every(Boolean))
       throw new Error('OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET are set together or not at all')
     if (config.OIDC_ISSUER && !config.SESSION_SECRET)
-      throw new Error('SESSION_SECRET (at least 32 characters, the same on every instance) is required with OIDC_ISSUER')
+      throw new Error(
+        'SESSION_SECRET (at least 32 characters, the same on every instance) is required with OIDC_ISSUER'
+      )
     return config
   } catch (err) {
     throw new Error(`Invalid configuration: ${(err as Error).message}`)

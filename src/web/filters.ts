@@ -38,7 +38,10 @@ export const tagClass = (status: unknown): string =>
 
 /** `REVIEW_OVERDUE` or `review_overdue` as `Review overdue`. */
 export const words = (value: unknown): string => {
-  const s = String(value ?? '').replace(/[_-]+/g, ' ').toLowerCase().trim()
+  const s = String(value ?? '')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .trim()
   return s.charAt(0).toUpperCase() + s.slice(1)
 }
 

@@ -43,7 +43,10 @@ export function errorsFromProblem(problem: Problem, fields: FieldSpec[], formId 
       out.byId[field.id] ??= { text }
     } else {
       const text = error.message || problem.detail || problem.title || 'The change was refused'
-      out.list.push({ text: error.message && problem.detail ? `${problem.detail} (${error.message})` : text, href: `#${formId}` })
+      out.list.push({
+        text: error.message && problem.detail ? `${problem.detail} (${error.message})` : text,
+        href: `#${formId}`
+      })
     }
   }
   return out

@@ -12,7 +12,9 @@ const NAV: Record<Role, [string, string][]> = {
     ['/referrals', 'Referrals'],
     ['/pupils', 'Pupils'],
     ['/placements', 'Placements'],
-    ['/providers', 'Providers']
+    ['/providers', 'Providers'],
+    ['/compliance', 'Compliance'],
+    ['/exports', 'Exports']
   ],
   school: [
     ['/pupils', 'Pupils'],
@@ -27,13 +29,11 @@ const NAV: Record<Role, [string, string][]> = {
   ],
   analyst: [
     ['/dashboard', 'Outcomes'],
-    ['/compliance', 'Compliance'],
-    ['/exports', 'Exports']
+    ['/compliance', 'Compliance']
   ],
   la_admin: [
     ['/dashboard', 'Outcomes'],
     ['/compliance', 'Compliance'],
-    ['/exports', 'Exports'],
     ['/admin/organisations', 'Organisations'],
     ['/admin/sign-in-roles', 'Sign-in roles'],
     ['/admin/tokens', 'Tokens'],

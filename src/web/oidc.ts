@@ -41,16 +41,26 @@ export function organisationClaim(claims: Record<string, unknown>): ClaimedOrgan
   return out.urn || out.ukprn ? out : null
 }
 
-/** Why a sign-in was refused, in words for the page that says so. */
+/**
+ * Why a sign-in was refused, in words for the page that says so, from openid-client's error and its causes (the
+ * JWT check names the claim that failed: `iss`, `aud`, `exp`, `nonce`).
+ */
 export function refusalReason(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { claim?: string; reason?: string } }
-  const message = e?.message ?? ''
-  const claim = e?.cause?.claim
-  if (claim === 'iss' || /issuer/i.test(message)) return 'The sign-in came from an issuer this service does not trust.'
-  if (claim === 'aud' || /audience/i.test(message)) return 'The sign-in was issued for another service (wrong audience).'
-  if (claim === 'exp' || /expired|timestamp check failed/i.test(message)) return 'The sign-in has expired.'
+  const chain: { message?: string; claim?: string }[] = []
+  for (let e = err as { message?: string; cause?: unknown; claim?: string } | undefined; e && chain.length < 5;) {
+    chain.push({ message: e.message ?? '', claim: e.claim ?? '' })
+    e = e.cause as typeof e
+  }
+  const claim = chain.map((c) => c.claim).find(Boolean)
+  const message = chain.map((c) => c.message).join(' ')
+  if (claim === 'iss' || /"iss"|issuer/i.test(message))
+    return 'The sign-in came from an issuer this service does not trust.'
+  if (claim === 'aud' || /"aud"|audience/i.test(message))
+    return 'The sign-in was issued for another service (wrong audience).'
+  if (claim === 'exp' || /expir/i.test(message)) return 'The sign-in has expired.'
+  if (claim === 'nonce' || /nonce/i.test(message))
+    return 'The sign-in did not match the one this browser started (nonce). Sign in again.'
   if (/state/i.test(message)) return 'The sign-in did not match the one this browser started. Sign in again.'
-  if (/nonce/i.test(message)) return 'The sign-in did not match the one this browser started (nonce). Sign in again.'
   return 'The identity provider did not confirm who you are.'
 }
 

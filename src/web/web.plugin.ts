@@ -6,7 +6,7 @@ import csrf from '@fastify/csrf-protection'
 import formbody from '@fastify/formbody'
 import fastifyStatic from '@fastify/static'
 import view from '@fastify/view'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import nunjucks from 'nunjucks'
 import type { Role } from '../platform/auth/principal.js'
 import { PageError } from './api.js'
@@ -22,9 +22,6 @@ import { placementFormPages } from './pages/placement-forms.js'
 import { providerPages } from './pages/provider.js'
 import { analystPages } from './pages/analyst.js'
 import { adminPages } from './pages/admin.js'
-
-// Pages import these from './page.js'; re-exported while pages are being moved to it.
-export { apiOf, page, principalOfPage, renderPage } from './page.js'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -167,13 +164,17 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
   })
 
   await app.register(signInRoutes, { demo: opts.demo, oidc: opts.oidc })
-  app.get('/', { config: page(['la_admin', 'coordinator', 'school', 'provider', 'analyst']) }, async (request, reply) => {
-    const role = principalOfPage(request).role
-    if (role === 'coordinator') return reply.redirect('/worklist', 303)
-    if (role === 'school') return reply.redirect('/pupils', 303)
-    if (role === 'provider') return reply.redirect('/placements', 303)
-    return reply.redirect('/dashboard', 303)
-  })
+  app.get(
+    '/',
+    { config: page(['la_admin', 'coordinator', 'school', 'provider', 'analyst']) },
+    async (request, reply) => {
+      const role = principalOfPage(request).role
+      if (role === 'coordinator') return reply.redirect('/worklist', 303)
+      if (role === 'school') return reply.redirect('/pupils', 303)
+      if (role === 'provider') return reply.redirect('/placements', 303)
+      return reply.redirect('/dashboard', 303)
+    }
+  )
   await app.register(coordinatorPages)
   await app.register(placementPages)
   await app.register(referralPages)
@@ -182,4 +183,3 @@ export async function webPlugin(app: FastifyInstance, opts: WebOptions): Promise
   await app.register(analystPages)
   await app.register(adminPages)
 }
-

@@ -79,7 +79,7 @@ export interface SignInOrganisation {
   name: string
 }
 
-/** The organisation a DfE Sign-in style claim names: an LA by code, a school or provider by URN, a provider by UKPRN. */
+/** The organisation a DfE Sign-in style claim names: an LA by code, a school or provider by URN or a UKPRN. */
 export async function organisationOf(
   db: Kysely<DB>,
   claim: { laCode?: string | undefined; urn?: string | undefined; ukprn?: string | undefined }
@@ -132,15 +132,28 @@ export async function signInRoleFor(
 }
 
 /** The demo's users: one per role in the first LA, its first school and first provider (embedded PGlite only). */
-export async function demoOrganisations(
-  db: Kysely<DB>
-): Promise<{ laCode: string; laName: string; schoolId: string | null; schoolName: string | null; providerId: string | null; providerName: string | null } | undefined> {
+export async function demoOrganisations(db: Kysely<DB>): Promise<
+  | {
+      laCode: string
+      laName: string
+      schoolId: string | null
+      schoolName: string | null
+      providerId: string | null
+      providerName: string | null
+    }
+  | undefined
+> {
   const la = await db.selectFrom('local_authority').select(['code', 'name']).orderBy('code', 'desc').executeTakeFirst()
   if (!la) return undefined
   // The seed's demo school (URN 190101, the one its school token names) when it is there, else the first.
   const school =
     (await db.selectFrom('school').select(['id', 'name']).where('urn', '=', '190101').executeTakeFirst()) ??
-    (await db.selectFrom('school').select(['id', 'name']).where('la_code', '=', la.code).orderBy('id').executeTakeFirst())
+    (await db
+      .selectFrom('school')
+      .select(['id', 'name'])
+      .where('la_code', '=', la.code)
+      .orderBy('id')
+      .executeTakeFirst())
   const provider = await db
     .selectFrom('provider')
     .select(['id', 'name'])

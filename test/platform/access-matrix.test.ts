@@ -704,7 +704,11 @@ t.test('access matrix', async (t) => {
         return { method: 'DELETE', url: `/v1/tokens/${row.id}` }
       }
     },
-    'GET /v1/sign-in-roles': { ok: 200, otherStatus: 200, request: () => ({ method: 'GET', url: '/v1/sign-in-roles' }) },
+    'GET /v1/sign-in-roles': {
+      ok: 200,
+      otherStatus: 200,
+      request: () => ({ method: 'GET', url: '/v1/sign-in-roles' })
+    },
     'POST /v1/sign-in-roles': {
       ok: 201,
       otherStatus: 422,
@@ -719,7 +723,13 @@ t.test('access matrix', async (t) => {
       request: async ({ target }) => {
         const row = await db
           .insertInto('sign_in_role')
-          .values({ la_code: target.laCode, org_type: 'provider', org_id: target.providerId, email: `m${serial++}@example.org`, role: 'provider' })
+          .values({
+            la_code: target.laCode,
+            org_type: 'provider',
+            org_id: target.providerId,
+            email: `m${serial++}@example.org`,
+            role: 'provider'
+          })
           .returning('id')
           .executeTakeFirstOrThrow()
         return { method: 'DELETE', url: `/v1/sign-in-roles/${row.id}` }

@@ -255,7 +255,8 @@ export const repositories: RepositoryQueries[] = [
         method: 'page',
         variant: 'these pupils',
         rows: ({ index }) => (index === 0 ? [{ total: '0' }] : []),
-        run: (db) => pupilsRepository.page(db, principals.coordinator, { page: 1, pageSize: 100, id: [PUPIL_ID, '302'] })
+        run: (db) =>
+          pupilsRepository.page(db, principals.coordinator, { page: 1, pageSize: 100, id: [PUPIL_ID, '302'] })
       },
       {
         method: 'schoolInScope',

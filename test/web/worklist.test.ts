@@ -16,7 +16,10 @@ t.test('the coordinator worklist page shows what GET /v1/worklist returns, with 
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /text\/html/)
   t.equal(res.headers['cache-control'], 'no-store')
-  const api = await w.app.inject({ url: '/v1/worklist?pageSize=50', headers: { authorization: `Bearer ${own.tokens.coordinator}` } })
+  const api = await w.app.inject({
+    url: '/v1/worklist?pageSize=50',
+    headers: { authorization: `Bearer ${own.tokens.coordinator}` }
+  })
   const items = api.json().results as { kind: string; placementId: string | null }[]
   t.ok(items.length > 0, 'the API lists something to do')
   const text = textOf(res.body)
@@ -27,8 +30,14 @@ t.test('the coordinator worklist page shows what GET /v1/worklist returns, with 
     .select(['actor', 'entity', 'request_id'])
     .where('actor', '=', 'test:coordinator')
     .execute()
-  t.ok(audit.some((a) => a.entity === 'worklist'), 'the page leaves the worklist audit rows, under the user')
-  t.ok(audit.some((a) => a.request_id === res.headers['x-request-id']), 'with the page request id')
+  t.ok(
+    audit.some((a) => a.entity === 'worklist'),
+    'the page leaves the worklist audit rows, under the user'
+  )
+  t.ok(
+    audit.some((a) => a.request_id === res.headers['x-request-id']),
+    'with the page request id'
+  )
 })
 
 t.test('signed-out requests to a page redirect to sign-in; a role that may not open it gets 403', async (t) => {

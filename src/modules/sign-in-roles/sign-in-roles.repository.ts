@@ -23,7 +23,9 @@ const withNames = (db: Kysely<DB>) =>
     .leftJoin('provider as p', (j) =>
       j.on('m.org_type', '=', 'provider').on((eb) => eb(eb.cast('p.id', 'text'), '=', eb.ref('m.org_id')))
     )
-    .leftJoin('local_authority as l', (j) => j.on('m.org_type', '=', 'local_authority').onRef('l.code', '=', 'm.org_id'))
+    .leftJoin('local_authority as l', (j) =>
+      j.on('m.org_type', '=', 'local_authority').onRef('l.code', '=', 'm.org_id')
+    )
     .select(['m.id', 'm.org_type', 'm.org_id', 'm.email', 'm.role', 'm.created_at'])
     .select((eb) => eb.fn.coalesce('s.name', 'p.name', 'l.name').as('org_name'))
 
@@ -95,7 +97,12 @@ export async function organisationInLa(
   if (orgType === 'local_authority') return orgId === p.laCode
   const row =
     orgType === 'school'
-      ? await db.selectFrom('school').select('id').where('id', '=', orgId).where('la_code', '=', p.laCode).executeTakeFirst()
+      ? await db
+          .selectFrom('school')
+          .select('id')
+          .where('id', '=', orgId)
+          .where('la_code', '=', p.laCode)
+          .executeTakeFirst()
       : await db
           .selectFrom('provider')
           .select('id')

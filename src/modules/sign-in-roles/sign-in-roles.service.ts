@@ -22,15 +22,29 @@ export class SignInRolesService {
     const email = input.email?.toLowerCase() ?? null
     return this.db.transaction().execute(async (trx) => {
       if (!(await repo.organisationInLa(trx, p, input.orgType, input.orgId)))
-        throw unprocessable('unknown_organisation', 'The organisation is not this LA or one of its schools or providers', [
-          { path: '/orgId', code: 'unknown_reference', message: '/orgId is not an organisation of your LA' }
-        ])
+        throw unprocessable(
+          'unknown_organisation',
+          'The organisation is not this LA or one of its schools or providers',
+          [{ path: '/orgId', code: 'unknown_reference', message: '/orgId is not an organisation of your LA' }]
+        )
       if (await repo.exists(trx, input, email))
         throw conflict('sign_in_role_exists', 'This organisation (and email) has a role already; remove it first', [
-          { path: email ? '/email' : '/orgId', code: 'unique', message: 'a role for this organisation and email exists' }
+          {
+            path: email ? '/email' : '/orgId',
+            code: 'unique',
+            message: 'a role for this organisation and email exists'
+          }
         ])
-      const id = await repo.insert(trx, { laCode: p.laCode, orgType: input.orgType, orgId: input.orgId, email, role: input.role })
-      await writeAudit(trx, actor, [{ action: 'create', entity: 'sign_in_role', entityId: id, changedFields: ['role'] }])
+      const id = await repo.insert(trx, {
+        laCode: p.laCode,
+        orgType: input.orgType,
+        orgId: input.orgId,
+        email,
+        role: input.role
+      })
+      await writeAudit(trx, actor, [
+        { action: 'create', entity: 'sign_in_role', entityId: id, changedFields: ['role'] }
+      ])
       return toSignInRole((await repo.findInScope(trx, p, id))!)
     })
   }

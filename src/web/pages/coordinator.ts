@@ -43,14 +43,22 @@ export async function coordinatorPages(app: FastifyInstance) {
       )
       const counts = new Map<string, { kind: string; count: number; overdue: boolean }>()
       for (const item of list.results) {
-        const c = counts.get(item.kind) ?? { kind: item.kind, count: 0, overdue: /OVERDUE|BREACHED|PASSED|ABSENCE/.test(item.kind) }
+        const c = counts.get(item.kind) ?? {
+          kind: item.kind,
+          count: 0,
+          overdue: /OVERDUE|BREACHED|PASSED|ABSENCE/.test(item.kind)
+        }
         c.count += 1
         counts.set(item.kind, c)
       }
       const rows = list.results.map((item) => ({
         ...item,
         pupilName: names.get(item.pupilId) ?? `Pupil ${item.pupilId}`,
-        href: item.placementId ? `/placements/${item.placementId}` : item.referralId ? `/referrals/${item.referralId}` : `/pupils/${item.pupilId}`,
+        href: item.placementId
+          ? `/placements/${item.placementId}`
+          : item.referralId
+            ? `/referrals/${item.referralId}`
+            : `/pupils/${item.pupilId}`,
         overdue: item.overdueSchoolDays > 0 || /OVERDUE|BREACHED|PASSED|ABSENCE/.test(item.kind),
         school: item.schoolId ? orgs.schools.get(item.schoolId) : undefined,
         provider: item.providerId ? orgs.providers.get(item.providerId) : undefined

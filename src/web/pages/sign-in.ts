@@ -20,33 +20,29 @@ export async function signInRoutes(app: FastifyInstance, opts: { demo: boolean; 
   const { oidc } = opts
   const secure = app.sessions.cookie.startsWith('__Host-')
 
-  app.get(
-    '/sign-in',
-    { config: page('signed-out'), schema: { querystring: ReturnTo } },
-    async (request, reply) => {
-      const returnTo = localPath((request.query as { returnTo?: string }).returnTo)
-      const demo = opts.demo ? await repo.demoOrganisations(app.db) : undefined
-      return renderPage(request, reply, 'sign-in.njk', {
-        title: 'Sign in',
-        returnTo,
-        oidc: Boolean(oidc),
-        demoUsers: demo
-          ? DEMO_ROLES.filter((r) => (r === 'school' ? demo.schoolId : r === 'provider' ? demo.providerId : true)).map(
-              (role) => ({
-                value: role,
-                text: ROLE_NAMES[role],
-                hint:
-                  role === 'school'
-                    ? demo.schoolName
-                    : role === 'provider'
-                      ? demo.providerName
-                      : `${demo.laName} (LA ${demo.laCode})`
-              })
-            )
-          : []
-      })
-    }
-  )
+  app.get('/sign-in', { config: page('signed-out'), schema: { querystring: ReturnTo } }, async (request, reply) => {
+    const returnTo = localPath((request.query as { returnTo?: string }).returnTo)
+    const demo = opts.demo ? await repo.demoOrganisations(app.db) : undefined
+    return renderPage(request, reply, 'sign-in.njk', {
+      title: 'Sign in',
+      returnTo,
+      oidc: Boolean(oidc),
+      demoUsers: demo
+        ? DEMO_ROLES.filter((r) => (r === 'school' ? demo.schoolId : r === 'provider' ? demo.providerId : true)).map(
+            (role) => ({
+              value: role,
+              text: ROLE_NAMES[role],
+              hint:
+                role === 'school'
+                  ? demo.schoolName
+                  : role === 'provider'
+                    ? demo.providerName
+                    : `${demo.laName} (LA ${demo.laCode})`
+            })
+          )
+        : []
+    })
+  })
 
   if (opts.demo) {
     app.post('/sign-in/demo', { config: page('signed-out') }, async (request, reply) => {
@@ -54,13 +50,21 @@ export async function signInRoutes(app: FastifyInstance, opts: { demo: boolean; 
       const role = form.role as Role
       const returnTo = localPath(form.returnTo)
       const demo = await repo.demoOrganisations(app.db)
-      if (!demo || !DEMO_ROLES.includes(role) || (role === 'school' && !demo.schoolId) || (role === 'provider' && !demo.providerId)) {
+      if (
+        !demo ||
+        !DEMO_ROLES.includes(role) ||
+        (role === 'school' && !demo.schoolId) ||
+        (role === 'provider' && !demo.providerId)
+      ) {
         return renderPage(request, reply.code(400), 'sign-in.njk', {
           title: 'Sign in',
           returnTo,
           oidc: Boolean(oidc),
           demoUsers: [],
-          errors: { list: [{ text: 'Select a demo user', href: '#role' }], byId: { role: { text: 'Select a demo user' } } }
+          errors: {
+            list: [{ text: 'Select a demo user', href: '#role' }],
+            byId: { role: { text: 'Select a demo user' } }
+          }
         })
       }
       const principal = principalFor({
@@ -101,7 +105,17 @@ export async function signInRoutes(app: FastifyInstance, opts: { demo: boolean; 
       '/auth/callback',
       {
         config: page('signed-out'),
-        schema: { querystring: Type.Object({}, { additionalProperties: Type.String({ maxLength: 4000 }) }) }
+        schema: {
+          // What an issuer's authorisation response carries (RFC 6749 4.1.2, RFC 9207, OIDC session management).
+          querystring: Type.Object(
+            Object.fromEntries(
+              ['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state', 'scope'].map((k) => [
+                k,
+                Type.Optional(Type.String({ maxLength: 4000 }))
+              ])
+            )
+          )
+        }
       },
       async (request, reply) => {
         const refuse = (reason: string) =>
@@ -127,7 +141,8 @@ export async function signInRoutes(app: FastifyInstance, opts: { demo: boolean; 
         const claimed = organisationClaim(claims)
         if (!claimed) return refuse('Your sign-in does not name an organisation this service knows.')
         const org = await repo.organisationOf(app.db, claimed)
-        if (!org) return refuse(`Your organisation${claimed.name ? ` (${claimed.name})` : ''} is not known to this service.`)
+        if (!org)
+          return refuse(`Your organisation${claimed.name ? ` (${claimed.name})` : ''} is not known to this service.`)
         const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : null
         const mapping = await repo.signInRoleFor(app.db, org, email)
         if (!mapping)
@@ -157,7 +172,9 @@ export async function signInRoutes(app: FastifyInstance, opts: { demo: boolean; 
     const idToken = request.webSession?.idToken ?? null
     await app.sessions.end(request, reply)
     if (oidc && idToken) {
-      const url = await oidc.endSessionUrl(idToken, new URL('/signed-out', app.config.PUBLIC_URL).href).catch(() => undefined)
+      const url = await oidc
+        .endSessionUrl(idToken, new URL('/signed-out', app.config.PUBLIC_URL).href)
+        .catch(() => undefined)
       if (url) return reply.redirect(url.href, 303)
     }
     return reply.redirect('/signed-out', 303)

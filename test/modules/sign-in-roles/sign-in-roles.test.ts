@@ -9,7 +9,12 @@ t.test('an LA administrator keeps the sign-in role mappings of its own LA', asyn
     method: 'POST',
     url: '/v1/sign-in-roles',
     headers: admin,
-    payload: { orgType: 'local_authority', orgId: world.own.laCode, email: 'A.Coordinator@Herts.gov.uk', role: 'coordinator' }
+    payload: {
+      orgType: 'local_authority',
+      orgId: world.own.laCode,
+      email: 'A.Coordinator@Herts.gov.uk',
+      role: 'coordinator'
+    }
   })
   t.equal(created.statusCode, 201)
   t.match(created.json(), { orgType: 'local_authority', orgName: 'Hertfordshire', email: 'a.coordinator@herts.gov.uk' })
@@ -42,23 +47,41 @@ t.test('an LA administrator keeps the sign-in role mappings of its own LA', asyn
   t.equal(await countRows(db, 'sign_in_role'), before, 'nothing written by a refusal')
 
   const id = created.json().id as string
-  t.equal((await app.inject({ method: 'DELETE', url: `/v1/sign-in-roles/${id}`, headers: bearer(world.other.tokens.la_admin) })).statusCode, 404)
+  t.equal(
+    (
+      await app.inject({
+        method: 'DELETE',
+        url: `/v1/sign-in-roles/${id}`,
+        headers: bearer(world.other.tokens.la_admin)
+      })
+    ).statusCode,
+    404
+  )
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/sign-in-roles/${id}`, headers: admin })).statusCode, 204)
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/sign-in-roles/${id}`, headers: admin })).statusCode, 404)
-  const audit = await db.selectFrom('audit_event').select(['action', 'entity_id']).where('entity', '=', 'sign_in_role').execute()
+  const audit = await db
+    .selectFrom('audit_event')
+    .select(['action', 'entity_id'])
+    .where('entity', '=', 'sign_in_role')
+    .execute()
   t.same(audit.map((a) => a.action).sort(), ['create', 'create', 'revoke'])
 })
 
 t.test("opening a pupil's SEND and health detail needs a reason, kept on the audit row", async (t) => {
   const { app, db } = await buildTestApp(t)
   const world = await makeWorld(db)
-  const pupil = await insertPupil(db, world.own, 1, { sen_provision: 'E' })
+  const pupil = await insertPupil(db, world.own, 1, { sen_provision: 'E' } as never)
   const school = bearer(world.own.tokens.school)
   const url = `/v1/pupils/${pupil.id}/sensitive-views`
   const noReason = await app.inject({ method: 'POST', url, headers: school, payload: { reason: 'x' } })
   t.equal(noReason.statusCode, 400)
   t.equal(noReason.json().errors[0].path, '/reason')
-  const opened = await app.inject({ method: 'POST', url, headers: school, payload: { reason: 'Preparing the EHC review' } })
+  const opened = await app.inject({
+    method: 'POST',
+    url,
+    headers: school,
+    payload: { reason: 'Preparing the EHC review' }
+  })
   t.equal(opened.statusCode, 200)
   t.same(opened.json(), { pupilId: pupil.id, senProvision: 'E', needs: [] })
   const rows = await db
@@ -67,6 +90,11 @@ t.test("opening a pupil's SEND and health detail needs a reason, kept on the aud
     .where('entity', '=', 'pupil_send_health')
     .execute()
   t.same(rows, [{ reason: 'Preparing the EHC review', pupil_id: pupil.id, action: 'read' }])
-  const other = await app.inject({ method: 'POST', url, headers: bearer(world.other.tokens.school), payload: { reason: 'Curious about it' } })
+  const other = await app.inject({
+    method: 'POST',
+    url,
+    headers: bearer(world.other.tokens.school),
+    payload: { reason: 'Curious about it' }
+  })
   t.equal(other.statusCode, 404, "another LA's school cannot open it")
 })
