@@ -400,8 +400,7 @@ export async function buildApp(deps: AppDeps) {
           clientId: config.OIDC_CLIENT_ID,
           clientSecret: config.OIDC_CLIENT_SECRET,
           scopes: config.OIDC_SCOPES,
-          redirectUri: new URL('/auth/callback', config.PUBLIC_URL).href,
-          clock: app.clock
+          redirectUri: new URL('/auth/callback', config.PUBLIC_URL).href
         })
       : undefined
   await app.register(webPlugin, {

@@ -76,7 +76,7 @@ export async function signInRoutes(app: FastifyInstance, opts: { demo: boolean; 
       })
       await app.sessions.start(reply, {
         principal,
-        displayName: `Demo ${ROLE_NAMES[role].toLowerCase()}`,
+        displayName: `Demo ${ROLE_NAMES[role]}`,
         idToken: null,
         signInRoleId: null
       })
