@@ -13,6 +13,7 @@
  *
  * To add a benchmark, append a `Benchmark` to BENCHMARKS; extend `Fixture` and `seedFixture` if it needs data.
  */
+import { createHash, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
@@ -31,6 +32,7 @@ import { upnCheckLetter } from '../src/domain/identifiers.js'
 import { upsertLocalAuthority } from '../src/modules/local-authorities/local-authorities.service.js'
 import { pupilsRepository } from '../src/modules/pupils/index.js'
 import { issueToken } from '../src/modules/tokens/tokens.service.js'
+import { insertSession } from '../src/web/web.repository.js'
 import { benchAttendanceIngest } from './attendance.js'
 import { benchReports } from './reports.js'
 import { benchAddSchoolDays } from './calendar.js'
@@ -124,7 +126,36 @@ export interface Benchmark {
   bare: (fx: Fixture) => Target
   /** Checks one response from each side before loading; returns a complaint or undefined. */
   check?: (api: unknown, bare: unknown, fx: Fixture) => string | undefined
+  /** Data the benchmark needs beyond the fixture, made once before it runs. */
+  prepare?: (fx: Fixture) => Promise<void>
+  /** The baseline is another route of the API itself (a page against its JSON endpoint), not the bare server. */
+  baselineOnApi?: boolean
 }
+
+/** A signed-in coordinator's session cookie and one active placement, for the page benchmarks. */
+const PAGES = { cookie: '', placementId: '' }
+async function preparePages(fx: Fixture): Promise<void> {
+  if (PAGES.cookie) return
+  const id = randomBytes(32).toString('base64url')
+  await insertSession(fx.db, {
+    idHash: createHash('sha256').update(id).digest('hex'),
+    principal: principalFor({ subject: 'bench:coordinator', role: 'coordinator', laCode: fx.laCode }),
+    signInRoleId: null,
+    displayName: 'Bench coordinator',
+    idToken: null,
+    expiresAt: new Date(Date.now() + 86_400_000)
+  })
+  PAGES.cookie = `apt_session=${id}`
+  const row = await fx.db
+    .selectFrom('placement')
+    .select('id')
+    .where('la_code', '=', fx.laCode)
+    .where('status', '=', 'ACTIVE')
+    .orderBy('id')
+    .executeTakeFirstOrThrow()
+  PAGES.placementId = row.id
+}
+const isPage = (body: unknown, heading: string) => typeof body === 'string' && body.includes(heading)
 
 const BENCH_LA = '990'
 const INGEST = 'attendance-ingest'
@@ -232,6 +263,35 @@ export const BENCHMARKS: Benchmark[] = [
         ? undefined
         : `expected 20 items from both, got ${a.results?.length} and ${b.results?.length}`
     }
+  },
+  {
+    name: 'worklist-page',
+    description:
+      "The coordinator's worklist page (signed-in session, the worklist and its pupils' names read through the " +
+      'API in process, Nunjucks) vs the JSON worklist it shows',
+    targetRatio: 0.7,
+    baselineOnApi: true,
+    prepare: preparePages,
+    registerBare: () => undefined,
+    api: () => ({ path: '/worklist', headers: { cookie: PAGES.cookie } }),
+    bare: () => ({ path: '/v1/worklist?pageSize=50', headers: { authorization: `Bearer ${BENCH_TOKEN.value}` } }),
+    check: (page) => (isPage(page, '<h1 class="govuk-heading-l">Worklist</h1>') ? undefined : 'no worklist page')
+  },
+  {
+    name: 'placement-page',
+    description:
+      'A placement page (the placement, its reviews, marks, assessments, outcome and names, each read through ' +
+      'the API in process) vs GET /v1/placements/{id}',
+    targetRatio: 0.7,
+    baselineOnApi: true,
+    prepare: preparePages,
+    registerBare: () => undefined,
+    api: () => ({ path: `/placements/${PAGES.placementId}`, headers: { cookie: PAGES.cookie } }),
+    bare: () => ({
+      path: `/v1/placements/${PAGES.placementId}`,
+      headers: { authorization: `Bearer ${BENCH_TOKEN.value}` }
+    }),
+    check: (page) => (isPage(page, 'Next review') ? undefined : 'no placement page')
   },
   {
     name: 'get-pupil-same-sql',
@@ -362,7 +422,7 @@ async function probe(base: string, t: Target): Promise<unknown> {
   const text = await res.text()
   if (res.status < 200 || res.status > 299)
     throw new Error(`${t.method ?? 'GET'} ${t.path} answered ${res.status}: ${text.slice(0, 300)}`)
-  return JSON.parse(text) as unknown
+  return /json/.test(res.headers.get('content-type') ?? '') ? (JSON.parse(text) as unknown) : text
 }
 
 const fmt = (n: number, digits = 0) =>
@@ -450,7 +510,11 @@ async function main(): Promise<void> {
     const results: { bench: Benchmark; measured: Measured[] }[] = []
     for (const b of selected) {
       console.log(`${b.name}: ${b.description}`)
-      const targets = { api: { base: apiBase, t: b.api(fx) }, bare: { base: bareBase, t: b.bare(fx) } }
+      await b.prepare?.(fx)
+      const targets = {
+        api: { base: apiBase, t: b.api(fx) },
+        bare: { base: b.baselineOnApi ? apiBase : bareBase, t: b.bare(fx) }
+      }
       const complaint = b.check?.(
         await probe(targets.api.base, targets.api.t),
         await probe(targets.bare.base, targets.bare.t),

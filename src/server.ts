@@ -104,7 +104,7 @@ await app.listen({ host: config.HOST, port: config.PORT })
 // Hints name the address actually bound (PORT=0 picks one; HOST=0.0.0.0 is reached through loopback).
 const base = hintBase(app.server.address())
 printSeed?.(base)
-app.log.info(`Swagger UI at ${base}/docs`)
+app.log.info(`Screens at ${base}/ and Swagger UI at ${base}/docs`)
 if (!config.DATABASE_URL)
   app.log.info(
     { dataDir: config.DATA_DIR },

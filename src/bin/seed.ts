@@ -657,6 +657,7 @@ export function printSeedResult(result: SeedResult, where: string, base = 'http:
   console.log('Try, with the API running (npm start):')
   console.log(`  curl -H "Authorization: Bearer ${coordinator?.token ?? '<token>'}" ${base}/v1/pupils`)
   console.log(`  or open ${base}/docs and use "Authorize" with a token.`)
+  console.log(`The screens: open ${base}/ and sign in as a demo user of any role (embedded database only).`)
 }
 
 const SEED_USAGE = `Usage: npm run seed

@@ -347,7 +347,8 @@ t.test('the demo: sign in as a demo user of each role; the living LA on its page
     t.equal(new URL(page.url()).pathname, '/dashboard')
     t.same(await seriousViolations(page), [], 'axe: the dashboard')
     // The top of the dashboard: the year, the grouping and the first outcome's chart beside its table.
-    if (DOCS) await page.screenshot({ path: path.join(DOCS, 'dashboard.png'), clip: { x: 0, y: 0, width: 1280, height: 1400 } })
+    if (DOCS)
+      await page.screenshot({ path: path.join(DOCS, 'dashboard.png'), clip: { x: 0, y: 0, width: 1280, height: 1400 } })
     await signInAs('la_admin')
     for (const url of [
       '/admin/organisations',
