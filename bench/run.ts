@@ -143,6 +143,7 @@ async function preparePages(fx: Fixture): Promise<void> {
     signInRoleId: null,
     displayName: 'Bench coordinator',
     idToken: null,
+    now: new Date(),
     expiresAt: new Date(Date.now() + 86_400_000)
   })
   PAGES.cookie = `apt_session=${id}`

@@ -53,7 +53,7 @@ export class Sessions {
   ): Promise<void> {
     const id = randomBytes(32).toString('base64url')
     const now = this.options.now()
-    await repo.insertSession(this.db, { idHash: hashOf(id), ...values, expiresAt: this.#idleEnd(now, now) })
+    await repo.insertSession(this.db, { idHash: hashOf(id), ...values, now, expiresAt: this.#idleEnd(now, now) })
     void reply.setCookie(this.cookie, id, {
       path: '/',
       httpOnly: true,

@@ -21,6 +21,8 @@ export async function insertSession(
     signInRoleId: string | null
     displayName: string
     idToken: string | null
+    /** The service's clock now: the session's start and last request. */
+    now: Date
     expiresAt: Date
   }
 ): Promise<void> {
@@ -32,6 +34,8 @@ export async function insertSession(
       sign_in_role_id: values.signInRoleId,
       display_name: values.displayName,
       id_token: values.idToken,
+      created_at: values.now,
+      last_seen_at: values.now,
       expires_at: values.expiresAt
     })
     .execute()

@@ -1306,6 +1306,7 @@ export const repositories: RepositoryQueries[] = [
             signInRoleId: '7',
             displayName: 'A Coordinator',
             idToken: null,
+            now: NOW,
             expiresAt: NOW
           })
       },

@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     tokens: TokenVerifier
     routeTable: RouteEntry[]
+    /** The screens' routes (method and URL), which answer to a signed-in session instead of a bearer token. */
+    pageTable: { method: string; url: string }[]
   }
 }
 
@@ -63,6 +65,7 @@ export const authPlugin = fp(
   async (app: FastifyInstance, opts: { tokens: TokenVerifier }) => {
     app.decorate('tokens', opts.tokens)
     app.decorate('routeTable', [] as RouteEntry[])
+    app.decorate('pageTable', [] as { method: string; url: string }[])
     app.decorateRequest('principal', null)
 
     app.addHook('onRoute', (route) => {
@@ -84,7 +87,11 @@ export const authPlugin = fp(
       }
       route.schema = schema
       // A screen is not an API operation: it answers to a signed-in session (src/web), not to a bearer token.
-      if ((route.config as { page?: unknown } | undefined)?.page) return
+      if ((route.config as { page?: unknown } | undefined)?.page) {
+        for (const method of [route.method].flat())
+          if (method !== 'HEAD') app.pageTable.push({ method, url: route.url })
+        return
+      }
       for (const method of [route.method].flat()) {
         if (method === 'HEAD') continue
         app.routeTable.push({
