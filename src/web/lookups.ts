@@ -43,6 +43,23 @@ export async function organisations(
   }
 }
 
+/** Just these schools and providers by id (one read each, no list), for a page that names only a few. */
+export async function organisationsById(
+  api: PageApi,
+  ids: { schools: (string | null | undefined)[]; providers: (string | null | undefined)[] }
+): Promise<{ schools: Map<string, string>; providers: Map<string, string> }> {
+  const unique = (xs: (string | null | undefined)[]) => [...new Set(xs.filter((x): x is string => Boolean(x)))]
+  const read = (kind: 'schools' | 'providers') =>
+    Promise.all(
+      unique(ids[kind]).map(async (id) => {
+        const org = await api.maybe<{ id: string; name: string }>(`/v1/${kind}/${id}`)
+        return org ? ([org.id, org.name] as const) : undefined
+      })
+    ).then((found) => new Map(found.filter((f) => f !== undefined)))
+  const [schools, providers] = await Promise.all([read('schools'), read('providers')])
+  return { schools, providers }
+}
+
 /** Select items for a GOV.UK select, with an "All" first and the current value selected. */
 export function selectItems(map: Map<string, string>, selected: string | undefined, all = 'All'): object[] {
   return [

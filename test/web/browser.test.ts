@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import path from 'node:path'
-import type { Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { at } from '../fixtures/bodies.js'
 import { launchChromium, seriousViolations, shootOnFailure } from '../fixtures/browser.js'

@@ -5,7 +5,7 @@ import { ZONE } from '../../platform/time.js'
 import type { PageApi, Problem } from '../api.js'
 import { compact, date, errorsFromProblem, type FieldSpec, type FormErrors, number, text } from '../forms.js'
 import { words } from '../filters.js'
-import { organisations, pupilNames, queryString, selectItems } from '../lookups.js'
+import { organisations, organisationsById, pupilNames, queryString, selectItems } from '../lookups.js'
 import { apiOf, page, principalOfPage, renderPage } from '../page.js'
 import type { Paging } from './coordinator.js'
 
@@ -130,12 +130,17 @@ export async function placementPages(app: FastifyInstance) {
       const role = principalOfPage(request).role
       const api = apiOf(app, request)
       const placement = await api.get<PlacementJson>(`/v1/placements/${id}`)
+      // The outcome's history and the receiving organisation only once there is an outcome; otherwise the page
+      // names just the placement's own provider and school.
+      const closed = placement.outcome !== null
       const [reviews, attendance, assessments, outcome, orgs, names, following] = await Promise.all([
         api.get<{ results: ReviewJson[] }>(`/v1/placements/${id}/reviews`),
         api.get<AttendanceJson>(`/v1/placements/${id}/attendance`),
         api.get<AssessmentsJson>(`/v1/placements/${id}/assessments`),
-        api.maybe<OutcomeHistoryJson>(`/v1/placements/${id}/outcome`),
-        organisations(api, { schools: true, providers: true }),
+        closed ? api.maybe<OutcomeHistoryJson>(`/v1/placements/${id}/outcome`) : undefined,
+        closed
+          ? organisations(api, { schools: true, providers: true })
+          : organisationsById(api, { schools: [placement.commissionerSchoolId], providers: [placement.providerId] }),
         pupilNames(api, [placement.pupilId]),
         placement.status === 'ENDED'
           ? api.get<{ results: PlacementJson[] }>(`/v1/placements?pupilId=${placement.pupilId}&pageSize=100`)
@@ -572,6 +577,8 @@ async function renderAction(
 
 interface PlacementJson {
   id: string
+  /** The current outcome, or null while the placement is open. */
+  outcome: unknown
   referralId: string | null
   previousPlacementId: string | null
   pupilId: string
