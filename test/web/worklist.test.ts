@@ -22,9 +22,19 @@ t.test('the coordinator worklist page shows what GET /v1/worklist returns, with 
   })
   const items = api.json().results as { kind: string; placementId: string | null }[]
   t.ok(items.length > 0, 'the API lists something to do')
+  const byKind: Record<string, number> = {}
+  for (const i of items) byKind[i.kind] = (byKind[i.kind] ?? 0) + 1
+  t.same(api.json().countsByKind, byKind, 'countsByKind counts the whole list')
+  const onePerPage = await w.app.inject({
+    url: '/v1/worklist?pageSize=1',
+    headers: { authorization: `Bearer ${own.tokens.coordinator}` }
+  })
+  t.same(onePerPage.json().countsByKind, byKind, 'whatever the page size')
   const text = textOf(res.body)
   t.match(text, `${api.json().paging.totalResults} item`)
   t.ok(res.body.includes(`/placements/${placement.id}`), 'each item links to its placement')
+  for (const [kind, count] of Object.entries(byKind))
+    t.match(res.body, new RegExp(`>${count}</strong>\\s*<a class="govuk-link" href="/worklist\\?kind=${kind}"`), kind)
   const audit = await w.db
     .selectFrom('audit_event')
     .select(['actor', 'entity', 'request_id'])

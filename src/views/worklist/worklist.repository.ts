@@ -74,7 +74,7 @@ export interface QueueRow {
 
 /**
  * Reviews, planned ends, review requests, follow-ups, today's unexplained absences and overdue referral
- * decisions as one compound query, ordered as the worklist is and cut at `limit`, with the total it holds.
+ * decisions as one compound query, ordered as the worklist is and cut at `limit`, with the total it holds by kind.
  */
 export async function queue(
   db: Kysely<DB>,
@@ -83,7 +83,7 @@ export async function queue(
   today: string,
   bounds: { reviewHorizon: string; end2: string; end4: string },
   limit: number
-): Promise<{ rows: QueueRow[]; total: number }> {
+): Promise<{ rows: QueueRow[]; total: number; byKind: Record<string, number> }> {
   const { reviewHorizon, end2, end4 } = bounds
   const want = (kind: WorkKind) => q.kind === undefined || q.kind === kind
   const wantAny = (...kinds: WorkKind[]) => kinds.some(want)
@@ -205,13 +205,14 @@ export async function queue(
     compound = compound ? compound.unionAll(decisions) : decisions
   }
 
-  if (!compound) return { rows: [], total: 0 }
+  if (!compound) return { rows: [], total: 0, byKind: {} }
   const inner = compound.as('w')
-  const [{ total }, rows] = await Promise.all([
+  const [counts, rows] = await Promise.all([
     db
       .selectFrom(inner)
-      .select((eb: any) => eb.fn.countAll().as('total'))
-      .executeTakeFirstOrThrow() as Promise<{ total: string | number }>,
+      .select((eb: any) => ['kind', eb.fn.countAll().as('total')])
+      .groupBy('kind')
+      .execute() as Promise<{ kind: string; total: string | number }[]>,
     db
       .selectFrom(inner)
       .selectAll()
@@ -222,7 +223,8 @@ export async function queue(
       .limit(limit)
       .execute() as Promise<QueueRow[]>
   ])
-  return { rows, total: Number(total) }
+  const byKind = Object.fromEntries(counts.map((c) => [c.kind, Number(c.total)]))
+  return { rows, total: counts.reduce((sum, c) => sum + Number(c.total), 0), byKind }
 }
 
 /** PLANNED off-site direction placements in scope: their notice clocks run before the start. */

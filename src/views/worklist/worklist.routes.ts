@@ -31,9 +31,9 @@ export const worklistRoutes: FastifyPluginAsyncTypebox<{ clock: Clock }> = async
     async (request) => {
       const q = request.query
       const actor: Actor = actorOf(request)
-      const { results, total } = await auditedWorklist(app.db, actor, q, todayIn(clock))
+      const { results, total, countsByKind } = await auditedWorklist(app.db, actor, q, todayIn(clock))
       const pg = paging(q.page, q.pageSize, total)
-      return { results, paging: pg, _links: pageLinks(request, q.page, pg.totalPages) }
+      return { results, countsByKind, paging: pg, _links: pageLinks(request, q.page, pg.totalPages) }
     }
   )
 }

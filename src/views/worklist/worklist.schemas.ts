@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox'
-import { Id, IsoDate, PageQuery, pageOf, StringEnum, Tier } from '../../platform/schemas.js'
+import { Id, IsoDate, Links, PageQuery, Paging, ref, StringEnum, Tier } from '../../platform/schemas.js'
 
 export const WORK_KINDS = [
   'UNEXPLAINED_ABSENCE',
@@ -55,4 +55,18 @@ export const WorklistQuery = Type.Object(
 )
 export type WorklistQuery = Static<typeof WorklistQuery>
 
-export const WorkPage = pageOf('WorkItemPage', WorkItem)
+export const WorkPage = Type.Object(
+  {
+    results: Type.Array(WorkItem),
+    countsByKind: Type.Object(
+      Object.fromEntries(WORK_KINDS.map((kind) => [kind, Type.Optional(Type.Integer({ minimum: 1 }))])),
+      {
+        additionalProperties: false,
+        description: 'How many items of each kind the whole list holds, across every page (kinds with none left out).'
+      }
+    ),
+    paging: ref(Paging),
+    _links: ref(Links)
+  },
+  { $id: 'WorkItemPage', additionalProperties: false }
+)

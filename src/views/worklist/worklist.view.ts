@@ -36,7 +36,7 @@ export async function worklist(
   p: Principal,
   q: WorklistQuery,
   today: string
-): Promise<{ results: WorkItem[]; total: number }> {
+): Promise<{ results: WorkItem[]; total: number; countsByKind: Partial<Record<WorkKind, number>> }> {
   const la = await loadLaCalendar(db, p.laCode)
   const reviewHorizon = la.addSchoolDays(today, q.withinSchoolDays)
   const end2 = la.addSchoolDays(today, 10)
@@ -46,10 +46,12 @@ export async function worklist(
 
   const candidates: Candidate[] = []
   let sqlTotal = 0
+  const countsByKind: Partial<Record<WorkKind, number>> = {}
   const limit = q.page * q.pageSize
   {
-    const { rows, total } = await repo.queue(db, p, q, today, { reviewHorizon, end2, end4 }, limit)
+    const { rows, total, byKind } = await repo.queue(db, p, q, today, { reviewHorizon, end2, end4 }, limit)
     sqlTotal = total
+    Object.assign(countsByKind, byKind)
     for (const r of rows) {
       const detail =
         r.kind === 'UNEXPLAINED_ABSENCE'
@@ -88,6 +90,7 @@ export async function worklist(
     ? await clockItems(db, p, q, today, calendarOf, repo.referralsInScope(p, q))
     : []
   const wanted = clocks.filter((c) => want(c.kind))
+  for (const c of wanted) countsByKind[c.kind] = (countsByKind[c.kind] ?? 0) + 1
   const page = [...candidates, ...wanted].sort(byUrgency).slice((q.page - 1) * q.pageSize, limit)
   const results: WorkItem[] = []
   for (const { home_school_id: _s, home_la_code: _l, ...item } of page) {
@@ -100,7 +103,7 @@ export async function worklist(
         : 0
     results.push({ ...item, overdueSchoolDays: overdue })
   }
-  return { results, total: sqlTotal + wanted.length }
+  return { results, total: sqlTotal + wanted.length, countsByKind }
 }
 
 /**

@@ -32,7 +32,7 @@ export async function coordinatorPages(app: FastifyInstance) {
         tier: q.tier || undefined
       }
       const [list, orgs] = await Promise.all([
-        api.get<{ results: WorkItemJson[]; paging: Paging }>(
+        api.get<{ results: WorkItemJson[]; countsByKind: Partial<Record<string, number>>; paging: Paging }>(
           `/v1/worklist${queryString({ ...filters, page: q.page ?? 1, pageSize: 50 })}`
         ),
         organisations(api, { schools: role === 'coordinator', providers: role !== 'provider' })
@@ -41,16 +41,13 @@ export async function coordinatorPages(app: FastifyInstance) {
         api,
         list.results.map((i) => i.pupilId)
       )
-      const counts = new Map<string, { kind: string; count: number; overdue: boolean }>()
-      for (const item of list.results) {
-        const c = counts.get(item.kind) ?? {
-          kind: item.kind,
-          count: 0,
-          overdue: /OVERDUE|BREACHED|PASSED|ABSENCE/.test(item.kind)
-        }
-        c.count += 1
-        counts.set(item.kind, c)
-      }
+      // The whole list's counts (every page), in the worklist's order of urgency.
+      const counts = WORK_KINDS.filter((kind) => list.countsByKind[kind]).map((kind) => ({
+        kind,
+        count: list.countsByKind[kind]!,
+        overdue: /OVERDUE|BREACHED|PASSED|ABSENCE/.test(kind)
+      }))
+
       const rows = list.results.map((item) => ({
         ...item,
         pupilName: names.get(item.pupilId) ?? `Pupil ${item.pupilId}`,
@@ -68,7 +65,7 @@ export async function coordinatorPages(app: FastifyInstance) {
         title: 'Worklist',
         rows,
         paging: list.paging,
-        counts: [...counts.values()].sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.count - a.count),
+        counts: [...counts.filter((c) => c.overdue), ...counts.filter((c) => !c.overdue)],
         filters,
         kindItems: [
           { value: '', text: 'All kinds', selected: !filters.kind },
