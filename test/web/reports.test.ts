@@ -111,4 +111,17 @@ t.test('the outcomes dashboard, compliance checks and exports, each for the role
   t.match(csv.body, new RegExp(`\\r\\n${placement.id},`), 'and its rows')
   t.equal((await analyst.get('/exports')).statusCode, 403, 'exports hold pupil identities: not for analysts')
   t.equal((await coordinator.get('/exports/pupils.csv')).statusCode, 400)
+
+  // The analyst's own download: the dashboard's figures, suppressed cells in words.
+  const figures = await analyst.get('/dashboard.csv?academicYear=2025-26&groupBy=tier')
+  t.equal(figures.statusCode, 200)
+  t.match(figures.headers['content-type'], /^text\/csv/)
+  t.equal(figures.headers['content-disposition'], `attachment; filename="${own.laCode}-ap-outcomes-2025-26.csv"`)
+  const lines = figures.body.replace(/^\uFEFF/, '').split('\r\n')
+  t.equal(lines[0], 'academic_year,outcome,measure,grouping,group,numerator,denominator,rate_pct')
+  t.ok(
+    lines.some((l) => l.includes(',suppressed,suppressed,suppressed')),
+    'a suppressed cell reads suppressed'
+  )
+  t.equal((await coordinator.get('/dashboard.csv')).statusCode, 403, 'the dashboard is the analysts’')
 })

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { stringify } from 'csv-stringify/sync'
 import { Type } from 'typebox'
 import { academicYearLabel } from '../../domain/calendar.js'
 import { ZONE } from '../../platform/time.js'
@@ -243,6 +244,59 @@ export async function analystPages(app: FastifyInstance) {
               ]
             : null
       })
+    }
+  )
+
+  // The dashboard's figures as CSV: one row per outcome measure and group, suppressed cells as "suppressed" (never
+  // the number), for a spreadsheet. It reads the same report the page shows, so the same suppression and audit.
+  app.get(
+    '/dashboard.csv',
+    { config: page(['analyst', 'la_admin']), schema: { querystring: DashboardQuery } },
+    async (request, reply) => {
+      const q = request.query as { academicYear?: string; groupBy?: string; view?: string }
+      const principal = principalOfPage(request)
+      const academicYear = q.academicYear ?? thisYear()[0]!
+      const groupBy = q.groupBy ?? 'tier'
+      const view = q.view === 'internal' ? 'internal' : undefined
+      const report = await apiOf(app, request).get<OutcomesReport>(
+        `/v1/local-authorities/${principal.laCode}/reports/outcomes${queryString({
+          academicYear,
+          groupBy: groupBy || undefined,
+          view
+        })}`
+      )
+      const figure = (n: number | null | undefined, suppressed: boolean) =>
+        suppressed ? 'suppressed' : n === null || n === undefined ? '' : String(n)
+      const rows = OUTCOMES.flatMap((o) =>
+        o.measures.flatMap((m) =>
+          [
+            ...report.groups.map((g) => ({ key: g.key, m: g.measures[m.name] })),
+            { key: 'total', m: report.total[m.name] }
+          ].map(({ key, m: cell }) => [
+            academicYear,
+            o.title,
+            m.title,
+            groupBy || 'all',
+            key,
+            figure(cell.numerator, cell.suppressed),
+            figure(cell.denominator, cell.suppressed),
+            figure(cell.rate, cell.suppressed)
+          ])
+        )
+      )
+      const csv = stringify(rows, {
+        header: true,
+        columns: ['academic_year', 'outcome', 'measure', 'grouping', 'group', 'numerator', 'denominator', 'rate_pct'],
+        bom: true,
+        record_delimiter: 'windows'
+      })
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${principal.laCode}-ap-outcomes-${academicYear}${view ? '-internal' : ''}.csv"`
+        )
+        .send(csv)
     }
   )
 
