@@ -22,6 +22,13 @@ const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1)
 export function humanMessage(label: string, error: { code: string; message: string; path: string }): string {
   if (error.code === 'required' || error.code === 'missing') return `Enter ${lowerFirst(label)}`
   if (error.code === 'format' && /date/.test(error.message)) return `${label} must be a real date`
+  // Schema wording a user should not have to read: a pattern, a length, a closed list.
+  if (error.code === 'pattern') return `${label} is not in the right format`
+  if (error.code === 'minLength')
+    return /fewer than 1 character/.test(error.message) ? `Enter ${lowerFirst(label)}` : `${label} is too short`
+  if (error.code === 'maxLength') return `${label} is too long`
+  if (error.code === 'enum' || error.code === 'anyOf' || error.code === 'const') return `Select ${lowerFirst(label)}`
+  if (error.code === 'type' && /number|integer/.test(error.message)) return `${label} must be a number`
   const message = error.message.startsWith(error.path) ? error.message.slice(error.path.length).trim() : error.message
   return `${label}: ${message}`
 }
