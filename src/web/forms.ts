@@ -5,6 +5,8 @@ export interface FieldSpec {
   path: string
   id: string
   label: string
+  /** Answered by choosing (radios, a select): a missing answer reads "Select …", not "Enter …". */
+  choice?: boolean
 }
 
 export interface FormErrors {
@@ -19,13 +21,20 @@ export const noErrors = (): FormErrors => ({ list: [], byId: {} })
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1)
 
 /** One message in the GOV.UK style: says what is wrong with which field, from the API's code and message. */
-export function humanMessage(label: string, error: { code: string; message: string; path: string }): string {
-  if (error.code === 'required' || error.code === 'missing') return `Enter ${lowerFirst(label)}`
+export function humanMessage(
+  label: string,
+  error: { code: string; message: string; path: string },
+  choice = false
+): string {
+  if (error.code === 'required' || error.code === 'missing')
+    return `${choice ? 'Select' : 'Enter'} ${lowerFirst(label)}`
   if (error.code === 'format' && /date/.test(error.message)) return `${label} must be a real date`
   // Schema wording a user should not have to read: a pattern, a length, a closed list.
   if (error.code === 'pattern') return `${label} is not in the right format`
   if (error.code === 'minLength')
-    return /fewer than 1 character/.test(error.message) ? `Enter ${lowerFirst(label)}` : `${label} is too short`
+    return /fewer than 1 character/.test(error.message)
+      ? `${choice ? 'Select' : 'Enter'} ${lowerFirst(label)}`
+      : `${label} is too short`
   if (error.code === 'maxLength') return `${label} is too long`
   if (error.code === 'enum' || error.code === 'anyOf' || error.code === 'const') return `Select ${lowerFirst(label)}`
   if (error.code === 'type' && /number|integer/.test(error.message)) return `${label} must be a number`
@@ -35,19 +44,29 @@ export function humanMessage(label: string, error: { code: string; message: stri
 
 /**
  * Maps a problem document's `errors[].path` to the form's inputs: each error goes to the field whose path is the
- * longest prefix of it, and any the form has no input for goes to the summary, linked to the form itself.
+ * longest prefix of it, one message an input (its first: a field can break several rules at once), and any the form
+ * has no input for goes to the summary, linked to the form itself. A conflict's detail (a full provider, a closed
+ * placement) always reaches the summary; so does a stale version's, in words.
  */
 export function errorsFromProblem(problem: Problem, fields: FieldSpec[], formId = 'form'): FormErrors {
   const out = noErrors()
+  if (problem.status === 412 || problem.status === 428) {
+    out.list.push({
+      text: 'Someone changed this record after you opened the form. Check the details and send it again.',
+      href: `#${formId}`
+    })
+    return out
+  }
   const errors = problem.errors?.length ? problem.errors : [{ path: '/', code: problem.code ?? 'refused', message: '' }]
   for (const error of errors) {
     const field = fields
       .filter((f) => error.path === f.path || error.path.startsWith(f.path + '/'))
       .sort((a, b) => b.path.length - a.path.length)[0]
     if (field) {
-      const text = humanMessage(field.label, error)
+      if (out.byId[field.id]) continue
+      const text = humanMessage(field.label, error, field.choice)
       out.list.push({ text, href: `#${field.id}` })
-      out.byId[field.id] ??= { text }
+      out.byId[field.id] = { text }
     } else {
       const text = error.message || problem.detail || problem.title || 'The change was refused'
       out.list.push({
@@ -56,6 +75,8 @@ export function errorsFromProblem(problem: Problem, fields: FieldSpec[], formId 
       })
     }
   }
+  if (problem.status === 409 && problem.detail && !out.list.some((e) => e.text.includes(problem.detail!)))
+    out.list.unshift({ text: problem.detail, href: `#${formId}` })
   return out
 }
 

@@ -57,3 +57,41 @@ t.test('form fields to API values', async (t) => {
   t.equal(text(form, 'many'), '1')
   t.same(compact({ a: 1, b: undefined }), { a: 1 })
 })
+
+t.test('one message an input; a choice says Select; a conflict and a stale version say so in words', async (t) => {
+  const fields = [
+    { path: '/decision', id: 'decision', label: 'The decision', choice: true },
+    { path: '/startDate', id: 'startDate', label: 'Start date' }
+  ]
+  const twice = errorsFromProblem(
+    {
+      status: 400,
+      errors: [
+        { path: '/decision', code: 'required', message: '/decision is required' },
+        { path: '/startDate', code: 'format', message: '/startDate must match format "date"' },
+        { path: '/startDate', code: 'pattern', message: '/startDate must match pattern "x"' }
+      ]
+    },
+    fields
+  )
+  t.same(twice.list, [
+    { text: 'Select the decision', href: '#decision' },
+    { text: 'Start date must be a real date', href: '#startDate' }
+  ])
+  const full = errorsFromProblem(
+    {
+      status: 409,
+      detail: 'All 1 Tier 2 places are taken',
+      errors: [{ path: '/startDate', code: 'x', message: '/startDate y' }]
+    },
+    fields
+  )
+  t.equal(full.list[0]?.text, 'All 1 Tier 2 places are taken', "a conflict's detail leads the summary")
+  const stale = errorsFromProblem({ status: 412, detail: 'If-Match does not match' }, fields, 'outcome-form')
+  t.same(stale.list, [
+    {
+      text: 'Someone changed this record after you opened the form. Check the details and send it again.',
+      href: '#outcome-form'
+    }
+  ])
+})

@@ -7,7 +7,7 @@ import { compact, date, errorsFromProblem, type FieldSpec, type FormErrors, numb
 import { queryString } from '../lookups.js'
 import { ROLE_NAMES } from '../navigation.js'
 import { apiOf, page, principalOfPage, renderPage } from '../page.js'
-import type { Paging } from './coordinator.js'
+import type { Paging } from '../../platform/schemas.js'
 
 /**
  * The LA administrator's screens: the LA's schools and providers, who may sign in with which role, API tokens,
@@ -88,15 +88,8 @@ const FIRST_INPUT: Record<string, string> = {
 
 /** One message per input in the error summary (its first, as the inline message), linked to the input itself. */
 function tidy(errors: FormErrors): FormErrors {
-  const seen = new Set<string>()
-  const list = errors.list
-    .filter((e) => {
-      // An input's first message only; each of the form's own messages.
-      const key = errors.byId[e.href.slice(1)] ? e.href : `${e.href} ${e.text}`
-      return seen.has(key) ? false : (seen.add(key), true)
-    })
-    .map((e) => ({ ...e, href: FIRST_INPUT[e.href] ?? e.href }))
-  return { ...errors, list }
+  // A group of inputs (a date, radios) is linked at its first input.
+  return { ...errors, list: errors.list.map((e) => ({ ...e, href: FIRST_INPUT[e.href] ?? e.href })) }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

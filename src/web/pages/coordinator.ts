@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { Type } from 'typebox'
-import { WORK_KINDS } from '../../views/worklist/worklist.schemas.js'
+import { type Static, Type } from 'typebox'
+import { WORK_KINDS, type WorkPage } from '../../views/worklist/worklist.schemas.js'
 import { words } from '../filters.js'
 import { organisations, pupilNames, queryString, selectItems } from '../lookups.js'
 import { apiOf, page, principalOfPage, renderPage } from '../page.js'
@@ -32,9 +32,7 @@ export async function coordinatorPages(app: FastifyInstance) {
         tier: q.tier || undefined
       }
       const [list, orgs] = await Promise.all([
-        api.get<{ results: WorkItemJson[]; countsByKind: Partial<Record<string, number>>; paging: Paging }>(
-          `/v1/worklist${queryString({ ...filters, page: q.page ?? 1, pageSize: 50 })}`
-        ),
+        api.get<Static<typeof WorkPage>>(`/v1/worklist${queryString({ ...filters, page: q.page ?? 1, pageSize: 50 })}`),
         organisations(api, { schools: role === 'coordinator', providers: role !== 'provider' })
       ])
       const names = await pupilNames(
@@ -82,24 +80,4 @@ export async function coordinatorPages(app: FastifyInstance) {
       })
     }
   )
-}
-
-interface WorkItemJson {
-  kind: string
-  dueDate: string
-  overdueSchoolDays: number
-  placementId: string | null
-  referralId: string | null
-  pupilId: string
-  schoolId: string | null
-  providerId: string | null
-  tier: number | null
-  detail: string
-}
-
-export interface Paging {
-  page: number
-  pageSize: number
-  totalPages: number
-  totalResults: number
 }

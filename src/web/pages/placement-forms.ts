@@ -135,31 +135,12 @@ const crumbs = (id: string, pupilName: string) => [
   { text: pupilName, href: `/placements/${id}` }
 ]
 
-/** The problem's errors on the form; a choice left unmade reads "Select …" rather than "Enter …". */
-function formErrors(problem: Problem, fields: FieldSpec[], choices: string[] = []): FormErrors {
-  const errors = errorsFromProblem(problem, fields)
-  const fix = (id: string, message: string) =>
-    choices.includes(id) && message.startsWith('Enter ') ? `Select ${message.slice(6)}` : message
-  for (const item of errors.list) item.text = fix(item.href.slice(1), item.text)
-  for (const [id, message] of Object.entries(errors.byId)) message.text = fix(id, message.text)
-  // A stale version: someone changed the record since the form was opened; it is shown again with the new one.
-  if (problem.status === 412 || problem.status === 428)
-    return {
-      list: [
-        {
-          text: 'The placement has changed since you opened this form. Check the details and send it again.',
-          href: '#form'
-        }
-      ],
-      byId: {}
-    }
-  // A conflict (a full provider, a closed placement): the detail says what happened.
-  if (problem.status === 409) {
-    if (problem.detail && !errors.list.some((e) => e.text.includes(problem.detail!)))
-      errors.list.unshift({ text: problem.detail, href: '#form' })
-  }
-  return errors
-}
+/** The problem's errors on the form; the inputs in `choices` are answered by choosing ("Select …"). */
+const formErrors = (problem: Problem, fields: FieldSpec[], choices: string[] = []): FormErrors =>
+  errorsFromProblem(
+    problem,
+    fields.map((f) => (choices.includes(f.id) ? { ...f, choice: true } : f))
+  )
 
 const yesNo = (form: Form, name: string): boolean | string | undefined => {
   const v = text(form, name)

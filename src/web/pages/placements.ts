@@ -7,7 +7,7 @@ import { compact, date, errorsFromProblem, type FieldSpec, type FormErrors, numb
 import { words } from '../filters.js'
 import { organisations, organisationsById, pupilNames, queryString, selectItems } from '../lookups.js'
 import { apiOf, page, principalOfPage, renderPage } from '../page.js'
-import type { Paging } from './coordinator.js'
+import type { Paging } from '../../platform/schemas.js'
 
 /**
  * Placements: the list (a provider's home), one placement's page with everything the API says about it, and the
@@ -489,18 +489,6 @@ const ACTIONS: Record<string, Action> = {
 }
 
 /** One message per input (a half-typed date breaks both the pattern and the format rule): the clearest one. */
-function oneEach(errors: FormErrors): FormErrors {
-  const out: FormErrors = { list: [], byId: {} }
-  for (const e of errors.list) {
-    const id = e.href.slice(1)
-    const seen = out.list.findIndex((x) => x.href === e.href)
-    if (seen === -1 || e.href === '#placement-form') out.list.push(e)
-    else if (/must be a real date$/.test(e.text)) out.list[seen] = e
-    if (errors.byId[id]) out.byId[id] = { text: out.list.find((x) => x.href === e.href)!.text }
-  }
-  return out
-}
-
 const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
 
 /** Activation's refusal lists each unmet precondition: each becomes a line of the summary, linked to the list. */
@@ -530,7 +518,7 @@ async function renderAction(
   const errors = problem
     ? action.slug === 'activate'
       ? activationErrors(problem)
-      : oneEach(errorsFromProblem(problem, action.fields(values), 'placement-form'))
+      : errorsFromProblem(problem, action.fields(values), 'placement-form')
     : undefined
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '')
   const rows = move ? objectiveRows(values) : 0

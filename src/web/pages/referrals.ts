@@ -8,7 +8,7 @@ import * as forms from '../forms.js'
 import { type FieldSpec, type FormErrors } from '../forms.js'
 import { displayName, organisations, pupilNames, queryString, type PupilRecord } from '../lookups.js'
 import { apiOf, page, principalOfPage, renderPage } from '../page.js'
-import type { Paging } from './coordinator.js'
+import type { Paging } from '../../platform/schemas.js'
 
 /**
  * Pupils and referrals: the pupil list (a school's home), a pupil's record and journey with the SEND and health
@@ -700,15 +700,13 @@ function typed(form: Form): Record<string, string> {
 
 /** The error summary and inline messages; a refusal that names no field keeps the API's own words. */
 function errorsFor(problem: Problem, fields: FieldSpec[], formId: string): FormErrors {
-  const errors = forms.errorsFromProblem(problem, fields, formId)
-  const reword = (id: string, text: string) => {
-    if (CHOICES.has(id)) return text.replace(/^Enter /, 'Select ')
-    if (NUMBERS[id] && /: must be (number|integer)/.test(text)) return NUMBERS[id]
-    // A blank part of a half-filled objective: the schema's minLength, said as GOV.UK says a missing answer.
-    const blank = /^(.+): must NOT have fewer than 1 characters?$/.exec(text)
-    if (blank) return `Enter ${blank[1]!.charAt(0).toLowerCase()}${blank[1]!.slice(1)}`
-    return text
-  }
+  const errors = forms.errorsFromProblem(
+    problem,
+    fields.map((f) => (CHOICES.has(f.id) ? { ...f, choice: true } : f)),
+    formId
+  )
+  // A number typed wrongly: say what a right one looks like.
+  const reword = (id: string, text: string) => (NUMBERS[id] && / must be a number$/.test(text) ? NUMBERS[id] : text)
   for (const item of errors.list) item.text = reword(item.href.slice(1), item.text)
   for (const [id, message] of Object.entries(errors.byId)) message.text = reword(id, message.text)
   return errors
