@@ -51,7 +51,8 @@ export async function findSession(db: Kysely<DB>, idHash: string, now: Date): Pr
     .executeTakeFirst()
   if (!row) return undefined
   return {
-    principal: (typeof row.principal === 'string' ? JSON.parse(row.principal) : row.principal) as Principal,
+    // jsonb reads back as an object on both drivers (db/database.ts), as every stored JSON column does.
+    principal: row.principal as unknown as Principal,
     displayName: row.display_name,
     idToken: row.id_token,
     lastSeenAt: row.last_seen_at,

@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import t, { type Test } from 'tap'
 import { at } from '../fixtures/bodies.js'
 import { launchChromium, seriousViolations, shootOnFailure } from '../fixtures/browser.js'
 import { TEST_ROOT } from '../fixtures/groups.js'
-import { startIssuer } from '../fixtures/oidc.js'
+import { freePort, startIssuer } from '../fixtures/oidc.js'
 import { loadLaCalendar, type TestWorld } from '../fixtures/world.js'
 import { buildApp } from '../../src/app.js'
 import { seedDemo } from '../../src/bin/seed.js'
@@ -24,15 +24,6 @@ import { buildTestApp, freshDb, insertPupil, makeWorld } from '../helper.js'
 // Thursday 22 January 2026, in Staffordshire's spring term (the LA's calendar loaded below).
 const clock = () => at('2026-01-22')
 const DOCS = process.env.SCREENSHOTS === 'docs' ? path.join(TEST_ROOT, '..', 'docs', 'screenshots') : undefined
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
 
 t.test("each user's journey in a real browser, accessible on every page", async (t) => {
   const db = await freshDb(t)

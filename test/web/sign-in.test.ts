@@ -1,23 +1,12 @@
-import { createServer } from 'node:net'
-import type { AddressInfo } from 'node:net'
 import { DateTime } from 'luxon'
 import t, { type Test } from 'tap'
 import { systemClock } from '../../src/platform/time.js'
 import { buildTestApp, freshDb, makeWorld, type World } from '../helper.js'
 import { csrfOf, textOf } from '../fixtures/pages.js'
-import { signInThroughIssuer, startIssuer, type TestAccount } from '../fixtures/oidc.js'
+import { freePort, signInThroughIssuer, startIssuer, type TestAccount } from '../fixtures/oidc.js'
 import type { Db } from '../fixtures/world.js'
 
 const SECRET = 'a-session-secret-shared-by-both-instances-0123456789'
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer()
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo
-      s.close(() => resolve(port))
-    })
-  })
 
 const laOrg = (code: string) => ({
   id: 'e0a1',
@@ -121,7 +110,7 @@ t.test('sign-in through a real OIDC issuer', async (t) => {
     t.equal(page.statusCode, 200)
     t.match(textOf(page.body), 'Jo Coordinator (AP coordinator)')
     const session = await db.selectFrom('web_session').select(['principal']).executeTakeFirstOrThrow()
-    const principal = (typeof session.principal === 'string' ? JSON.parse(session.principal) : session.principal) as {
+    const principal = session.principal as unknown as {
       subject: string
       role: string
       laCode: string
